@@ -1,0 +1,66 @@
+// Turns Ajv errors into the contract's violations: `{ path, message, keyword }`, where `path` is a
+// JSON pointer to the offending value (for a missing or unexpected property, the property itself)
+// and `message` reads on its own. Shipped verbatim with the generated validators.
+
+/** Keywords that only summarise errors reported below them. */
+const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
+
+function escapePointer(segment) {
+  return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** The property a keyword is about, for errors reported on the parent object. */
+function propertyOf(error) {
+  switch (error.keyword) {
+    case 'required':
+    case 'dependentRequired':
+      return error.params.missingProperty;
+    case 'additionalProperties':
+      return error.params.additionalProperty;
+    case 'propertyNames':
+      return error.params.propertyName;
+    default:
+      return undefined;
+  }
+}
+
+function describe(error, property) {
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'dependentRequired':
+      return `is required when ${error.params.property} is present`;
+    case 'additionalProperties':
+      return 'is not allowed (unknown property)';
+    case 'propertyNames':
+      return `is not allowed here`;
+    case 'not':
+      return 'matches a combination the contract forbids';
+    default:
+      return property === undefined ? error.message : error.message;
+  }
+}
+
+/**
+ * @param {ReadonlyArray<import('ajv').ErrorObject> | null | undefined} errors
+ * @returns {Array<{ path: string; message: string; keyword: string }>}
+ */
+export function toViolations(errors) {
+  const violations = [];
+  const seen = new Set();
+  for (const error of errors ?? []) {
+    if (SUMMARY_KEYWORDS.has(error.keyword)) continue;
+    // The `null` branch of a nullable object: its "must be null" says nothing the other branch doesn't.
+    if (error.keyword === 'type' && error.params.type === 'null') continue;
+    // propertyNames reports the offending name once with its own keyword, once with the inner one.
+    if (error.propertyName !== undefined) continue;
+    const property = propertyOf(error);
+    const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
+    const message = `${path || '/'} ${describe(error, property)}`;
+    const key = `${error.keyword} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    violations.push({ path, message, keyword: error.keyword });
+  }
+  return violations;
+}

@@ -1,0 +1,41 @@
+/**
+ * Maintainer tool for the errata register.
+ *
+ *   tsx scripts/errata.ts report   deviations of the published examples vs the register (new / stale)
+ *   tsx scripts/errata.ts curate   rewrite the curated Example Objects from published + register fixes
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { listDeviations, curatedExamples } from './lib/errata.ts';
+import { SPEC_DIR, loadBundledSpec } from './lib/contract.ts';
+import { deviationKey, loadRegister } from './lib/published-examples.ts';
+
+async function report(): Promise<number> {
+  const spec = await loadBundledSpec();
+  const found = listDeviations(SPEC_DIR, spec);
+  const registered = new Set(loadRegister(SPEC_DIR).entries.map(deviationKey));
+  const foundKeys = new Set(found.map(deviationKey));
+  const unregistered = found.filter((deviation) => !registered.has(deviationKey(deviation)));
+  const stale = [...registered].filter((key) => !foundKeys.has(key));
+  for (const deviation of unregistered) console.log(`new    ${deviationKey(deviation)}  ${deviation.detail ?? ''}`);
+  for (const key of stale) console.log(`stale  ${key}`);
+  console.log(`${found.length} deviations, ${unregistered.length} unregistered, ${stale.length} stale`);
+  return unregistered.length + stale.length === 0 ? 0 : 1;
+}
+
+function curate(): number {
+  const written = curatedExamples(SPEC_DIR).map(({ file, example }) => {
+    const path = join(SPEC_DIR, 'components', 'examples', file);
+    mkdirSync(dirname(path), { recursive: true });
+    const header = `# Curated from spec/errata/published/${example['x-published']} with the fixes in spec/errata/register.yaml.\n# Regenerate with \`npm run errata -- curate\`; edit the register, not this file.\n`;
+    writeFileSync(path, header + stringify(example, { lineWidth: 0, aliasDuplicateObjects: false }));
+    return path;
+  });
+  console.log(`${written.length} curated examples written`);
+  return 0;
+}
+
+const command = process.argv[2];
+process.exitCode = command === 'report' ? await report() : command === 'curate' ? curate() : 2;
+if (process.exitCode === 2) console.error('usage: errata report | curate');

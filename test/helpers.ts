@@ -1,0 +1,16 @@
+import { loadBundledSpec, runtimeValidator, type BundledSpec } from '../scripts/lib/contract.ts';
+import { toViolations } from '../generators/runtime/violations.js';
+
+let cached: Promise<BundledSpec> | undefined;
+
+/** The bundled contract, loaded once per test file. */
+export function bundledSpec(): Promise<BundledSpec> {
+  cached ??= loadBundledSpec();
+  return cached;
+}
+
+/** Validates with a runtime Ajv instance and returns the contract's violations. */
+export async function runtimeViolations() {
+  const validate = runtimeValidator(await bundledSpec());
+  return (schema: string, data: unknown) => toViolations(validate(schema, data));
+}
