@@ -1,4 +1,4 @@
-import { loadBundledSpec, runtimeValidator, type BundledSpec } from '../scripts/lib/contract.ts';
+import { contractRules, loadBundledSpec, runtimeValidator, type BundledSpec } from '../scripts/lib/contract.ts';
 import { toViolations } from '../generators/runtime/violations.js';
 
 let cached: Promise<BundledSpec> | undefined;
@@ -11,6 +11,8 @@ export function bundledSpec(): Promise<BundledSpec> {
 
 /** Validates with a runtime Ajv instance and returns the contract's violations. */
 export async function runtimeViolations() {
-  const validate = runtimeValidator(await bundledSpec());
-  return (schema: string, data: unknown) => toViolations(validate(schema, data));
+  const spec = await bundledSpec();
+  const validate = runtimeValidator(spec);
+  const rules = contractRules(spec);
+  return (schema: string, data: unknown) => toViolations(validate(schema, data), rules);
 }

@@ -56,10 +56,38 @@ export function tolerate<T>(node: T): T {
   ) as T;
 }
 
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
+const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SCHEMA_KEYWORDS = new Set(['not', 'if', 'then', 'else', 'items', 'contains', 'additionalProperties', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems']);
+
+/**
+ * Copies a rule's `x-rule` onto every subschema inside it (not across `$ref`s), so that any error
+ * raised within a cross-field rule names that rule in its parent schema. An annotation: it changes
+ * no validation result (a `false` subschema becomes the equivalent `{ not: {} }`).
+ */
+function stampRules(schema: unknown, rule?: string): unknown {
+  // `false` cannot carry an annotation; `{ not: {} }` rejects exactly the same values and can.
+  if (schema === false && rule) return { not: {}, 'x-rule': rule };
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const record = schema as Record<string, unknown>;
+  const own = typeof record['x-rule'] === 'string' ? (record['x-rule'] as string) : rule;
+  const stamped = Object.fromEntries(
+    Object.entries(record).map(([key, value]) => {
+      if (SCHEMA_KEYWORDS.has(key)) return [key, stampRules(value, own)];
+      if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) return [key, value.map((item) => stampRules(item, own))];
+      if (SCHEMA_MAP_KEYWORDS.has(key) && value && typeof value === 'object') {
+        return [key, Object.fromEntries(Object.entries(value).map(([name, item]) => [name, stampRules(item, own)]))];
+      }
+      return [key, value];
+    }),
+  );
+  return own && !('$ref' in record) ? { ...stamped, 'x-rule': own } : stamped;
+}
+
 /** The component schemas of a bundled document as one `$defs` schema document. */
 export function toSchemaSet(schemas: SchemaMap, id = SCHEMA_SET_ID): { $id: string; $defs: SchemaMap } {
   const names = Object.keys(schemas).sort();
-  return { $id: id, $defs: Object.fromEntries(names.map((name) => [name, rewriteRefs(schemas[name]!)])) };
+  return { $id: id, $defs: Object.fromEntries(names.map((name) => [name, stampRules(rewriteRefs(schemas[name]!)) as OpenAPIV3_1.SchemaObject])) };
 }
 
 export function schemaRef(name: string, id = SCHEMA_SET_ID): string {
@@ -72,7 +100,8 @@ export const AJV_OPTIONS: Options = {
   // declared on the enclosing object, which strictRequired would reject; every other strict check stays on.
   strictRequired: false,
   allErrors: true,
-  verbose: false,
+  // Errors carry their parent schema, which names the cross-field rule (x-rule) they break.
+  verbose: true,
   // 2020-12 formats the contract uses; validated by ajv-formats' full (RFC) implementations.
   validateFormats: true,
 };
@@ -83,3 +112,38 @@ export function createAjv(options: Options = {}): Ajv2020 {
   ajv.addVocabulary([...ANNOTATION_KEYWORDS]);
   return ajv;
 }
+
+/** First sentence of a description, on one line, for error messages. */
+function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const end = flat.search(/\.(\s|$)/);
+  return end < 0 ? flat : flat.slice(0, end + 1);
+}
+
+/**
+ * Every cross-field rule (`x-rule`) of a schema set by id, with the first sentence of its
+ * description, so a violation can say which documented rule it breaks.
+ */
+export function collectRules(schemaSet: { $defs: SchemaMap }): RuleTable {
+  const rules: RuleTable = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record['x-rule'] === 'string' && typeof record.description === 'string') {
+      const id = record['x-rule'];
+      const description = firstSentence(record.description);
+      if (rules[id] && rules[id].description !== description) {
+        throw new Error(`rule ${id} has two descriptions: "${rules[id].description}" and "${description}"`);
+      }
+      rules[id] = { description };
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== 'x-source' && key !== 'externalDocs' && key !== 'examples') visit(value);
+    }
+  };
+  visit(schemaSet.$defs);
+  return Object.fromEntries(Object.entries(rules).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export type RuleTable = Record<string, { description: string }>;

@@ -7,6 +7,11 @@ export interface Violation {
   message: string;
   /** The JSON Schema keyword that failed. */
   keyword: string;
+  /** The cross-field rule (`x-rule`) the violation breaks, when it comes from one. */
+  rule?: string;
 }
 
-export function toViolations(errors: ReadonlyArray<ErrorObject> | null | undefined): Violation[];
+/** The contract's cross-field rules by id (`x-rule`), with a one-sentence description. */
+export type RuleTable = Record<string, { description: string }>;
+
+export function toViolations(errors: ReadonlyArray<ErrorObject> | null | undefined, rules?: RuleTable): Violation[];

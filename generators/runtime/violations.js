@@ -34,18 +34,27 @@ function describe(error, property) {
       return 'is not allowed (unknown property)';
     case 'propertyNames':
       return `is not allowed here`;
+    case 'false schema':
     case 'not':
-      return 'matches a combination the contract forbids';
+      return 'is not allowed';
     default:
-      return property === undefined ? error.message : error.message;
+      return error.message;
   }
+}
+
+/** The cross-field rule (an `x-rule` subschema) an error comes from, if any. */
+function ruleOf(error, rules) {
+  const id = error.parentSchema?.['x-rule'];
+  return typeof id === 'string' ? { id, description: rules?.[id]?.description ?? '' } : undefined;
 }
 
 /**
  * @param {ReadonlyArray<import('ajv').ErrorObject> | null | undefined} errors
- * @returns {Array<{ path: string; message: string; keyword: string }>}
+ * @param {Record<string, { description: string }>} [rules] the contract's rule descriptions by id
+ *   (errors must come from a validator compiled with `verbose: true`)
+ * @returns {Array<{ path: string; message: string; keyword: string; rule?: string }>}
  */
-export function toViolations(errors) {
+export function toViolations(errors, rules) {
   const violations = [];
   const seen = new Set();
   for (const error of errors ?? []) {
@@ -56,11 +65,12 @@ export function toViolations(errors) {
     if (error.propertyName !== undefined) continue;
     const property = propertyOf(error);
     const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
-    const message = `${path || '/'} ${describe(error, property)}`;
+    const rule = ruleOf(error, rules);
+    const message = `${path || '/'} ${describe(error, property)}${rule ? ` (rule ${rule.id}${rule.description ? `: ${rule.description}` : ''})` : ''}`;
     const key = `${error.keyword} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    violations.push({ path, message, keyword: error.keyword });
+    violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });
   }
   return violations;
 }

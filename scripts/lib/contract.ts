@@ -5,7 +5,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { resolve } from 'node:path';
-import { createAjv, schemaRef, toSchemaSet, type SchemaMap } from '../../generators/lib/schema-set.ts';
+import { collectRules, createAjv, schemaRef, toSchemaSet, type SchemaMap } from '../../generators/lib/schema-set.ts';
 import type { PublishedTarget } from './published-examples.ts';
 
 export type BundledSpec = OpenAPIV3_1.Document;
@@ -113,6 +113,11 @@ export function targetSchema(spec: BundledSpec, target: PublishedTarget): string
   const message = target.in === 'request' ? operation.request : operation.responses[target.status];
   if (!message?.schema) throw new Error(`${operationId} ${target.in} has no component schema`);
   return message.schema;
+}
+
+/** The cross-field rules of the bundled component schemas (see `collectRules`). */
+export function contractRules(spec: BundledSpec) {
+  return collectRules(toSchemaSet((spec.components?.schemas ?? {}) as SchemaMap));
 }
 
 /** A runtime (non-standalone) validator over the bundled component schemas. */

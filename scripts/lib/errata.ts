@@ -3,7 +3,7 @@
  * fixes produce from them. Used by the errata test and by `scripts/errata.ts`.
  */
 import { toViolations } from '../../generators/runtime/violations.js';
-import { runtimeValidator, targetSchema, type BundledSpec } from './contract.ts';
+import { contractRules, runtimeValidator, targetSchema, type BundledSpec } from './contract.ts';
 import {
   applyFixes,
   loadPublishedSources,
@@ -40,6 +40,7 @@ function pointerPrefix(target: PublishedTarget): string {
 
 export function listDeviations(specDir: string, spec: BundledSpec): FoundDeviation[] {
   const validate = runtimeValidator(spec);
+  const rules = contractRules(spec);
   return loadPublishedSources(specDir).flatMap((source) => {
     const text = publishedText(specDir, source);
     const { documents } = parseLeniently(text);
@@ -49,8 +50,9 @@ export function listDeviations(specDir: string, spec: BundledSpec): FoundDeviati
     const perDocument = documents.flatMap((document, index): FoundDeviation[] => {
       const target = source.targets[index]!;
       const syntax = document.syntax.map((issue) => ({ file: source.file, document: index, kind: 'syntax' as const, ...issue }));
-      const errors = validate(targetSchema(spec, target), targetValue(document.value, target));
-      const schema = toViolations(errors).map((violation) => ({
+      const schemaName = targetSchema(spec, target);
+      const errors = validate(schemaName, targetValue(document.value, target));
+      const schema = toViolations(errors, rules).map((violation) => ({
         file: source.file,
         document: index,
         kind: 'schema' as const,

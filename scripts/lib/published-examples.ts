@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import jsonPatch, { type Operation } from 'fast-json-patch';
+import * as jsonPatch from 'fast-json-patch/index.mjs';
+import type { Operation } from 'fast-json-patch';
 import { getLocation, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 
