@@ -5,6 +5,8 @@
 /** Keywords that only summarise errors reported below them. */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
 
+const NULL_BRANCH = /\/(oneOf|anyOf)\/\d+\/type$/;
+
 function escapePointer(segment) {
   return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
 }
@@ -59,8 +61,9 @@ export function toViolations(errors, rules) {
   const seen = new Set();
   for (const error of errors ?? []) {
     if (SUMMARY_KEYWORDS.has(error.keyword)) continue;
-    // The `null` branch of a nullable object: its "must be null" says nothing the other branch doesn't.
-    if (error.keyword === 'type' && error.params.type === 'null') continue;
+    // The `null` branch of a nullable object (`oneOf: [X, {type: 'null'}]`): its "must be null" says
+    // nothing the errors of the other branch don't.
+    if (error.keyword === 'type' && error.params.type === 'null' && NULL_BRANCH.test(error.schemaPath)) continue;
     // propertyNames reports the offending name once with its own keyword, once with the inner one.
     if (error.propertyName !== undefined) continue;
     const property = propertyOf(error);
