@@ -8,6 +8,8 @@ import addFormats from 'ajv-formats';
 import type { OpenAPIV3_1 } from 'openapi-types';
 
 export const SCHEMA_SET_ID = 'https://pivot-payments-contract.local/schemas.json';
+/** Base of the per-schema resources the validators compile (`…/strict/PaymentSession.json`). */
+export const RESOURCE_BASE = 'https://pivot-payments-contract.local/';
 const COMPONENT_REF = '#/components/schemas/';
 
 /**
@@ -94,6 +96,57 @@ export function schemaRef(name: string, id = SCHEMA_SET_ID): string {
   return `${id}#/$defs/${name}`;
 }
 
+/** Keywords that only document a schema; the validators don't need them in their compiled input. */
+const DOCUMENTATION_KEYWORDS = new Set(['title', 'description', 'externalDocs', 'examples', 'example', 'x-source', 'x-decision', 'default', 'readOnly', 'writeOnly', 'deprecated']);
+
+/** A copy without documentation keywords (property names are kept, whatever they are called). */
+function withoutDocumentation(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutDocumentation);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => !DOCUMENTATION_KEYWORDS.has(key))
+      .map(([key, value]) => [
+        key,
+        SCHEMA_MAP_KEYWORDS.has(key) && value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([name, item]) => [name, withoutDocumentation(item)]))
+          : withoutDocumentation(value),
+      ]),
+  );
+}
+
+/** A deep copy with every `#/components/schemas/X` reference rewritten to the sibling resource `X.json`. */
+function rewriteRefsToResources<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(rewriteRefsToResources) as T;
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) =>
+      key === '$ref' && typeof value === 'string' && value.startsWith(COMPONENT_REF)
+        ? [key, `${value.slice(COMPONENT_REF.length)}.json`]
+        : [key, rewriteRefsToResources(value)],
+    ),
+  ) as T;
+}
+
+export function resourceId(name: string, mode: Mode): string {
+  return `${RESOURCE_BASE}${mode}/${name}.json`;
+}
+
+/**
+ * The component schemas as separate schema resources (one `$id` each, refs between siblings), the
+ * input every validator compiles: shared by the standalone generator and the runtime validator so
+ * that both validate exactly the same schemas. Each is compiled once, whoever references it.
+ */
+export function toSchemaResources(schemas: SchemaMap, mode: Mode): Array<OpenAPIV3_1.SchemaObject & { $id: string }> {
+  return Object.keys(schemas)
+    .sort()
+    .map((name) => {
+      const source = mode === 'tolerant' ? tolerate(schemas[name]!) : schemas[name]!;
+      const compiled = stampRules(withoutDocumentation(rewriteRefsToResources(source))) as OpenAPIV3_1.SchemaObject;
+      return { ...compiled, $id: resourceId(name, mode) };
+    });
+}
+
 export const AJV_OPTIONS: Options = {
   strict: true,
   // Conditional presence rules ("if mode is REDIRECT then required: [redirectUrl]") name properties
@@ -124,7 +177,7 @@ function firstSentence(text: string): string {
  * Every cross-field rule (`x-rule`) of a schema set by id, with the first sentence of its
  * description, so a violation can say which documented rule it breaks.
  */
-export function collectRules(schemaSet: { $defs: SchemaMap }): RuleTable {
+export function collectRules(schemas: SchemaMap): RuleTable {
   const rules: RuleTable = {};
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -142,7 +195,7 @@ export function collectRules(schemaSet: { $defs: SchemaMap }): RuleTable {
       if (key !== 'x-source' && key !== 'externalDocs' && key !== 'examples') visit(value);
     }
   };
-  visit(schemaSet.$defs);
+  visit(schemas);
   return Object.fromEntries(Object.entries(rules).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -5,7 +5,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { resolve } from 'node:path';
-import { collectRules, createAjv, schemaRef, toSchemaSet, type SchemaMap } from '../../generators/lib/schema-set.ts';
+import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from '../../generators/lib/schema-set.ts';
 import type { PublishedTarget } from './published-examples.ts';
 
 export type BundledSpec = OpenAPIV3_1.Document;
@@ -117,15 +117,15 @@ export function targetSchema(spec: BundledSpec, target: PublishedTarget): string
 
 /** The cross-field rules of the bundled component schemas (see `collectRules`). */
 export function contractRules(spec: BundledSpec) {
-  return collectRules(toSchemaSet((spec.components?.schemas ?? {}) as SchemaMap));
+  return collectRules((spec.components?.schemas ?? {}) as SchemaMap);
 }
 
 /** A runtime (non-standalone) validator over the bundled component schemas. */
-export function runtimeValidator(spec: BundledSpec) {
+export function runtimeValidator(spec: BundledSpec, mode: Mode = 'strict') {
   const ajv = createAjv();
-  ajv.addSchema(toSchemaSet((spec.components?.schemas ?? {}) as SchemaMap));
+  ajv.addSchema(toSchemaResources((spec.components?.schemas ?? {}) as SchemaMap, mode));
   return (schema: string, data: unknown) => {
-    const validate = ajv.getSchema(schemaRef(schema));
+    const validate = ajv.getSchema(resourceId(schema, mode));
     if (!validate) throw new Error(`unknown schema ${schema}`);
     validate(data);
     return validate.errors ?? [];

@@ -12,7 +12,8 @@ import { bundledSpec, runtimeViolations } from '../helpers.ts';
 const spec = await bundledSpec();
 const violations = await runtimeViolations();
 
-type Base = `${string}/${string}/${string}`; // operationId/slot/example, or schema:Name/example
+/** `operationId/slot/example`, or `schema:Name/example` for an object-page example. */
+type Base = `${string}/${string}/${string}` | `schema:${string}/${string}`;
 
 /** A fresh copy of a documented example: `createPaymentSession/request/card-redirect`, `schema:PaymentSession/payment-session-object`. */
 function example(base: Base): unknown {

@@ -1,0 +1,66 @@
+/**
+ * `ERRATA.md`: the errata register as a readable report, grouped by documentation page and section.
+ * Only produced for a spec that has a register (this repository's; not a consumer's own spec).
+ */
+import { doNotEditNotice, finalNewline } from './lib/output.ts';
+import { render } from './lib/templates.ts';
+import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
+
+/** Table cells may not contain pipes or newlines. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = key(item);
+    groups.set(name, [...(groups.get(name) ?? []), item]);
+  }
+  return [...groups.entries()];
+}
+
+export function generateErrataReport(_spec: BundledSpec, ctx: GenContext): FileMap {
+  if (!ctx.errata) return {};
+  const { register, sources } = ctx.errata;
+  const sourceOf = new Map(sources.map((source) => [source.file, source]));
+  const rows = register.entries.map((entry) => {
+    const source = sourceOf.get(entry.file);
+    if (!source) throw new Error(`errata entry names an unknown published example: ${entry.file}`);
+    const decision = register.decisions[entry.decision];
+    if (!decision) throw new Error(`errata entry ${entry.file} ${entry.pointer} names an unknown decision: ${entry.decision}`);
+    const example = entry.document > 0 ? ` (document ${entry.document + 1})` : '';
+    return {
+      page: source.page,
+      section: `${source.section}${example}`,
+      pointer: entry.pointer || '/',
+      docs: cell(entry.docs),
+      decision: cell(decision.title),
+    };
+  });
+  const pages = groupBy(rows, (row) => row.page).map(([page, pageRows]) => ({
+    page,
+    sections: groupBy(pageRows, (row) => row.section).map(([section, entries]) => ({ section, entries })),
+  }));
+  const decisions = Object.entries(register.decisions).map(([id, decision]) => ({
+    id,
+    ...decision,
+    count: register.entries.filter((entry) => entry.decision === id).length,
+  }));
+  const markdown = render(ctx.templates, 'errata/ERRATA.md.hbs', {
+    notice: doNotEditNotice(ctx, 'Errata report'),
+    entryCount: rows.length,
+    pageCount: pages.length,
+    decisionCount: decisions.length,
+    decisions,
+    pages,
+  });
+  return { 'ERRATA.md': finalNewline(markdown.replace(/\n{3,}/g, '\n\n')) };
+}
+
+export const errataGenerator: Generator = {
+  name: 'errata',
+  description: 'ERRATA.md: where the published examples deviate from the contract, by page',
+  outputs: ['ERRATA.md'],
+  generate: generateErrataReport,
+};

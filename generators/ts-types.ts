@@ -1,0 +1,28 @@
+/**
+ * `paths`, `components`, `operations` and `webhooks` types from openapi-typescript, the same types
+ * `openapi-fetch` and friends consume.
+ * @see https://openapi-ts.dev/node
+ */
+import openapiTS, { astToString } from 'openapi-typescript';
+import { codeHeader, formatCode } from './lib/output.ts';
+import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
+
+export async function generateTsTypes(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
+  const ast = await openapiTS(structuredClone(spec) as never, {
+    alphabetize: true,
+    // Fields with a `default` may be omitted in requests; responses don't promise them either.
+    defaultNonNullable: false,
+    exportType: false,
+    // The contract's own validators check formats; the types stay plain strings.
+    silent: true,
+  });
+  const code = `${codeHeader(ctx, 'OpenAPI types (openapi-typescript)')}\n${astToString(ast)}`;
+  return { 'openapi.d.ts': await formatCode(code) };
+}
+
+export const tsTypesGenerator: Generator = {
+  name: 'types',
+  description: 'openapi.d.ts: paths, components, operations, webhooks (openapi-typescript)',
+  outputs: ['openapi.d.ts'],
+  generate: generateTsTypes,
+};

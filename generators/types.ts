@@ -1,0 +1,44 @@
+/**
+ * Shared shapes of the generators. A generator is a pure function from the bundled document (and
+ * a context of options and side inputs) to a FileMap; only scripts/lib/write-files.ts touches disk.
+ */
+import type { OpenAPIV3_1 } from 'openapi-types';
+import type { PublishedSource, Register } from '../scripts/lib/published-examples.ts';
+
+export type BundledSpec = OpenAPIV3_1.Document;
+
+/** Generated files by path relative to the output directory. */
+export type FileMap = Record<string, string>;
+
+export interface GenContext {
+  /** Name of the package the generated code imports its runtime from (ajv, ajv-formats). */
+  packageName: string;
+  /** Tool name written in every "do not edit" header. */
+  generator: string;
+  /** Where the document came from, for the headers (a path relative to the repository). */
+  source: string;
+  /** The errata register and the published examples' index, for the errata report. */
+  errata?: { register: Register; sources: PublishedSource[] };
+  /**
+   * Template and runtime sources by path (`validators/index.js.hbs`, `runtime/violations.js`), read
+   * by the caller from templates/ and generators/runtime/ so that generators stay free of I/O.
+   */
+  templates: Record<string, string>;
+}
+
+export const DEFAULT_CTX: GenContext = {
+  packageName: 'pivot-payments-contract',
+  generator: 'pivot-contract generate',
+  source: 'spec/openapi.yaml',
+  templates: {},
+};
+
+export interface Generator {
+  /** Artifact name used by `--only`. */
+  name: string;
+  /** One line on what it produces, for `--help`. */
+  description: string;
+  /** Paths (or folder prefixes ending in `/`) it owns in the output directory. */
+  outputs: string[];
+  generate(spec: BundledSpec, ctx: GenContext): FileMap | Promise<FileMap>;
+}

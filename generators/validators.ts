@@ -1,0 +1,164 @@
+/**
+ * Standalone validators: every component schema compiled ahead of time by Ajv (2020-12, strict,
+ * all errors) into plain ES modules, in a strict and a tolerant variant, behind the API `validate`,
+ * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
+ * @see https://ajv.js.org/standalone.html
+ */
+import { _ } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
+import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from './lib/schema-set.ts';
+import { asset, render } from './lib/templates.ts';
+import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
+
+const COMPONENT_REF = '#/components/schemas/';
+
+interface OperationEntry {
+  name: string;
+  webhook: boolean;
+  request: string | null;
+  responses: Record<string, string>;
+}
+
+function componentSchemas(spec: BundledSpec): SchemaMap {
+  return (spec.components?.schemas ?? {}) as SchemaMap;
+}
+
+/** Schemas that only state a cross-field rule are compiled as part of others, not exported. */
+function exportedSchemaNames(schemas: SchemaMap): string[] {
+  return Object.keys(schemas)
+    .filter((name) => !('x-rule' in (schemas[name] as object)))
+    .sort();
+}
+
+function refName(node: unknown): string | null {
+  const ref = (node as { $ref?: string } | undefined)?.$ref;
+  return ref?.startsWith(COMPONENT_REF) ? ref.slice(COMPONENT_REF.length) : null;
+}
+
+function resolve<T>(spec: BundledSpec, node: unknown): T {
+  let current = node as { $ref?: string };
+  while (current?.$ref?.startsWith('#/')) {
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce<any>((value, key) => value?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
+  }
+  return current as T;
+}
+
+function bodySchema(spec: BundledSpec, body: unknown): string | null {
+  const media = resolve<{ content?: Record<string, { schema?: unknown }> }>(spec, body)?.content?.['application/json'];
+  return refName(media?.schema);
+}
+
+/** operationId → schema names of its request body and of each documented response status. */
+export function operationTable(spec: BundledSpec): OperationEntry[] {
+  const sections: Array<[Record<string, unknown>, boolean]> = [
+    [spec.paths ?? {}, false],
+    [spec.webhooks ?? {}, true],
+  ];
+  const entries = sections.flatMap(([items, webhook]) =>
+    Object.values(items).flatMap((item) =>
+      Object.values(resolve<Record<string, any>>(spec, item))
+        .filter((operation) => operation && typeof operation === 'object' && typeof operation.operationId === 'string')
+        .map((operation): OperationEntry => ({
+          name: operation.operationId,
+          webhook,
+          request: operation.requestBody ? bodySchema(spec, operation.requestBody) : null,
+          responses: Object.fromEntries(
+            Object.entries(operation.responses ?? {})
+              .map(([status, response]) => [status, bodySchema(spec, response)] as const)
+              .filter((entry): entry is [string, string] => entry[1] !== null)
+              .sort(([a], [b]) => a.localeCompare(b)),
+          ),
+        })),
+    ),
+  );
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Component schemas reachable from `roots` through `$ref`s. */
+function reachable(schemas: SchemaMap, roots: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const name = refName(node);
+    if (name && !seen.has(name)) {
+      seen.add(name);
+      visit(schemas[name]);
+    }
+    Object.values(node).forEach(visit);
+  };
+  for (const root of roots) {
+    seen.add(root);
+    visit(schemas[root]);
+  }
+  return seen;
+}
+
+/** Schemas of data Pivot produces — responses and webhook payloads — which get a tolerant variant. */
+export function pivotProducedSchemas(spec: BundledSpec): string[] {
+  const roots = operationTable(spec).flatMap((operation) => [
+    ...Object.values(operation.responses),
+    ...(operation.webhook && operation.request ? [operation.request] : []),
+  ]);
+  const exported = new Set(exportedSchemaNames(componentSchemas(spec)));
+  return [...reachable(componentSchemas(spec), roots)].filter((name) => exported.has(name)).sort();
+}
+
+/**
+ * Ajv's standalone ESM output still loads its runtime helpers with `require(...)`; these become
+ * imports (a default import of a CommonJS module is its `module.exports`).
+ */
+export function esmImports(code: string): string {
+  const specifiers = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!))].sort();
+  const bindings = new Map(specifiers.map((specifier, index) => [specifier, `runtime${index}`]));
+  const body = code
+    .replace(/^"use strict";/, '')
+    .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => bindings.get(specifier)!);
+  const imports = specifiers.map((specifier) => `import ${bindings.get(specifier)} from ${JSON.stringify(`${specifier}.js`)};`);
+  return `${imports.join('\n')}\n${body}`;
+}
+
+function standaloneModule(schemas: SchemaMap, mode: Mode, exported: string[]): string {
+  const ajv = createAjv({
+    code: { esm: true, source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
+  ajv.addSchema(toSchemaResources(schemas, mode));
+  const refs = Object.fromEntries(exported.map((name) => [name, resourceId(name, mode)]));
+  return esmImports(standaloneCode.default(ajv, refs));
+}
+
+export async function generateValidators(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
+  const schemas = componentSchemas(spec);
+  const schemaNames = exportedSchemaNames(schemas);
+  const tolerantNames = pivotProducedSchemas(spec);
+  const data = {
+    header: codeHeader(ctx, 'Contract validators'),
+    schemaNames,
+    tolerantNames,
+    operations: operationTable(spec),
+  };
+  const rules = `${codeHeader(ctx, 'Cross-field rules of the contract (x-rule), for error messages')}export const rules = ${JSON.stringify(collectRules(schemas), null, 2)};\n`;
+  return {
+    'validators/strict.js': finalNewline(`${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${standaloneModule(schemas, 'strict', schemaNames)}`),
+    'validators/tolerant.js': finalNewline(
+      `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${standaloneModule(schemas, 'tolerant', tolerantNames)}`,
+    ),
+    'validators/rules.js': finalNewline(rules),
+    'validators/rules.d.ts': finalNewline(`${codeHeader(ctx, 'Cross-field rules')}export declare const rules: Record<string, { description: string }>;`),
+    'validators/violations.js': finalNewline(`${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.js')}`),
+    'validators/violations.d.ts': finalNewline(`${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.d.ts')}`),
+    'validators/index.js': await formatCode(render(ctx.templates, 'validators/index.js.hbs', data), 'babel'),
+    'validators/index.d.ts': await formatCode(render(ctx.templates, 'validators/index.d.ts.hbs', data)),
+  };
+}
+
+export const validatorsGenerator: Generator = {
+  name: 'validators',
+  description: 'validators/: standalone Ajv validators (strict + tolerant) and their API',
+  outputs: ['validators/'],
+  generate: generateValidators,
+};

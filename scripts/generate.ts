@@ -1,0 +1,92 @@
+/**
+ * `pivot-contract generate`: load the spec, render every artifact in memory, then either report
+ * drift (`--check`, writes nothing) or replace the output directory atomically.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateOutputReadme, selectGenerators } from '../generators/index.ts';
+import type { FileMap } from '../generators/types.ts';
+import { sortFiles } from '../generators/lib/output.ts';
+import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
+import { loadSpec, SpecError } from './lib/load-spec.ts';
+import { drift, isClean, replaceTree } from './lib/write-files.ts';
+
+export interface Io {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check]
+
+  --out    output directory (default: generated/ of this package)
+  --spec   spec root (default: this package's spec/openapi.yaml, or its bundled generated/openapi.json)
+  --only   comma-separated artifacts: bundle, types, models, validators, fixtures, errata
+  --check  render in memory and exit 1 listing stale files; write nothing`;
+
+/** The spec a fresh install generates from: the split spec in a checkout, the bundle in the package. */
+export function defaultSpec(root = REPO_ROOT): string {
+  const split = resolve(root, 'spec', 'openapi.yaml');
+  return existsSync(split) ? split : resolve(root, 'generated', 'openapi.json');
+}
+
+function owns(outputs: string[]): (path: string) => boolean {
+  return (path) => path === 'README.md' || outputs.some((output) => (output.endsWith('/') ? path.startsWith(output) : path === output));
+}
+
+export async function runGenerate(argv: string[], io: Io = console): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: { out: { type: 'string' }, spec: { type: 'string' }, only: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean' } },
+      strict: true,
+    }).values;
+  } catch (error) {
+    io.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.log(USAGE);
+    return 0;
+  }
+  const specRoot = resolve(args.spec ?? defaultSpec());
+  const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
+  try {
+    const generators = selectGenerators(args.only?.split(',').map((name) => name.trim()).filter(Boolean));
+    const spec = await loadSpec(specRoot);
+    const ctx = loadGenContext(dirname(specRoot));
+    const rendered: FileMap = { ...generateOutputReadme(ctx) };
+    for (const generator of generators) {
+      const started = performance.now();
+      const files = await generator.generate(spec, ctx);
+      Object.assign(rendered, files);
+      io.log(`${generator.name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(performance.now() - started).toString().padStart(6)} ms`);
+    }
+    const owned = owns(generators.flatMap((generator) => generator.outputs));
+    const files = sortFiles(rendered);
+    const change = drift(outDir, files, owned);
+    const where = relative(process.cwd(), outDir) || '.';
+    if (args.check) {
+      if (isClean(change)) {
+        io.log(`${where} is up to date`);
+        return 0;
+      }
+      for (const path of change.added) io.error(`stale: ${where}/${path} (missing)`);
+      for (const path of change.changed) io.error(`stale: ${where}/${path} (differs)`);
+      for (const path of change.removed) io.error(`stale: ${where}/${path} (no longer generated)`);
+      io.error(`${where} is stale: run \`npm run generate\``);
+      return 1;
+    }
+    replaceTree(outDir, files, owned);
+    io.log(`wrote ${Object.keys(files).length} files to ${where}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SpecError) {
+      io.error(`spec error: ${error.message}`);
+      return 1;
+    }
+    io.error(`generate failed: ${(error as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Everything the generators need besides the bundled document, read from disk here so that the
+ * generators themselves stay pure: templates, runtime sources, the errata register.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { DEFAULT_CTX, type GenContext } from '../../generators/types.ts';
+import { loadPublishedSources, loadRegister } from './published-examples.ts';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+/** Template and runtime sources keyed `validators/index.js.hbs`, `runtime/violations.js`. */
+export function loadTemplates(root = REPO_ROOT): Record<string, string> {
+  const templates = filesUnder(join(root, 'templates')).map((file) => [relative(join(root, 'templates'), file), file]);
+  const runtime = filesUnder(join(root, 'generators', 'runtime')).map((file) => [
+    `runtime/${relative(join(root, 'generators', 'runtime'), file)}`,
+    file,
+  ]);
+  return Object.fromEntries(
+    [...templates, ...runtime].sort(([a], [b]) => a!.localeCompare(b!)).map(([key, file]) => [key, readFileSync(file!, 'utf8')]),
+  );
+}
+
+/**
+ * The context for a spec directory. The errata register belongs to this repository's spec; a
+ * consumer's own spec (with no `errata/` folder) simply gets no errata report.
+ */
+export function loadGenContext(specDir: string, root = REPO_ROOT): GenContext {
+  let errata: GenContext['errata'];
+  try {
+    errata = { register: loadRegister(specDir), sources: loadPublishedSources(specDir) };
+  } catch {
+    errata = undefined;
+  }
+  const source = relative(root, join(specDir, 'openapi.yaml')) || 'openapi.yaml';
+  return { ...DEFAULT_CTX, source, templates: loadTemplates(root), ...(errata ? { errata } : {}) };
+}
