@@ -63,7 +63,8 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       Object.assign(rendered, files);
       io.log(`${generator.name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(performance.now() - started).toString().padStart(6)} ms`);
     }
-    const owned = owns(generators.flatMap((generator) => generator.outputs));
+    // A full run owns the whole directory (stale files go); `--only` owns just its artifacts' files.
+    const owned = args.only ? owns(generators.flatMap((generator) => generator.outputs)) : () => true;
     const files = sortFiles(rendered);
     const change = drift(outDir, files, owned);
     const where = relative(process.cwd(), outDir) || '.';

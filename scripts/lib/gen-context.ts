@@ -38,6 +38,7 @@ export function loadGenContext(specDir: string, root = REPO_ROOT): GenContext {
   } catch {
     errata = undefined;
   }
-  const source = relative(root, join(specDir, 'openapi.yaml')) || 'openapi.yaml';
+  // Relative to where the command runs (the consumer's repository root), so headers are the same on every machine.
+  const source = relative(process.cwd(), join(specDir, 'openapi.yaml')).split('\\').join('/') || 'openapi.yaml';
   return { ...DEFAULT_CTX, source, templates: loadTemplates(root), ...(errata ? { errata } : {}) };
 }

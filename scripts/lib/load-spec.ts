@@ -6,9 +6,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Node } from 'yaml';
 import { toViolations } from '../../generators/runtime/violations.js';
 import type { BundledSpec } from '../../generators/types.ts';
+import { createAjv } from '../../generators/lib/schema-set.ts';
 import { listOperations, listSchemaExamples, runtimeValidator } from './contract.ts';
 
 export class SpecError extends Error {
@@ -68,6 +69,13 @@ export function checkContract(spec: BundledSpec, specRoot: string): void {
     const at = locate(specRoot, pointer);
     throw new SpecError(at.file, at.pointer, detail);
   };
+  const metaSchema = createAjv();
+  for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
+    if (!metaSchema.validateSchema(schema as object)) {
+      const error = metaSchema.errors![0]!;
+      fail(`/components/schemas/${escape(name)}${error.instancePath}`, `invalid JSON Schema: ${error.instancePath.split('/').at(-1)} ${error.message}`);
+    }
+  }
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
     const found: Array<[string, string]> = [];
     unsupportedKeywords(schema, `/components/schemas/${escape(name)}`, found);
@@ -113,17 +121,71 @@ export function checkContract(spec: BundledSpec, specRoot: string): void {
   }
 }
 
+/** The JSON pointer of the deepest YAML node around a text offset (where a syntax error sits). */
+function pointerAt(node: Node | null | undefined, offset: number, pointer = ''): string {
+  if (isMap(node) || isSeq(node)) {
+    for (const [index, item] of node.items.entries()) {
+      const key = isMap(node) ? String((item as { key?: { value?: unknown } }).key?.value ?? '') : String(index);
+      const value = (isMap(node) ? (item as { value?: Node }).value : item) as Node | undefined;
+      const range = value?.range ?? (isMap(node) ? (item as { key?: Node }).key?.range : undefined);
+      if (range && offset >= range[0] && offset <= range[2]) return pointerAt(value, offset, `${pointer}/${escape(key)}`);
+    }
+  }
+  return pointer;
+}
+
+/** Where a YAML file stops parsing: `line:column` and the pointer of the node around it. */
+function yamlSyntaxError(file: string): { pointer: string; detail: string } | undefined {
+  const document = parseDocument(readFileSync(file, 'utf8'));
+  const error = document.errors[0];
+  if (!error) return undefined;
+  const [line, column] = [error.linePos?.[0].line, error.linePos?.[0].col];
+  return { pointer: pointerAt(document.contents, error.pos[0]), detail: `YAML syntax error at line ${line}, column ${column}: ${error.message.split('\n')[0]}` };
+}
+
+/** The pointer of the first `$ref` in a file whose value satisfies `matches` (where a broken reference is written). */
+function findRef(file: string, matches: (ref: string) => boolean): string | undefined {
+  const search = (node: unknown, pointer: string): string | undefined => {
+    if (node === null || typeof node !== 'object') return undefined;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && matches(value)) return `${pointer}/$ref`;
+      const found = search(value, `${pointer}/${escape(key)}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  try {
+    return search(parseYaml(readFileSync(file, 'utf8')), '');
+  } catch {
+    return undefined;
+  }
+}
+
 function describeLoadError(specRoot: string, error: unknown): SpecError {
   const err = error as Error & { source?: string; path?: string[] | null; details?: Array<{ instancePath?: string; message?: string }> };
   const file = err.source ? relative(process.cwd(), decodeURIComponent(err.source.replace(/^file:\/\//, ''))) : relative(process.cwd(), specRoot);
-  if (err.name === 'ParserError') return new SpecError(file, '', `cannot parse: ${err.message.split('\n')[0]}`);
-  if (err.name === 'ResolverError') return new SpecError(file, '', `cannot read: ${err.message.split('\n')[0]}`);
-  if (err.name === 'MissingPointerError') return new SpecError(file, err.path ? `/${err.path.join('/')}` : '', err.message);
+  if (err.name === 'ParserError') {
+    const syntax = err.source ? yamlSyntaxError(decodeURIComponent(err.source.replace(/^file:\/\//, ''))) : undefined;
+    return new SpecError(file, syntax?.pointer ?? '', syntax?.detail ?? `cannot parse: ${err.message.split('\n')[0]}`);
+  }
+  if (err.name === 'ResolverError') {
+    const missing = err.source ? decodeURIComponent(err.source.replace(/^file:\/\//, '')) : '';
+    const name = missing.split('/').at(-1) ?? '';
+    const at = findRef(specRoot, (ref) => ref.split('#')[0]!.endsWith(name));
+    return new SpecError(relative(process.cwd(), specRoot), at ?? '', `$ref to a file that does not exist: ${relative(process.cwd(), missing)}`);
+  }
+  if (err.name === 'MissingPointerError') {
+    const target = /"([^"]+)"/.exec(err.message)?.[1] ?? '';
+    const at = findRef(specRoot, (ref) => ref === target || ref.endsWith(target));
+    return new SpecError(file, at ?? '', `$ref points at nothing: ${err.message.split('\n')[0]}`);
+  }
   if (Array.isArray(err.details) && err.details.length > 0) {
     const first = err.details[0]!;
-    return new SpecError(relative(process.cwd(), specRoot), first.instancePath ?? '', `invalid OpenAPI document: ${first.message ?? err.message}`);
+    const at = locate(specRoot, first.instancePath ?? '');
+    return new SpecError(at.file, at.pointer, `invalid OpenAPI document: ${first.message ?? err.message}`);
   }
-  return new SpecError(relative(process.cwd(), specRoot), '', err.message.split('\n').slice(0, 3).join(' '));
+  const version = /Unsupported OpenAPI version/.test(err.message) ? '/openapi' : '';
+  return new SpecError(relative(process.cwd(), specRoot), version, err.message.split('\n').slice(0, 3).join(' '));
 }
 
 /** Reads, bundles, validates and checks a spec; throws a SpecError naming the file and pointer. */
