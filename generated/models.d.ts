@@ -23,6 +23,27 @@ export type PositiveAmount = Amount & {
  */
 export type EciCode = '00' | '01' | '02' | '05' | '06' | '07';
 /**
+ * Card data for a CARD payment method. Send exactly one card source: a `token` from a stored payment
+ * method, an `encryptedCard` produced by the card encryption flow, or the full card (`number`,
+ * `expMonth`, `expYear`; PCI-DSS / SAQ-D merchants only). Secret fields are write-only: Pivot echoes
+ * them back as empty strings.
+ */
+export type CardInput = (
+  | {
+      number?: never;
+      encryptedCard?: never;
+    }
+  | {
+      number?: never;
+      token?: never;
+    }
+  | {
+      token?: never;
+      encryptedCard?: never;
+    }
+) &
+  CardInput1;
+/**
  * A time a merchant sends, in the documented format `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
  * Pivot's own timestamps carry fractional seconds and use `format: date-time`.
  */
@@ -194,7 +215,7 @@ export interface ApiError {
    *
    * @minItems 1
    */
-  details?: [ApiErrorDetail, ...ApiErrorDetail[]];
+  details?: ApiErrorDetail[];
   /**
    * Id to quote when raising a helpdesk ticket.
    */
@@ -411,13 +432,7 @@ export interface CardCharge {
   networkTransactionId?: string | null;
   merchantAdviceCode?: string | null;
 }
-/**
- * Card data for a CARD payment method. Send exactly one card source: a `token` from a stored payment
- * method, an `encryptedCard` produced by the card encryption flow, or the full card (`number`,
- * `expMonth`, `expYear`; PCI-DSS / SAQ-D merchants only). Secret fields are write-only: Pivot echoes
- * them back as empty strings.
- */
-export interface CardInput {
+export interface CardInput1 {
   /**
    * Encrypted card (card encryption flow), only with `mode` API and `autoConfirm` false.
    */
@@ -756,7 +771,7 @@ export interface OrderInformation {
    *
    * @minItems 1
    */
-  productDetails: [ProductDetail, ...ProductDetail[]];
+  productDetails: ProductDetail[];
   billingInfo?: BillingInfo;
   shippingInfo?: ShippingInfo;
 }

@@ -499,7 +499,7 @@ export interface components {
       number?: string;
       /** @description Card token from `customer.storedPaymentMethods[].token` (card tokenization flow). */
       token?: string;
-    } & ((
+    } & (
       | {
           encryptedCard?: never;
           number?: never;
@@ -512,8 +512,7 @@ export interface components {
           encryptedCard?: never;
           token?: never;
         }
-    ) &
-      Record<string, never>);
+    );
     /**
      * CardOnFile
      * @description Recurring payment data for network token authorization.
@@ -551,7 +550,7 @@ export interface components {
        * @enum {string}
        */
       threeDsMethod?: 'AUTOMATIC' | 'NEVER' | 'CHALLENGE' | 'EXTERNAL';
-    } & unknown;
+    };
     /**
      * CardPaymentSessionRequest
      * @description A one-off card payment: redirect, card encryption, or tokenization (save or use a stored card).
@@ -612,7 +611,7 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
       virtualAccount?: components['schemas']['VirtualAccountCharge'] | null;
-    } & unknown;
+    };
     /**
      * ChargeStatus
      * @description WAITING_FOR_USER_ACTION → WAITING_FOR_AUTHENTICATION → PROCESSING → (WAITING_FOR_CAPTURE) → SUCCESS;
@@ -640,7 +639,7 @@ export interface components {
       orderInformation?: components['schemas']['OrderInformation'];
       paymentMethod: components['schemas']['PaymentMethodInput'];
       paymentMethodOptions?: components['schemas']['PaymentMethodOptions'];
-    } & components['schemas']['PaymentMethodOptionsMatchRule'];
+    };
     /**
      * CreatePaymentSessionRequest
      * @description Body of `POST /v2/payments`. One schema for every documented variant (Payment UI, card redirect /
@@ -715,17 +714,7 @@ export interface components {
       showSavedPayment?: boolean | null;
       /** @description Shown on invoices, receipts and bank statements; at most 20 characters including spaces. Defaults to the merchant's short name. */
       statementDescriptor?: string;
-    } & (unknown &
-      unknown &
-      unknown &
-      unknown &
-      unknown &
-      components['schemas']['PaymentMethodOptionsMatchRule'] &
-      unknown &
-      unknown &
-      unknown &
-      unknown &
-      Record<string, never>);
+    };
     /**
      * CurrencyCode
      * @description Currency code in ISO 4217 format, e.g. USD, IDR (three upper-case letters).
@@ -815,7 +804,7 @@ export interface components {
       } | null;
       error: components['schemas']['ApiError'];
       message: string;
-    } & unknown;
+    };
     /**
      * EwalletChannel
      * @description E-wallet channel. DANA cannot be embedded in an iframe and uses `redirectUrl.successReturnUrl` for every outcome.
@@ -940,7 +929,7 @@ export interface components {
       ewallet?: components['schemas']['EwalletInput'];
       type: components['schemas']['PaymentMethodType'];
       virtualAccount?: components['schemas']['VirtualAccountInput'];
-    } & unknown;
+    };
     /**
      * PaymentMethodOptions
      * @description Options for the selected payment method. In a request only the options of `paymentMethod.type` may
@@ -955,13 +944,6 @@ export interface components {
       qr?: components['schemas']['QrOptions'];
       virtualAccount?: components['schemas']['VirtualAccountOptions'];
     };
-    /**
-     * PaymentMethodOptionsMatchRule
-     * @description `paymentMethodOptions` may hold only the options of `paymentMethod.type` (besides `id`) and needs a
-     *     `paymentMethod`. That is `card` for CARD, `virtualAccount` for VIRTUAL_ACCOUNT, `qr` for QR and
-     *     `ewallet` for EWALLET. Shared by the create and confirm requests.
-     */
-    PaymentMethodOptionsMatchRule: unknown & unknown & unknown & unknown;
     /**
      * PaymentMethodType
      * @description Available payment method types.
@@ -1038,7 +1020,7 @@ export interface components {
       status: components['schemas']['PaymentSessionStatus'];
       /** Format: date-time */
       updatedAt: string;
-    } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & Record<string, never>);
+    };
     /**
      * PaymentSessionResponse
      * @description Success envelope of the payment-session operations: `{ code, message, data: PaymentSession }`.
@@ -1252,7 +1234,7 @@ export interface components {
        */
       method: 'AUTO' | 'TRANSFER_ONLY';
       transferDestination?: components['schemas']['TransferDestination'];
-    } & unknown;
+    };
     /**
      * RequestDateTime
      * Format: date-time

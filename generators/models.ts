@@ -7,48 +7,15 @@
 import { compile } from 'json-schema-to-typescript';
 import { codeHeader, formatCode } from './lib/output.ts';
 import { toSchemaSet, type SchemaMap } from './lib/schema-set.ts';
+import { typeView } from './lib/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 const ROOT_NAME = 'PivotContractSchemas';
 
-/** A schema that only states a cross-field rule: it has no type of its own. */
-function isRuleOnly(schema: unknown): boolean {
-  return typeof schema === 'object' && schema !== null && 'x-rule' in schema;
-}
-
-/**
- * What JSTT should see of a schema: cross-field rules (`x-rule` blocks, which TypeScript cannot
- * express) are dropped, and a `$ref` loses its sibling annotations, which JSTT would otherwise turn
- * into a duplicate type (`PositiveAmount1`).
- */
-function typeView(node: unknown, ruleOnly: Set<string>): unknown {
-  if (Array.isArray(node)) return node.map((item) => typeView(item, ruleOnly));
-  if (node === null || typeof node !== 'object') return node;
-  const record = node as Record<string, unknown>;
-  if (typeof record.$ref === 'string') return { $ref: record.$ref };
-  const view: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key === 'allOf' && Array.isArray(value)) {
-      const kept = value.filter((item) => !isRuleOnly(item) && !ruleOnly.has(String((item as { $ref?: string }).$ref)));
-      if (kept.length > 0) view.allOf = typeView(kept, ruleOnly);
-    } else {
-      view[key] = typeView(value, ruleOnly);
-    }
-  }
-  return view;
-}
-
 /** Component schemas as JSTT should compile them, titled by component name (the name users import). */
 function modelSchemas(schemas: SchemaMap): SchemaMap {
-  const ruleOnly = new Set(
-    Object.entries(schemas)
-      .filter(([, schema]) => isRuleOnly(schema))
-      .map(([name]) => `#/components/schemas/${name}`),
-  );
   return Object.fromEntries(
-    Object.entries(schemas)
-      .filter(([, schema]) => !isRuleOnly(schema))
-      .map(([name, schema]) => [name, { ...(typeView(schema, ruleOnly) as object), title: name }]),
+    Object.entries(typeView(schemas, { forJstt: true })).map(([name, schema]) => [name, { ...schema, title: name }]),
   );
 }
 
@@ -91,6 +58,8 @@ export async function generateModels(spec: BundledSpec, ctx: GenContext): Promis
     declareExternallyReferenced: true,
     strictIndexSignatures: true,
     unknownAny: true,
+    // openapi-typescript types `minItems` arrays as plain arrays too; tuples would make the two disagree.
+    ignoreMinAndMaxItems: true,
     format: false,
   });
   const header = codeHeader(ctx, 'Named model types (json-schema-to-typescript)');

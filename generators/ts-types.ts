@@ -5,10 +5,19 @@
  */
 import openapiTS, { astToString } from 'openapi-typescript';
 import { codeHeader, formatCode } from './lib/output.ts';
+import type { SchemaMap } from './lib/schema-set.ts';
+import { typeView } from './lib/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
+/** The document with its component schemas in the type view (see lib/type-view.ts). */
+function typedDocument(spec: BundledSpec): BundledSpec {
+  const document = structuredClone(spec);
+  if (document.components?.schemas) document.components.schemas = typeView(document.components.schemas as SchemaMap);
+  return document;
+}
+
 export async function generateTsTypes(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
-  const ast = await openapiTS(structuredClone(spec) as never, {
+  const ast = await openapiTS(typedDocument(spec) as never, {
     alphabetize: true,
     // Fields with a `default` may be omitted in requests; responses don't promise them either.
     defaultNonNullable: false,

@@ -110,16 +110,20 @@ export function pivotProducedSchemas(spec: BundledSpec): string[] {
 
 /**
  * Ajv's standalone ESM output still loads its runtime helpers with `require(...)`; these become
- * imports (a default import of a CommonJS module is its `module.exports`).
+ * namespace imports. Loaders disagree on what a CommonJS module's default is (Node: `module.exports`;
+ * Vite/Vitest and bundlers: `exports.default` when `__esModule` is set), so `.default` goes through a
+ * helper that accepts both shapes.
  */
 export function esmImports(code: string): string {
   const specifiers = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!))].sort();
   const bindings = new Map(specifiers.map((specifier, index) => [specifier, `runtime${index}`]));
   const body = code
     .replace(/^"use strict";/, '')
+    .replace(/require\("([^"]+)"\)\.default\b/g, (_match, specifier: string) => `interopDefault(${bindings.get(specifier)!})`)
     .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => bindings.get(specifier)!);
-  const imports = specifiers.map((specifier) => `import ${bindings.get(specifier)} from ${JSON.stringify(`${specifier}.js`)};`);
-  return `${imports.join('\n')}\n${body}`;
+  const imports = specifiers.map((specifier) => `import * as ${bindings.get(specifier)} from ${JSON.stringify(`${specifier}.js`)};`);
+  const interop = 'const interopDefault = (namespace) => (namespace.default && namespace.default.__esModule ? namespace.default.default : namespace.default);';
+  return `${imports.join('\n')}\n${interop}\n${body}`;
 }
 
 function standaloneModule(schemas: SchemaMap, mode: Mode, exported: string[]): string {
