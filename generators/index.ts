@@ -23,8 +23,8 @@ export const GENERATORS: readonly Generator[] = [
 
 const MODULES: Record<string, { module: string; files: string }> = {
   bundle: { module: 'bundle', files: '`openapi.json`, `openapi.yaml`' },
-  types: { module: 'ts-types', files: '`openapi.d.ts`' },
-  models: { module: 'models', files: '`models.d.ts`' },
+  types: { module: 'ts-types', files: '`openapi.d.ts`, `openapi.js`' },
+  models: { module: 'models', files: '`models.d.ts`, `index.d.ts`, `index.js`' },
   validators: { module: 'validators', files: '`validators/`' },
   fixtures: { module: 'fixtures', files: '`fixtures/`' },
   errata: { module: 'errata-report', files: '`ERRATA.md`' },

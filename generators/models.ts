@@ -63,12 +63,17 @@ export async function generateModels(spec: BundledSpec, ctx: GenContext): Promis
     format: false,
   });
   const header = codeHeader(ctx, 'Named model types (json-schema-to-typescript)');
-  return { 'models.d.ts': await formatCode(`${header}\n${dropDefinitionNotes(dropRootType(code))}`) };
+  return {
+    'models.d.ts': await formatCode(`${header}\n${dropDefinitionNotes(dropRootType(code))}`),
+    // The package's main entry: the models, as types only.
+    'index.d.ts': `${codeHeader(ctx, 'Package entry: the named models')}export type * from './models.js';\n`,
+    'index.js': `${codeHeader(ctx, 'Package entry: the named models are types only')}export {};\n`,
+  };
 }
 
 export const modelsGenerator: Generator = {
   name: 'models',
   description: 'models.d.ts: a named type per component schema (json-schema-to-typescript)',
-  outputs: ['models.d.ts'],
+  outputs: ['models.d.ts', 'index.d.ts', 'index.js'],
   generate: generateModels,
 };

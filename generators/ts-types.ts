@@ -26,12 +26,16 @@ export async function generateTsTypes(spec: BundledSpec, ctx: GenContext): Promi
     silent: true,
   });
   const code = `${codeHeader(ctx, 'OpenAPI types (openapi-typescript)')}\n${astToString(ast)}`;
-  return { 'openapi.d.ts': await formatCode(code) };
+  return {
+    'openapi.d.ts': await formatCode(code),
+    // `pivot-payments-contract/openapi` is types only; the module exists so every resolver finds it.
+    'openapi.js': `${codeHeader(ctx, 'OpenAPI types are types only')}export {};\n`,
+  };
 }
 
 export const tsTypesGenerator: Generator = {
   name: 'types',
   description: 'openapi.d.ts: paths, components, operations, webhooks (openapi-typescript)',
-  outputs: ['openapi.d.ts'],
+  outputs: ['openapi.d.ts', 'openapi.js'],
   generate: generateTsTypes,
 };

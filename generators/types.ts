@@ -3,7 +3,7 @@
  * a context of options and side inputs) to a FileMap; only scripts/lib/write-files.ts touches disk.
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { PublishedSource, Register } from '../scripts/lib/published-examples.ts';
+import type { PublishedSource, Register } from '../scripts/lib/errata-data.ts';
 
 export type BundledSpec = OpenAPIV3_1.Document;
 

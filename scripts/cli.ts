@@ -4,15 +4,21 @@
  * this file only dispatches.
  */
 import { runGenerate } from './generate.ts';
+import { runMock } from './mock.ts';
+import { runVerify } from './verify.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   generate: (argv) => runGenerate(argv),
+  mock: (argv) => runMock(argv),
+  verify: (argv) => runVerify(argv),
 };
 
 const USAGE = `usage: pivot-contract <command> [options]
 
 commands:
-  generate   render types, models, validators, fixtures and the bundled spec (--help for options)`;
+  generate   render types, models, validators, fixtures and the bundled spec (--help for options)
+  mock       serve the contract with Prism behind a validating front layer (--port, --host, --spec)
+  verify     send every documented request to --base-url and check the answers against the contract`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

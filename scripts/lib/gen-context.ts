@@ -2,12 +2,21 @@
  * Everything the generators need besides the bundled document, read from disk here so that the
  * generators themselves stay pure: templates, runtime sources, the errata register.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { DEFAULT_CTX, type GenContext } from '../../generators/types.ts';
-import { loadPublishedSources, loadRegister } from './published-examples.ts';
+import { loadPublishedSources, loadRegister } from './errata-data.ts';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+/** The package root (where package.json names this package), from source (scripts/lib) or the build (dist/scripts/lib). */
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'pivot-payments-contract') return dir;
+    if (dirname(dir) === dir) throw new Error(`no pivot-payments-contract package.json above ${start}`);
+  }
+}
+
+export const REPO_ROOT = packageRoot(import.meta.dirname);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -3,81 +3,12 @@
  * reader would, and compared with the contract: every syntax slip and every schema violation is a
  * "deviation", and the errata register (spec/errata/register.yaml) must list exactly those.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as jsonPatch from 'fast-json-patch/index.mjs';
 import type { Operation } from 'fast-json-patch';
 import { getLocation, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { parse as parseYaml } from 'yaml';
+import type { Deviation, ParsedDocument, PublishedTarget } from './errata-data.ts';
 
-export type PublishedTarget =
-  | { operationId: string; in: 'request'; example: string }
-  | { operationId: string; in: 'response'; status: string; example: string }
-  | { webhook: string; in: 'request'; example: string }
-  | { schema: string; example: string; pointer?: string };
-
-export interface PublishedSource {
-  file: string;
-  page: string;
-  section: string;
-  docsFile: string;
-  truncated?: boolean;
-  note?: string;
-  completion?: string;
-  targets: PublishedTarget[];
-}
-
-export interface Deviation {
-  file: string;
-  /** Index of the document within the code block (a block may hold several). */
-  document: number;
-  kind: 'syntax' | 'schema';
-  code: string;
-  pointer: string;
-}
-
-export interface RegisterEntry extends Deviation {
-  docs: string;
-  decision: string;
-  fix?: Operation[];
-}
-
-export interface Decision {
-  title: string;
-  contract: string;
-  why: string;
-}
-
-export interface Register {
-  decisions: Record<string, Decision>;
-  entries: RegisterEntry[];
-}
-
-export interface ParsedDocument {
-  value: unknown;
-  syntax: Array<{ code: string; pointer: string }>;
-}
-
-export function errataDir(specDir: string): string {
-  return join(specDir, 'errata');
-}
-
-export function loadPublishedSources(specDir: string): PublishedSource[] {
-  const index = parseYaml(readFileSync(join(errataDir(specDir), 'published', 'index.yaml'), 'utf8'));
-  return index.sources as PublishedSource[];
-}
-
-export function loadRegister(specDir: string): Register {
-  const register = parseYaml(readFileSync(join(errataDir(specDir), 'register.yaml'), 'utf8')) as Register;
-  return { decisions: register.decisions ?? {}, entries: register.entries ?? [] };
-}
-
-/** The published text of a source, followed by the contract's completion when the capture was cut short. */
-export function publishedText(specDir: string, source: PublishedSource): string {
-  const published = readFileSync(join(errataDir(specDir), 'published', source.file), 'utf8');
-  if (!source.completion) return published;
-  return published + readFileSync(join(errataDir(specDir), 'completions', source.completion), 'utf8');
-}
+export * from './errata-data.ts';
 
 function toPointer(path: Array<string | number>): string {
   const segments = [...path];
