@@ -792,7 +792,8 @@ export interface components {
        * @description Error code, snake_case. Documented codes: api_validation_error (400), credentials_invalid (401),
        *     resource_not_complete, forbidden_access (403), not_found, resource_missing, data_not_found (404),
        *     duplicate_error, idempotency_error (409), frequency_above_limit (429), internal_error (500),
-       *     bad_gateway (502), service_unavailable (503), gateway_timeout (504).
+       *     bad_gateway (502), service_unavailable (503). The rows for 422 and 504 were not captured; the
+       *     contract's examples use unprocessable_entity and gateway_timeout for them.
        * @example api_validation_error
        * @example credentials_invalid
        * @example resource_missing
