@@ -3,14 +3,12 @@
  * `pivot-contract <command>`: generate | mock | verify | diff. Each command lives in its own module;
  * this file only dispatches.
  */
-import { runGenerate } from './generate.ts';
-import { runMock } from './mock.ts';
-import { runVerify } from './verify.ts';
-
+// Commands load lazily: `generate` must not need the mock's dependencies, and startup stays short.
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  generate: (argv) => runGenerate(argv),
-  mock: (argv) => runMock(argv),
-  verify: (argv) => runVerify(argv),
+  generate: async (argv) => (await import('./generate.ts')).runGenerate(argv),
+  mock: async (argv) => (await import('./mock.ts')).runMock(argv),
+  verify: async (argv) => (await import('./verify.ts')).runVerify(argv),
+  diff: async (argv) => (await import('./diff.ts')).runDiff(argv),
 };
 
 const USAGE = `usage: pivot-contract <command> [options]
@@ -18,7 +16,8 @@ const USAGE = `usage: pivot-contract <command> [options]
 commands:
   generate   render types, models, validators, fixtures and the bundled spec (--help for options)
   mock       serve the contract with Prism behind a validating front layer (--port, --host, --spec)
-  verify     send every documented request to --base-url and check the answers against the contract`;
+  verify     send every documented request to --base-url and check the answers against the contract
+  diff       classify the changes between two specs as breaking or not (exit 1 on breaking)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
