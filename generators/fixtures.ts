@@ -4,6 +4,7 @@
  * return fresh copies.
  * @see https://spec.openapis.org/oas/v3.1.0#example-object
  */
+import { resolveLocal as resolve } from './lib/document.ts';
 import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
 import { render } from './lib/templates.ts';
 import { operationTable } from './validators.ts';
@@ -16,16 +17,6 @@ interface CatalogEntry {
   value: unknown;
 }
 
-function resolve<T>(spec: BundledSpec, node: unknown): T {
-  let current = node as { $ref?: string };
-  while (current?.$ref?.startsWith('#/')) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .reduce<any>((value, key) => value?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
-  }
-  return current as T;
-}
 
 function entryOf(example: Record<string, any>): CatalogEntry {
   return {

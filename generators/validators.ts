@@ -6,6 +6,7 @@
  */
 import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { resolveLocal as resolve } from './lib/document.ts';
 import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
 import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from './lib/schema-set.ts';
 import { asset, render } from './lib/templates.ts';
@@ -36,16 +37,6 @@ function refName(node: unknown): string | null {
   return ref?.startsWith(COMPONENT_REF) ? ref.slice(COMPONENT_REF.length) : null;
 }
 
-function resolve<T>(spec: BundledSpec, node: unknown): T {
-  let current = node as { $ref?: string };
-  while (current?.$ref?.startsWith('#/')) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .reduce<any>((value, key) => value?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
-  }
-  return current as T;
-}
 
 function bodySchema(spec: BundledSpec, body: unknown): string | null {
   const media = resolve<{ content?: Record<string, { schema?: unknown }> }>(spec, body)?.content?.['application/json'];

@@ -41,21 +41,15 @@ import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { resolveLocal } from '../generators/lib/document.ts';
+import { createAjv } from '../generators/lib/schema-set.ts';
+import { REPO_ROOT } from './lib/gen-context.ts';
 import { getFixture, listFixtures, type FixtureRef } from 'pivot-payments-contract/fixtures';
 import { operations, validateRequest, type OperationId } from 'pivot-payments-contract/validators';
 import type { Io } from './generate.ts';
 
-/** The package's root: the nearest folder above this module with a package.json (`scripts/` in a checkout, `dist/scripts/` when built). */
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(resolve(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return resolve(from, '..');
-  }
-}
-
-export const PACKAGE_ROOT = packageRoot(import.meta.dirname);
+export const PACKAGE_ROOT = REPO_ROOT;
 export const DEFAULT_SPEC = resolve(PACKAGE_ROOT, 'generated', 'openapi.json');
 const BODY_LIMIT = 1024 * 1024;
 
@@ -99,17 +93,6 @@ export interface Route {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
-function resolveRef<T = Json>(spec: Json, node: unknown): T {
-  let current = node as Json | undefined;
-  for (let hops = 0; current && typeof current.$ref === 'string' && current.$ref.startsWith('#/') && hops < 32; hops++) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .map((segment: string) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-      .reduce((value: any, key: string) => value?.[key], spec);
-  }
-  return current as T;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -117,18 +100,17 @@ function escapeRegExp(text: string): string {
 
 /** Every operation of `paths` (webhooks are requests Pivot sends, not endpoints), with what the front layer checks. */
 export function loadRoutes(spec: Json): Route[] {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
+  const ajv = createAjv();
   const schemes = (spec.components?.securitySchemes ?? {}) as Record<string, Json>;
   const routes: Route[] = [];
   for (const [path, rawItem] of Object.entries((spec.paths ?? {}) as Record<string, unknown>)) {
-    const item = resolveRef(spec, rawItem);
+    const item = resolveLocal<Json>(spec, rawItem);
     for (const method of HTTP_METHODS) {
       const operation = item[method] as Json | undefined;
       if (!operation?.operationId) continue;
       const byKey = new Map<string, Json>();
       for (const raw of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
-        const parameter = resolveRef(spec, raw);
+        const parameter = resolveLocal<Json>(spec, raw);
         byKey.set(`${parameter.in}:${String(parameter.name).toLowerCase()}`, parameter);
       }
       const parameters = [...byKey.values()].map((parameter) => ({
@@ -136,7 +118,7 @@ export function loadRoutes(spec: Json): Route[] {
         in: parameter.in,
         required: parameter.in === 'path' || parameter.required === true,
         example: parameter.example ?? parameter.schema?.example,
-        check: ajv.compile(resolveRef(spec, parameter.schema ?? {})),
+        check: ajv.compile(resolveLocal<Json>(spec, parameter.schema ?? {})),
       }));
       const pathParams: string[] = [];
       const source = path

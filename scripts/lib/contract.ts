@@ -38,18 +38,8 @@ export interface OperationSpec {
   responses: Record<string, MessageSpec>;
 }
 
-/** Resolves a local `$ref` of the bundled document (`#/a/b`). */
-export function resolveLocal<T>(spec: BundledSpec, node: unknown): T {
-  let current = node as { $ref?: string };
-  while (current && typeof current.$ref === 'string' && current.$ref.startsWith('#/')) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-      .reduce<any>((value, key) => value?.[key], spec);
-  }
-  return current as T;
-}
+export { resolveLocal } from '../../generators/lib/document.ts';
+import { resolveLocal } from '../../generators/lib/document.ts';
 
 function componentName(schema: unknown): string | undefined {
   const ref = (schema as { $ref?: string } | undefined)?.$ref;
