@@ -7,13 +7,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommand, type Io } from './lib/command.ts';
 import { diffSpecs, formatChange, summarize } from './lib/spec-diff.ts';
-
-export interface DiffIo {
-  log(line: string): void;
-  error(line: string): void;
-}
 
 const USAGE = `usage: pivot-contract diff <old-spec> <new-spec> [--json]
 
@@ -41,18 +36,9 @@ export async function loadForDiff(file: string): Promise<unknown> {
   return document;
 }
 
-export async function runDiff(argv: string[], io: DiffIo = console): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.log(USAGE);
-    return 0;
-  }
+export async function runDiff(argv: string[], io: Io = console): Promise<number> {
+  const parsed = parseCommand(argv, { json: { type: 'boolean' } }, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   const [oldFile, newFile, ...extra] = parsed.positionals;
   if (!oldFile || !newFile || extra.length > 0) {
     io.error(`expected exactly two spec files, got ${parsed.positionals.length}\n${USAGE}`);

@@ -4,18 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { generateOutputReadme, selectGenerators } from '../generators/index.ts';
 import type { FileMap } from '../generators/types.ts';
 import { sortFiles } from '../generators/lib/output.ts';
 import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
 import { loadSpec, SpecError } from './lib/load-spec.ts';
+import { parseCommand, type Io } from './lib/command.ts';
 import { drift, isClean, replaceTree } from './lib/write-files.ts';
 
-export interface Io {
-  log(line: string): void;
-  error(line: string): void;
-}
+export type { Io } from './lib/command.ts';
 
 const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check]
 
@@ -35,21 +32,9 @@ function owns(outputs: string[]): (path: string) => boolean {
 }
 
 export async function runGenerate(argv: string[], io: Io = console): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: { out: { type: 'string' }, spec: { type: 'string' }, only: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean' } },
-      strict: true,
-    }).values;
-  } catch (error) {
-    io.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(argv, { out: { type: 'string' }, spec: { type: 'string' }, only: { type: 'string' }, check: { type: 'boolean' } }, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed.values;
   const specRoot = resolve(args.spec ?? defaultSpec());
   const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
   try {

@@ -40,14 +40,14 @@ import { createServer, request as httpRequest, Agent, type IncomingMessage, type
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { resolveLocal } from '../generators/lib/document.ts';
 import { createAjv } from '../generators/lib/schema-set.ts';
 import { REPO_ROOT } from './lib/gen-context.ts';
 import { getFixture, listFixtures, type FixtureRef } from 'pivot-payments-contract/fixtures';
 import { operations, validateRequest, type OperationId } from 'pivot-payments-contract/validators';
-import type { Io } from './generate.ts';
+import { parseCommand, type Io } from './lib/command.ts';
 
 export const PACKAGE_ROOT = REPO_ROOT;
 export const DEFAULT_SPEC = resolve(PACKAGE_ROOT, 'generated', 'openapi.json');
@@ -632,21 +632,9 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 // ---------------------------------------------------------------------------------------------
 
 export async function runMock(argv: string[], io: Io = console): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, spec: { type: 'string' }, help: { type: 'boolean' } },
-      strict: true,
-    }).values;
-  } catch (error) {
-    io.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(argv, { port: { type: 'string' }, host: { type: 'string' }, spec: { type: 'string' } }, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed.values;
   const port = args.port === undefined ? 4010 : Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.error(`--port must be a port number, not ${JSON.stringify(args.port)}\n${USAGE}`);

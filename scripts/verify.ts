@@ -21,10 +21,10 @@
 import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+
 import { getFixture, getPairedResponse, listFixtures } from 'pivot-payments-contract/fixtures';
 import { operations, validateResponse, type Mode, type OperationId } from 'pivot-payments-contract/validators';
-import type { Io } from './generate.ts';
+import { parseCommand, type Io } from './lib/command.ts';
 import { DEFAULT_SPEC, loadRoutes, type Route } from './mock.ts';
 
 const USAGE = `usage: pivot-contract verify --base-url URL [--operation id]... [--example name]... [--mode strict|tolerant]
@@ -201,31 +201,19 @@ export function junitReport(results: CaseResult[], baseUrl: string, mode: Mode):
 }
 
 export async function runVerify(argv: string[], io: Io = console): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        'base-url': { type: 'string' },
-        operation: { type: 'string', multiple: true },
-        example: { type: 'string', multiple: true },
-        mode: { type: 'string' },
-        header: { type: 'string', multiple: true },
-        junit: { type: 'string' },
-        timeout: { type: 'string' },
-        spec: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    io.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.log(USAGE);
-    return 0;
-  }
+  const options = {
+    'base-url': { type: 'string' },
+    operation: { type: 'string', multiple: true },
+    example: { type: 'string', multiple: true },
+    mode: { type: 'string' },
+    header: { type: 'string', multiple: true },
+    junit: { type: 'string' },
+    timeout: { type: 'string' },
+    spec: { type: 'string' },
+  } as const;
+  const parsed = parseCommand(argv, options, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed.values;
   const usage = (message: string) => {
     io.error(`${message}\n${USAGE}`);
     return 2;
