@@ -119,7 +119,8 @@ export function esmImports(code: string): string {
 
 function standaloneModule(schemas: SchemaMap, mode: Mode, exported: string[]): string {
   const ajv = createAjv({
-    code: { esm: true, source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+    // The generated code takes its formats from validators/formats.js, the same module createAjv uses.
+    code: { esm: true, source: true, formats: _`require("./formats").formats` },
   });
   ajv.addSchema(toSchemaResources(schemas, mode));
   const refs = Object.fromEntries(exported.map((name) => [name, resourceId(name, mode)]));
@@ -144,6 +145,8 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     ),
     'validators/rules.js': finalNewline(rules),
     'validators/rules.d.ts': finalNewline(`${codeHeader(ctx, 'Cross-field rules')}export declare const rules: Record<string, { description: string }>;`),
+    'validators/formats.js': finalNewline(`${codeHeader(ctx, 'String formats')}${asset(ctx.templates, 'runtime/formats.js')}`),
+    'validators/formats.d.ts': finalNewline(`${codeHeader(ctx, 'String formats')}${asset(ctx.templates, 'runtime/formats.d.ts')}`),
     'validators/violations.js': finalNewline(`${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.js')}`),
     'validators/violations.d.ts': finalNewline(`${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.d.ts')}`),
     'validators/index.js': await formatCode(render(ctx.templates, 'validators/index.js.hbs', data), 'babel'),

@@ -4,7 +4,7 @@
  * so that every consumer validates with the same keywords, formats and options.
  */
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { formats } from '../runtime/formats.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
 
 export const SCHEMA_SET_ID = 'https://pivot-payments-contract.local/schemas.json';
@@ -155,13 +155,13 @@ export const AJV_OPTIONS: Options = {
   allErrors: true,
   // Errors carry their parent schema, which names the cross-field rule (x-rule) they break.
   verbose: true,
-  // 2020-12 formats the contract uses; validated by ajv-formats' full (RFC) implementations.
+  // The formats the contract uses, as generators/runtime/formats.js picks them from ajv-formats.
   validateFormats: true,
 };
 
 export function createAjv(options: Options = {}): Ajv2020 {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, ...options });
-  addFormats.default(ajv, { mode: 'full', formats: ['date-time', 'email', 'uri', 'uuid'] });
+  for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   ajv.addVocabulary([...ANNOTATION_KEYWORDS]);
   return ajv;
 }

@@ -1,0 +1,3 @@
+import type { Format } from 'ajv';
+
+export declare const formats: Record<'date-time' | 'email' | 'uri' | 'uuid', Format>;

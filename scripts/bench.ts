@@ -1,0 +1,485 @@
+/**
+ * `npm run bench`: the performance figures of DESIGN.md ("Performance and reliability"), each
+ * measured in this one run and printed as a ratio with its raw numbers. No assertions: it reports.
+ *
+ *   (a) validate('PaymentSession', doc) vs JSON.parse of the same document's JSON text
+ *       (in-process, interleaved batches after warm-up, median ns/op)            target: < 1×
+ *   (b) importing the standalone validators vs compiling the same schemas with Ajv at runtime
+ *       (each in a fresh plain `node` child, timed inside the child, median of runs)  target: ≥ 10×
+ *   (c) `npm run generate`'s work (runGenerate) vs a bare openapi-typescript run on the same spec
+ *       (both in-process, same input file, both writing their output; median after a warm-up run)
+ *   (d) generate on synthetic specs ×1, ×10, ×50 the size (every component schema replicated under
+ *       new names, `$ref`s renamed), to show how the cost grows (in-process; ×1 median of 3 runs,
+ *       ×10 and ×50 one run each), in total and for the generator whose cost grows fastest
+ *
+ * Sections are listed in `sections` below; the mock-server figures (scripts/bench-mock.ts) are added
+ * there. Output: a log per section, then a summary table in Markdown, stable in shape (no dates),
+ * to paste into the README.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
+import { defaultSpec, runGenerate } from './generate.ts';
+import { REPO_ROOT } from './lib/gen-context.ts';
+import { schemaExamples } from '../generated/fixtures/index.js';
+import { schemaNames, tolerantSchemaNames, validate } from '../generated/validators/index.js';
+
+// ---- the shape of a benchmark ----------------------------------------------------------------
+
+/** One line of the summary table. */
+export interface Figure {
+  /** What is compared, e.g. "validate('PaymentSession') strict / JSON.parse". */
+  label: string;
+  /** The raw numbers behind the ratio, e.g. "3.10 µs / 7.95 µs per op". */
+  measured: string;
+  /** The figure as a ratio (numerator / denominator of `label`). */
+  ratio: number;
+  /** The target from DESIGN.md, if any, e.g. "< 1×". */
+  target?: string;
+  /** Whether the target is met (omitted when there is no target). */
+  met?: boolean;
+}
+
+export interface BenchSection {
+  /** Section heading, e.g. "(a) validation vs JSON.parse". */
+  title: string;
+  /** Runs the measurements, logging details with `log`, and returns the summary figures. */
+  run(log: (line: string) => void): Promise<Figure[]>;
+}
+
+// ---- measuring helpers (exported for other sections) -----------------------------------------
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Nanoseconds since an arbitrary origin, as a number. */
+export const now = (): number => Number(process.hrtime.bigint());
+
+export function formatDuration(ns: number): string {
+  if (ns < 1e3) return `${ns.toFixed(0)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(2)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
+  return `${(ns / 1e9).toFixed(2)} s`;
+}
+
+export function formatRatio(ratio: number): string {
+  return `${ratio < 10 ? ratio.toFixed(2) : ratio.toFixed(1)}×`;
+}
+
+/** Defeats dead-code elimination of benchmarked calls (every result is folded in; `sinkValue` reads it). */
+let sink = 0;
+export const sinkValue = (): number => sink;
+
+/**
+ * Per-operation cost of several functions, measured in interleaved batches (so that drift of a noisy
+ * machine hits all of them alike) after a warm-up; the median ns/op of each.
+ */
+export function compareOps(
+  fns: Record<string, () => number>,
+  { warmupMs = 300, batchMs = 20, batches = 21 }: { warmupMs?: number; batchMs?: number; batches?: number } = {},
+): Record<string, { nsPerOp: number; iterations: number; batches: number }> {
+  const iterations: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    let ops = 0;
+    const start = now();
+    while (now() - start < warmupMs * 1e6) {
+      for (let i = 0; i < 100; i++) sink ^= fn();
+      ops += 100;
+    }
+    iterations[name] = Math.max(100, Math.round((ops * batchMs) / warmupMs));
+  }
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
+  for (let batch = 0; batch < batches; batch++) {
+    for (const [name, fn] of Object.entries(fns)) {
+      const count = iterations[name]!;
+      const start = now();
+      for (let i = 0; i < count; i++) sink ^= fn();
+      samples[name]!.push((now() - start) / count);
+    }
+  }
+  return Object.fromEntries(
+    Object.keys(fns).map((name) => [name, { nsPerOp: median(samples[name]!), iterations: iterations[name]!, batches }]),
+  );
+}
+
+/** Runs `code` (an ES module) in a fresh plain `node` process from the repository root; parses its JSON output. */
+export function runChild<T>(code: string, args: string[] = []): T {
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', code, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as T;
+}
+
+const quietIo = (lines: string[] = []) => ({ log: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`) });
+
+async function generateInto(args: string[]): Promise<{ ns: number; lines: string[] }> {
+  const lines: string[] = [];
+  const start = now();
+  const code = await runGenerate(args, quietIo(lines));
+  const ns = now() - start;
+  if (code !== 0) throw new Error(`generate ${args.join(' ')} failed:\n${lines.join('\n')}`);
+  return { ns, lines };
+}
+
+/** The "types  2 files  601 ms" lines of runGenerate, as { types: 601, … }. */
+function generatorTimes(lines: string[]): Record<string, number> {
+  return Object.fromEntries(
+    lines
+      .map((line) => /^(\w+)\s+\d+ files\s+(\d+) ms$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => [match[1]!, Number(match[2])]),
+  );
+}
+
+function perGenerator(lines: string[]): string {
+  return Object.entries(generatorTimes(lines))
+    .map(([name, ms]) => `${name} ${ms}`)
+    .join(', ');
+}
+
+let scratchRoot: string | undefined;
+/** A fresh directory under one temporary root, removed at the end of the run. */
+function scratch(name: string): string {
+  scratchRoot ??= mkdtempSync(join(tmpdir(), 'pivot-contract-bench-'));
+  const dir = join(scratchRoot, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// ---- (a) validate vs JSON.parse --------------------------------------------------------------
+
+const validationVsParse: BenchSection = {
+  title: "(a) validate('PaymentSession') vs JSON.parse of the same document",
+  async run(log) {
+    const document = schemaExamples.PaymentSession['payment-session-object'];
+    const text = JSON.stringify(document);
+    if (!validate('PaymentSession', document).valid) throw new Error('the Payment Session object page example does not validate');
+    log(`document: schemaExamples.PaymentSession['payment-session-object'], ${Buffer.byteLength(text)} bytes of JSON`);
+    const results = compareOps({
+      'JSON.parse': () => (JSON.parse(text) as { id: string }).id.length,
+      'validate strict': () => (validate('PaymentSession', document).valid ? 1 : 0),
+      'validate tolerant': () => (validate('PaymentSession', document, { mode: 'tolerant' }).valid ? 1 : 0),
+    });
+    for (const [name, result] of Object.entries(results)) {
+      log(`${name.padEnd(18)} ${formatDuration(result.nsPerOp).padStart(10)}/op  (median of ${result.batches} batches × ${result.iterations})`);
+    }
+    const parse = results['JSON.parse']!.nsPerOp;
+    return (['strict', 'tolerant'] as const).map((mode) => {
+      const cost = results[`validate ${mode}`]!.nsPerOp;
+      return {
+        label: `validate('PaymentSession') ${mode} / JSON.parse`,
+        measured: `${formatDuration(cost)} / ${formatDuration(parse)} per op`,
+        ratio: cost / parse,
+        target: '< 1×',
+        met: cost < parse,
+      };
+    });
+  },
+};
+
+// ---- (b) import standalone vs compile at runtime ---------------------------------------------
+
+const IMPORT_RUNS = 7;
+
+const IMPORT_CHILD = `
+const url = process.argv[1];
+const start = process.hrtime.bigint();
+const validators = await import(url);
+const end = process.hrtime.bigint();
+if (validators.schemaNames.length === 0) throw new Error('no validators');
+console.log(JSON.stringify({ ns: Number(end - start) }));
+`;
+
+/**
+ * Loads Ajv (timed), then the schema-set helpers (not timed: a plain-JS transpilation of
+ * generators/lib/schema-set.ts, so the child runs on plain node like the import child), then compiles
+ * every schema the standalone modules hold, as the validators generator does: one Ajv per mode,
+ * every resource added, the exported schemas compiled (timed).
+ */
+const COMPILE_CHILD = `
+import { readFileSync } from 'node:fs';
+const [schemaSetUrl, specPath, namesPath] = process.argv.slice(1);
+const t0 = process.hrtime.bigint();
+await import('ajv/dist/2020.js');
+await import('ajv-formats');
+const t1 = process.hrtime.bigint();
+const { createAjv, toSchemaResources, resourceId } = await import(schemaSetUrl);
+const schemas = JSON.parse(readFileSync(specPath, 'utf8')).components.schemas;
+const names = JSON.parse(readFileSync(namesPath, 'utf8'));
+const t2 = process.hrtime.bigint();
+let compiled = 0;
+for (const mode of ['strict', 'tolerant']) {
+  const ajv = createAjv();
+  ajv.addSchema(toSchemaResources(schemas, mode));
+  for (const name of names[mode]) {
+    if (typeof ajv.getSchema(resourceId(name, mode)) !== 'function') throw new Error('not compiled: ' + name);
+    compiled++;
+  }
+}
+const t3 = process.hrtime.bigint();
+console.log(JSON.stringify({ ns: Number(t1 - t0) + Number(t3 - t2), loadNs: Number(t1 - t0), compileNs: Number(t3 - t2), compiled }));
+`;
+
+/** generators/lib/schema-set.ts as plain ESM, next to node_modules so that it resolves ajv. */
+function transpiledSchemaSet(): string {
+  const source = readFileSync(resolve(REPO_ROOT, 'generators/lib/schema-set.ts'), 'utf8');
+  const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]);
+  if (local.length > 0) throw new Error(`schema-set.ts now imports local modules (${local.join(', ')}): teach the bench to transpile them`);
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    fileName: 'schema-set.ts',
+  });
+  const dir = resolve(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'schema-set.mjs');
+  writeFileSync(file, outputText);
+  return file;
+}
+
+const importVsCompile: BenchSection = {
+  title: '(b) importing the standalone validators vs compiling the same schemas with Ajv at runtime',
+  async run(log) {
+    const validatorsUrl = pathToFileURL(resolve(REPO_ROOT, 'generated/validators/index.js')).href;
+    const schemaSet = transpiledSchemaSet();
+    try {
+      return measureImportVsCompile(log, validatorsUrl, schemaSet);
+    } finally {
+      rmSync(dirname(schemaSet), { recursive: true, force: true });
+    }
+  },
+};
+
+function measureImportVsCompile(log: (line: string) => void, validatorsUrl: string, schemaSet: string): Figure[] {
+  const namesFile = join(scratch('compile'), 'names.json');
+  writeFileSync(namesFile, JSON.stringify({ strict: schemaNames, tolerant: tolerantSchemaNames }));
+  const spec = resolve(REPO_ROOT, 'generated/openapi.json');
+  const imports: number[] = [];
+  const compiles: Array<{ ns: number; loadNs: number; compileNs: number; compiled: number }> = [];
+  // Alternating, so that a noisy neighbour slows both alike.
+  for (let run = 0; run < IMPORT_RUNS; run++) {
+    imports.push(runChild<{ ns: number }>(IMPORT_CHILD, [validatorsUrl]).ns);
+    compiles.push(runChild(COMPILE_CHILD, [pathToFileURL(schemaSet).href, spec, namesFile]));
+  }
+  const importNs = median(imports);
+  const compileNs = median(compiles.map((run) => run.ns));
+  const compiled = compiles[0]!.compiled;
+  log(`fresh \`node\` child per run, timed inside the child with process.hrtime.bigint(), median of ${IMPORT_RUNS} runs each`);
+  const compileRuns = compiles.map((run) => formatDuration(run.ns)).join(', ');
+  log(`import   generated/validators/index.js            ${formatDuration(importNs).padStart(9)}  (runs: ${imports.map(formatDuration).join(', ')})`);
+  log(
+    `compile  ${`${compiled} validators (${schemaNames.length} strict + ${tolerantSchemaNames.length} tolerant)`.padEnd(40)} ${formatDuration(compileNs).padStart(9)}  ` +
+      `(of which loading Ajv ${formatDuration(median(compiles.map((run) => run.loadNs)))}; runs: ${compileRuns})`,
+  );
+  log('         = load ajv + ajv-formats, createAjv(), addSchema(toSchemaResources(schemas, mode)), getSchema() of each, per mode');
+  return [
+    {
+      label: `Ajv runtime compile of ${compiled} validators / import of the standalone ones`,
+      measured: `${formatDuration(compileNs)} / ${formatDuration(importNs)}`,
+      ratio: compileNs / importNs,
+      target: '≥ 10×',
+      met: compileNs / importNs >= 10,
+    },
+  ];
+}
+
+// ---- (c) generate vs bare openapi-typescript --------------------------------------------------
+
+const GENERATE_RUNS = 3;
+
+const generateVsOpenapiTs: BenchSection = {
+  title: '(c) npm run generate vs a bare openapi-typescript run on the same spec',
+  async run(log) {
+    const spec = defaultSpec();
+    const out = scratch('generate');
+    const typesFile = join(scratch('openapi-typescript'), 'openapi.d.ts');
+    const bareRun = async (): Promise<number> => {
+      const start = now();
+      writeFileSync(typesFile, astToString(await openapiTS(pathToFileURL(spec), { silent: true })));
+      return now() - start;
+    };
+    // Warm-up: module loading and JIT are not the generators' work.
+    await generateInto(['--out', out]);
+    await bareRun();
+    const generated: number[] = [];
+    const bare: number[] = [];
+    let lines: string[] = [];
+    for (let run = 0; run < GENERATE_RUNS; run++) {
+      const result = await generateInto(['--out', out]);
+      generated.push(result.ns);
+      lines = result.lines;
+      bare.push(await bareRun());
+    }
+    const generateNs = median(generated);
+    const bareNs = median(bare);
+    log(`both in-process (tsx), on ${spec.replace(`${REPO_ROOT}/`, '')}, writing their output to a temp dir; one warm-up run, then the median of ${GENERATE_RUNS}`);
+    log(`runGenerate(['--out', tmp])            ${formatDuration(generateNs).padStart(10)}  (runs: ${generated.map(formatDuration).join(', ')})`);
+    log(`  by generator (ms, last run): ${perGenerator(lines)}`);
+    log(`openapiTS(spec) + astToString + write  ${formatDuration(bareNs).padStart(10)}  (runs: ${bare.map(formatDuration).join(', ')})`);
+    return [
+      {
+        label: 'generate (all artifacts) / bare openapi-typescript',
+        measured: `${formatDuration(generateNs)} / ${formatDuration(bareNs)}`,
+        ratio: generateNs / bareNs,
+        target: 'a small multiple',
+      },
+    ];
+  },
+};
+
+// ---- (d) generate on synthetic specs ----------------------------------------------------------
+
+const SCALES = [1, 10, 50];
+const BASE_RUNS = 3;
+/** "Grows linearly" allows 25 % over the size ratio: single runs on a shared machine are that noisy. */
+const LINEAR_SLACK = 1.25;
+const linearTarget = (scale: number) => `linear: ≤ ${formatRatio(scale * LINEAR_SLACK)}`;
+const COMPONENT_REF = '#/components/schemas/';
+
+/**
+ * The bundled spec with every component schema replicated `factor - 1` times under new names
+ * (`PaymentSession_7`), their internal `$ref`s renamed consistently; paths and examples unchanged.
+ */
+export function replicateSchemas(spec: { components?: { schemas?: Record<string, unknown> } }, factor: number) {
+  const copy = structuredClone(spec);
+  const schemas = spec.components?.schemas ?? {};
+  for (let copyIndex = 1; copyIndex < factor; copyIndex++) {
+    for (const [name, schema] of Object.entries(schemas)) {
+      copy.components!.schemas![`${name}_${copyIndex}`] = JSON.parse(JSON.stringify(schema), (key, value) =>
+        key === '$ref' && typeof value === 'string' && value.startsWith(COMPONENT_REF) ? `${value}_${copyIndex}` : value,
+      );
+    }
+  }
+  return copy;
+}
+
+const generateScaling: BenchSection = {
+  title: `(d) generate on synthetic specs ${SCALES.map((scale) => `×${scale}`).join(', ')}`,
+  async run(log) {
+    const bundle = JSON.parse(readFileSync(resolve(REPO_ROOT, 'generated/openapi.json'), 'utf8'));
+    log(
+      `in-process (tsx), \`--spec <synthetic openapi.json> --out <tmp>\`, ×${SCALES[0]} median of ${BASE_RUNS} runs, the others one run each; ` +
+        'the component schemas are replicated, paths and examples are not',
+    );
+    const rows: Array<{ scale: number; schemas: number; ns: number; generators: Record<string, number> }> = [];
+    for (const scale of SCALES) {
+      const dir = scratch(`x${scale}`);
+      const spec = replicateSchemas(bundle, scale);
+      writeFileSync(join(dir, 'openapi.json'), JSON.stringify(spec));
+      const schemas = Object.keys(spec.components?.schemas ?? {}).length;
+      // The base is small and noisy: the median of a few runs (per generator too); the large ones run once.
+      const runs: Array<{ ns: number; lines: string[] }> = [];
+      for (let run = 0; run < (scale === SCALES[0] ? BASE_RUNS : 1); run++) {
+        runs.push(await generateInto(['--spec', join(dir, 'openapi.json'), '--out', join(dir, 'out')]));
+      }
+      const ns = median(runs.map((run) => run.ns));
+      const times = runs.map((run) => generatorTimes(run.lines));
+      const generators = Object.fromEntries(Object.keys(times[0]!).map((name) => [name, median(times.map((time) => time[name] ?? 0))]));
+      rows.push({ scale, schemas, ns, generators });
+      log(
+        `×${String(scale).padEnd(3)} ${String(schemas).padStart(5)} schemas  ${formatDuration(ns).padStart(9)}  ` +
+          `${(ns / 1e6 / schemas).toFixed(2).padStart(6)} ms/schema   by generator (ms${runs.length > 1 ? `, median of ${runs.length} runs` : ''}): ` +
+          Object.entries(generators)
+            .map(([name, ms]) => `${name} ${ms}`)
+            .join(', '),
+      );
+    }
+    const base = rows[0]!;
+    return rows.slice(1).flatMap((row) => {
+      // The generator whose cost grows fastest: the one that decides how generation scales.
+      const [slowest, slowestMs] = Object.entries(row.generators)
+        .filter(([name]) => (base.generators[name] ?? 0) > 0)
+        .map(([name, ms]) => [name, ms / base.generators[name]!] as const)
+        .sort((a, b) => b[1] - a[1])[0] ?? ['none', 0];
+      return [
+        {
+          label: `generate ×${row.scale} / ×${base.scale} (${row.schemas} vs ${base.schemas} schemas)`,
+          measured:
+            `${formatDuration(row.ns)} / ${formatDuration(base.ns)}; ` +
+            `${(row.ns / 1e6 / row.schemas).toFixed(2)} vs ${(base.ns / 1e6 / base.schemas).toFixed(2)} ms/schema`,
+          ratio: row.ns / base.ns,
+          target: linearTarget(row.scale),
+          met: row.ns / base.ns <= row.scale * LINEAR_SLACK,
+        },
+        {
+          label: `↳ its fastest-growing generator, ${slowest}, ×${row.scale} / ×${base.scale}`,
+          measured: `${row.generators[slowest] ?? 0} ms / ${base.generators[slowest] ?? 0} ms`,
+          ratio: slowestMs,
+          target: linearTarget(row.scale),
+          met: slowestMs <= row.scale * LINEAR_SLACK,
+        },
+      ];
+    });
+  },
+};
+
+// ---- the sections, in order -------------------------------------------------------------------
+
+/**
+ * Every section `npm run bench` runs, in order.
+ *
+ * MOCK SERVER FIGURES GO HERE: scripts/bench-mock.ts exports `benchMock()`; wrap it in a section
+ * (title "(e) mock server", figures from its result, e.g. start-up ms and req/s) and append it:
+ *
+ *   import { benchMock } from './bench-mock.ts';
+ *   sections.push({ title: '(e) mock server', async run(log) { const r = await benchMock(); … return [ … ]; } });
+ */
+export const sections: BenchSection[] = [validationVsParse, importVsCompile, generateVsOpenapiTs, generateScaling];
+
+// ---- output -----------------------------------------------------------------------------------
+
+function environment(): string {
+  const cpu = cpus();
+  return `node ${process.version} · ${process.platform} ${process.arch} · ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'})`;
+}
+
+export function summaryTable(figures: Array<Figure & { section: string }>): string {
+  const rows = figures.map((figure) => [
+    figure.label,
+    figure.measured,
+    formatRatio(figure.ratio),
+    figure.target ?? '—',
+    figure.met === undefined ? '—' : figure.met ? 'met' : 'NOT met',
+  ]);
+  const header = ['figure', 'measured', 'ratio', 'target', 'status'];
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+export async function runBench(list: readonly BenchSection[] = sections, write: (line: string) => void = console.log): Promise<void> {
+  const started = now();
+  write('# npm run bench');
+  write('');
+  write(environment());
+  const figures: Array<Figure & { section: string }> = [];
+  try {
+    for (const section of list) {
+      write('');
+      write(`## ${section.title}`);
+      const sectionStart = now();
+      const results = await section.run((line) => write(`  ${line}`));
+      write(`  (section took ${formatDuration(now() - sectionStart)})`);
+      figures.push(...results.map((figure) => ({ ...figure, section: section.title })));
+    }
+  } finally {
+    if (scratchRoot) rmSync(scratchRoot, { recursive: true, force: true });
+  }
+  write('');
+  write('## Summary');
+  write('');
+  write(summaryTable(figures));
+  write('');
+  write(`(${environment()}; the whole run took ${formatDuration(now() - started)})`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runBench();
+}
