@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
+import { benchMock } from './bench-mock.ts';
 import { defaultSpec, runGenerate } from './generate.ts';
 import { REPO_ROOT } from './lib/gen-context.ts';
 import { schemaExamples } from '../generated/fixtures/index.js';
@@ -36,8 +37,8 @@ export interface Figure {
   label: string;
   /** The raw numbers behind the ratio, e.g. "3.10 µs / 7.95 µs per op". */
   measured: string;
-  /** The figure as a ratio (numerator / denominator of `label`). */
-  ratio: number;
+  /** The figure as a ratio (numerator / denominator of `label`); absent for absolute figures. */
+  ratio?: number;
   /** The target from DESIGN.md, if any, e.g. "< 1×". */
   target?: string;
   /** Whether the target is met (omitted when there is no target). */
@@ -233,9 +234,13 @@ console.log(JSON.stringify({ ns: Number(t1 - t0) + Number(t3 - t2), loadNs: Numb
 /** generators/lib/schema-set.ts as plain ESM, next to node_modules so that it resolves ajv. */
 function transpiledSchemaSet(): string {
   const source = readFileSync(resolve(REPO_ROOT, 'generators/lib/schema-set.ts'), 'utf8');
-  const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]);
-  if (local.length > 0) throw new Error(`schema-set.ts now imports local modules (${local.join(', ')}): teach the bench to transpile them`);
-  const { outputText } = ts.transpileModule(source, {
+  const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]!);
+  const typescriptImports = local.filter((specifier) => specifier.endsWith('.ts'));
+  if (typescriptImports.length > 0) throw new Error(`schema-set.ts now imports TypeScript modules (${typescriptImports.join(', ')}): teach the bench to transpile them`);
+  // Plain-JS local modules (generators/runtime/*.js) are imported from where they are.
+  const absolute = (specifier: string) => pathToFileURL(resolve(REPO_ROOT, 'generators/lib', specifier)).href;
+  const rewritten = local.reduce((text, specifier) => text.replaceAll(`'${specifier}'`, `'${absolute(specifier)}'`), source);
+  const { outputText } = ts.transpileModule(rewritten, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     fileName: 'schema-set.ts',
   });
@@ -424,16 +429,23 @@ const generateScaling: BenchSection = {
 
 // ---- the sections, in order -------------------------------------------------------------------
 
-/**
- * Every section `npm run bench` runs, in order.
- *
- * MOCK SERVER FIGURES GO HERE: scripts/bench-mock.ts exports `benchMock()`; wrap it in a section
- * (title "(e) mock server", figures from its result, e.g. start-up ms and req/s) and append it:
- *
- *   import { benchMock } from './bench-mock.ts';
- *   sections.push({ title: '(e) mock server', async run(log) { const r = await benchMock(); … return [ … ]; } });
- */
-export const sections: BenchSection[] = [validationVsParse, importVsCompile, generateVsOpenapiTs, generateScaling];
+/** (e) The mock: start-up, then throughput and latency under a bounded load on loopback (scripts/bench-mock.ts). */
+const mockServer: BenchSection = {
+  title: '(e) mock server (Prism + front layer) under load on loopback',
+  async run(log) {
+    const result = await benchMock();
+    log(`load: autocannon, ${result.connections} connections, ${result.durationSeconds} s, POST /v2/payments card-redirect (Prefer: example=card-redirect)`);
+    log(`start-up ${result.startupMs.toFixed(0)} ms (spawn Prism → first 200 through the front layer)`);
+    log(`${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+    return [
+      { label: 'mock start-up (spawn → first answer)', measured: `${result.startupMs.toFixed(0)} ms`, },
+      { label: 'mock throughput / p99 latency (10 connections, 10 s)', measured: `${result.requestsPerSecond.toFixed(0)} req/s / ${result.p99Ms} ms`, },
+    ];
+  },
+};
+
+/** Every section `npm run bench` runs, in order. */
+export const sections: BenchSection[] = [validationVsParse, importVsCompile, generateVsOpenapiTs, generateScaling, mockServer];
 
 // ---- output -----------------------------------------------------------------------------------
 
@@ -446,7 +458,7 @@ export function summaryTable(figures: Array<Figure & { section: string }>): stri
   const rows = figures.map((figure) => [
     figure.label,
     figure.measured,
-    formatRatio(figure.ratio),
+    figure.ratio === undefined ? "—" : formatRatio(figure.ratio),
     figure.target ?? '—',
     figure.met === undefined ? '—' : figure.met ? 'met' : 'NOT met',
   ]);
