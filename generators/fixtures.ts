@@ -17,7 +17,6 @@ interface CatalogEntry {
   value: unknown;
 }
 
-
 function entryOf(example: Record<string, any>): CatalogEntry {
   return {
     summary: String(example.summary ?? ''),
@@ -29,7 +28,9 @@ function entryOf(example: Record<string, any>): CatalogEntry {
 
 function examplesOf(spec: BundledSpec, body: unknown): Record<string, CatalogEntry> {
   const media = resolve<any>(spec, body)?.content?.['application/json'];
-  const entries = Object.entries(media?.examples ?? {}).map(([name, example]) => [name, entryOf(resolve(spec, example))] as const);
+  const entries = Object.entries(media?.examples ?? {}).map(
+    ([name, example]) => [name, entryOf(resolve(spec, example))] as const,
+  );
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -50,7 +51,11 @@ function operationExamples(spec: BundledSpec) {
     const responses = Object.fromEntries(
       Object.keys(operation.responses).map((status) => [status, examplesOf(spec, body.responses[status])]),
     );
-    return { ...operation, requestExamples: body.request ? examplesOf(spec, body.request) : undefined, responseExamples: responses };
+    return {
+      ...operation,
+      requestExamples: body.request ? examplesOf(spec, body.request) : undefined,
+      responseExamples: responses,
+    };
   });
 }
 

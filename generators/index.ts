@@ -33,14 +33,20 @@ const MODULES: Record<string, { module: string; files: string }> = {
 /** `README.md` of the output folder: what each file is and which generator writes it. */
 export function generateOutputReadme(ctx: GenContext): FileMap {
   const generators = GENERATORS.map((generator) => ({ ...MODULES[generator.name]!, description: generator.description }));
-  return { 'README.md': finalNewline(render(ctx.templates, 'readme/README.md.hbs', { notice: doNotEditNotice(ctx, 'Output folder guide'), generators })) };
+  return {
+    'README.md': finalNewline(
+      render(ctx.templates, 'readme/README.md.hbs', { notice: doNotEditNotice(ctx, 'Output folder guide'), generators }),
+    ),
+  };
 }
 
 export function selectGenerators(only: readonly string[] | undefined): Generator[] {
   if (!only || only.length === 0) return [...GENERATORS];
   const unknown = only.filter((name) => !GENERATORS.some((generator) => generator.name === name));
   if (unknown.length > 0) {
-    throw new Error(`unknown artifact ${unknown.join(', ')} (known: ${GENERATORS.map((generator) => generator.name).join(', ')})`);
+    throw new Error(
+      `unknown artifact ${unknown.join(', ')} (known: ${GENERATORS.map((generator) => generator.name).join(', ')})`,
+    );
   }
   return GENERATORS.filter((generator) => only.includes(generator.name));
 }

@@ -37,7 +37,6 @@ function refName(node: unknown): string | null {
   return ref?.startsWith(COMPONENT_REF) ? ref.slice(COMPONENT_REF.length) : null;
 }
 
-
 function bodySchema(spec: BundledSpec, body: unknown): string | null {
   const media = resolve<{ content?: Record<string, { schema?: unknown }> }>(spec, body)?.content?.['application/json'];
   return refName(media?.schema);
@@ -112,8 +111,11 @@ export function esmImports(code: string): string {
     .replace(/^"use strict";/, '')
     .replace(/require\("([^"]+)"\)\.default\b/g, (_match, specifier: string) => `interopDefault(${bindings.get(specifier)!})`)
     .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => bindings.get(specifier)!);
-  const imports = specifiers.map((specifier) => `import * as ${bindings.get(specifier)} from ${JSON.stringify(`${specifier}.js`)};`);
-  const interop = 'const interopDefault = (namespace) => (namespace.default && namespace.default.__esModule ? namespace.default.default : namespace.default);';
+  const imports = specifiers.map(
+    (specifier) => `import * as ${bindings.get(specifier)} from ${JSON.stringify(`${specifier}.js`)};`,
+  );
+  const interop =
+    'const interopDefault = (namespace) => (namespace.default && namespace.default.__esModule ? namespace.default.default : namespace.default);';
   return `${imports.join('\n')}\n${interop}\n${body}`;
 }
 
@@ -139,16 +141,26 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
   };
   const rules = `${codeHeader(ctx, 'Cross-field rules of the contract (x-rule), for error messages')}export const rules = ${JSON.stringify(collectRules(schemas), null, 2)};\n`;
   return {
-    'validators/strict.js': finalNewline(`${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${standaloneModule(schemas, 'strict', schemaNames)}`),
+    'validators/strict.js': finalNewline(
+      `${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${standaloneModule(schemas, 'strict', schemaNames)}`,
+    ),
     'validators/tolerant.js': finalNewline(
       `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${standaloneModule(schemas, 'tolerant', tolerantNames)}`,
     ),
     'validators/rules.js': finalNewline(rules),
-    'validators/rules.d.ts': finalNewline(`${codeHeader(ctx, 'Cross-field rules')}export declare const rules: Record<string, { description: string }>;`),
+    'validators/rules.d.ts': finalNewline(
+      `${codeHeader(ctx, 'Cross-field rules')}export declare const rules: Record<string, { description: string }>;`,
+    ),
     'validators/formats.js': finalNewline(`${codeHeader(ctx, 'String formats')}${asset(ctx.templates, 'runtime/formats.js')}`),
-    'validators/formats.d.ts': finalNewline(`${codeHeader(ctx, 'String formats')}${asset(ctx.templates, 'runtime/formats.d.ts')}`),
-    'validators/violations.js': finalNewline(`${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.js')}`),
-    'validators/violations.d.ts': finalNewline(`${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.d.ts')}`),
+    'validators/formats.d.ts': finalNewline(
+      `${codeHeader(ctx, 'String formats')}${asset(ctx.templates, 'runtime/formats.d.ts')}`,
+    ),
+    'validators/violations.js': finalNewline(
+      `${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.js')}`,
+    ),
+    'validators/violations.d.ts': finalNewline(
+      `${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.d.ts')}`,
+    ),
     'validators/index.js': await formatCode(render(ctx.templates, 'validators/index.js.hbs', data), 'babel'),
     'validators/index.d.ts': await formatCode(render(ctx.templates, 'validators/index.d.ts.hbs', data)),
   };

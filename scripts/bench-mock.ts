@@ -82,7 +82,9 @@ export async function benchMock(options: MockBenchOptions = {}): Promise<MockBen
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = await benchMock();
   console.log(`mock start-up      ${figures.startupMs} ms (Prism spawn → first 200 through the front layer)`);
-  console.log(`mock throughput    ${figures.requestsPerSecond} req/s (POST /v2/payments card-redirect, ${figures.connections} connections, ${figures.durationSeconds} s, loopback)`);
+  console.log(
+    `mock throughput    ${figures.requestsPerSecond} req/s (POST /v2/payments card-redirect, ${figures.connections} connections, ${figures.durationSeconds} s, loopback)`,
+  );
   console.log(`mock latency       p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms`);
   console.log(`mock requests      ${figures.requests} (${figures.non2xx} non-2xx, ${figures.errors} errors/timeouts)`);
 }

@@ -121,7 +121,10 @@ export function runChild<T>(code: string, args: string[] = []): T {
   return JSON.parse(output.trim().split('\n').at(-1)!) as T;
 }
 
-const quietIo = (lines: string[] = []) => ({ log: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`) });
+const quietIo = (lines: string[] = []) => ({
+  log: (line: string) => lines.push(line),
+  error: (line: string) => lines.push(`error: ${line}`),
+});
 
 async function generateInto(args: string[]): Promise<{ ns: number; lines: string[] }> {
   const lines: string[] = [];
@@ -172,7 +175,9 @@ const validationVsParse: BenchSection = {
       'validate tolerant': () => (validate('PaymentSession', document, { mode: 'tolerant' }).valid ? 1 : 0),
     });
     for (const [name, result] of Object.entries(results)) {
-      log(`${name.padEnd(18)} ${formatDuration(result.nsPerOp).padStart(10)}/op  (median of ${result.batches} batches × ${result.iterations})`);
+      log(
+        `${name.padEnd(18)} ${formatDuration(result.nsPerOp).padStart(10)}/op  (median of ${result.batches} batches × ${result.iterations})`,
+      );
     }
     const parse = results['JSON.parse']!.nsPerOp;
     return (['strict', 'tolerant'] as const).map((mode) => {
@@ -236,7 +241,10 @@ function transpiledSchemaSet(): string {
   const source = readFileSync(resolve(REPO_ROOT, 'generators/lib/schema-set.ts'), 'utf8');
   const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]!);
   const typescriptImports = local.filter((specifier) => specifier.endsWith('.ts'));
-  if (typescriptImports.length > 0) throw new Error(`schema-set.ts now imports TypeScript modules (${typescriptImports.join(', ')}): teach the bench to transpile them`);
+  if (typescriptImports.length > 0)
+    throw new Error(
+      `schema-set.ts now imports TypeScript modules (${typescriptImports.join(', ')}): teach the bench to transpile them`,
+    );
   // Plain-JS local modules (generators/runtime/*.js) are imported from where they are.
   const absolute = (specifier: string) => pathToFileURL(resolve(REPO_ROOT, 'generators/lib', specifier)).href;
   const rewritten = local.reduce((text, specifier) => text.replaceAll(`'${specifier}'`, `'${absolute(specifier)}'`), source);
@@ -280,12 +288,16 @@ function measureImportVsCompile(log: (line: string) => void, validatorsUrl: stri
   const compiled = compiles[0]!.compiled;
   log(`fresh \`node\` child per run, timed inside the child with process.hrtime.bigint(), median of ${IMPORT_RUNS} runs each`);
   const compileRuns = compiles.map((run) => formatDuration(run.ns)).join(', ');
-  log(`import   generated/validators/index.js            ${formatDuration(importNs).padStart(9)}  (runs: ${imports.map(formatDuration).join(', ')})`);
+  log(
+    `import   generated/validators/index.js            ${formatDuration(importNs).padStart(9)}  (runs: ${imports.map(formatDuration).join(', ')})`,
+  );
   log(
     `compile  ${`${compiled} validators (${schemaNames.length} strict + ${tolerantSchemaNames.length} tolerant)`.padEnd(40)} ${formatDuration(compileNs).padStart(9)}  ` +
       `(of which loading Ajv ${formatDuration(median(compiles.map((run) => run.loadNs)))}; runs: ${compileRuns})`,
   );
-  log('         = load ajv + ajv-formats, createAjv(), addSchema(toSchemaResources(schemas, mode)), getSchema() of each, per mode');
+  log(
+    '         = load ajv + ajv-formats, createAjv(), addSchema(toSchemaResources(schemas, mode)), getSchema() of each, per mode',
+  );
   return [
     {
       label: `Ajv runtime compile of ${compiled} validators / import of the standalone ones`,
@@ -326,10 +338,16 @@ const generateVsOpenapiTs: BenchSection = {
     }
     const generateNs = median(generated);
     const bareNs = median(bare);
-    log(`both in-process (tsx), on ${spec.replace(`${REPO_ROOT}/`, '')}, writing their output to a temp dir; one warm-up run, then the median of ${GENERATE_RUNS}`);
-    log(`runGenerate(['--out', tmp])            ${formatDuration(generateNs).padStart(10)}  (runs: ${generated.map(formatDuration).join(', ')})`);
+    log(
+      `both in-process (tsx), on ${spec.replace(`${REPO_ROOT}/`, '')}, writing their output to a temp dir; one warm-up run, then the median of ${GENERATE_RUNS}`,
+    );
+    log(
+      `runGenerate(['--out', tmp])            ${formatDuration(generateNs).padStart(10)}  (runs: ${generated.map(formatDuration).join(', ')})`,
+    );
     log(`  by generator (ms, last run): ${perGenerator(lines)}`);
-    log(`openapiTS(spec) + astToString + write  ${formatDuration(bareNs).padStart(10)}  (runs: ${bare.map(formatDuration).join(', ')})`);
+    log(
+      `openapiTS(spec) + astToString + write  ${formatDuration(bareNs).padStart(10)}  (runs: ${bare.map(formatDuration).join(', ')})`,
+    );
     return [
       {
         label: 'generate (all artifacts) / bare openapi-typescript',
@@ -388,7 +406,9 @@ const generateScaling: BenchSection = {
       }
       const ns = median(runs.map((run) => run.ns));
       const times = runs.map((run) => generatorTimes(run.lines));
-      const generators = Object.fromEntries(Object.keys(times[0]!).map((name) => [name, median(times.map((time) => time[name] ?? 0))]));
+      const generators = Object.fromEntries(
+        Object.keys(times[0]!).map((name) => [name, median(times.map((time) => time[name] ?? 0))]),
+      );
       rows.push({ scale, schemas, ns, generators });
       log(
         `×${String(scale).padEnd(3)} ${String(schemas).padStart(5)} schemas  ${formatDuration(ns).padStart(9)}  ` +
@@ -434,12 +454,19 @@ const mockServer: BenchSection = {
   title: '(e) mock server (Prism + front layer) under load on loopback',
   async run(log) {
     const result = await benchMock();
-    log(`load: autocannon, ${result.connections} connections, ${result.durationSeconds} s, POST /v2/payments card-redirect (Prefer: example=card-redirect)`);
+    log(
+      `load: autocannon, ${result.connections} connections, ${result.durationSeconds} s, POST /v2/payments card-redirect (Prefer: example=card-redirect)`,
+    );
     log(`start-up ${result.startupMs.toFixed(0)} ms (spawn Prism → first 200 through the front layer)`);
-    log(`${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+    log(
+      `${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    );
     return [
-      { label: 'mock start-up (spawn → first answer)', measured: `${result.startupMs.toFixed(0)} ms`, },
-      { label: 'mock throughput / p99 latency (10 connections, 10 s)', measured: `${result.requestsPerSecond.toFixed(0)} req/s / ${result.p99Ms} ms`, },
+      { label: 'mock start-up (spawn → first answer)', measured: `${result.startupMs.toFixed(0)} ms` },
+      {
+        label: 'mock throughput / p99 latency (10 connections, 10 s)',
+        measured: `${result.requestsPerSecond.toFixed(0)} req/s / ${result.p99Ms} ms`,
+      },
     ];
   },
 };
@@ -458,7 +485,7 @@ export function summaryTable(figures: Array<Figure & { section: string }>): stri
   const rows = figures.map((figure) => [
     figure.label,
     figure.measured,
-    figure.ratio === undefined ? "—" : formatRatio(figure.ratio),
+    figure.ratio === undefined ? '—' : formatRatio(figure.ratio),
     figure.target ?? '—',
     figure.met === undefined ? '—' : figure.met ? 'met' : 'NOT met',
   ]);
@@ -466,7 +493,10 @@ export function summaryTable(figures: Array<Figure & { section: string }>): stri
   return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
 }
 
-export async function runBench(list: readonly BenchSection[] = sections, write: (line: string) => void = console.log): Promise<void> {
+export async function runBench(
+  list: readonly BenchSection[] = sections,
+  write: (line: string) => void = console.log,
+): Promise<void> {
   const started = now();
   write('# npm run bench');
   write('');

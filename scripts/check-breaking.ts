@@ -26,7 +26,10 @@ export function lastReleaseTag(): string | undefined {
 /** Extracts `spec/` as of a git ref into a temporary directory. */
 function specAt(ref: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pivot-released-spec-'));
-  execFileSync('sh', ['-c', `git archive "${ref}" spec | tar -x -C "${dir}"`], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('sh', ['-c', `git archive "${ref}" spec | tar -x -C "${dir}"`], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return dir;
 }
 

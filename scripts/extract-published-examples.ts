@@ -39,13 +39,34 @@ const createRequests: Array<[string, string]> = [
   ['payment-ui', "Request › Payment UI › Pivot's Payment UI"],
   ['card-redirect', "Request › Card Payment Method › Pivot's Payment Redirection"],
   ['card-encryption', "Request › Card Payment Method › Merchant's customized Payment Page — Card Encryption"],
-  ['card-tokenization-redirect-save', "Request › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Initiation"],
-  ['card-tokenization-redirect-use', "Request › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Use Tokenized Card"],
-  ['card-tokenization-api-save', "Request › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Initiation"],
-  ['card-tokenization-api-use', "Request › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Use Tokenized Card"],
-  ['card-recurring-first-authorization', 'Request › Card Payment Method › Subscription and Automated Billing (Recurring) › First Authorization'],
-  ['card-recurring-subsequent', 'Request › Card Payment Method › Subscription and Automated Billing (Recurring) › Subsequent Transaction (Merchant managed scheduler)'],
-  ['card-recurring-update', 'Request › Card Payment Method › Subscription and Automated Billing (Recurring) › Update Payment Method for ongoing Recurring Plan'],
+  [
+    'card-tokenization-redirect-save',
+    "Request › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Initiation",
+  ],
+  [
+    'card-tokenization-redirect-use',
+    "Request › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Use Tokenized Card",
+  ],
+  [
+    'card-tokenization-api-save',
+    "Request › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Initiation",
+  ],
+  [
+    'card-tokenization-api-use',
+    "Request › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Use Tokenized Card",
+  ],
+  [
+    'card-recurring-first-authorization',
+    'Request › Card Payment Method › Subscription and Automated Billing (Recurring) › First Authorization',
+  ],
+  [
+    'card-recurring-subsequent',
+    'Request › Card Payment Method › Subscription and Automated Billing (Recurring) › Subsequent Transaction (Merchant managed scheduler)',
+  ],
+  [
+    'card-recurring-update',
+    'Request › Card Payment Method › Subscription and Automated Billing (Recurring) › Update Payment Method for ongoing Recurring Plan',
+  ],
   ['va-redirect', "Request › Virtual Account Payment Method › Pivot's Payment Redirection"],
   ['va-api', "Request › Virtual Account Payment Method › Merchant's customized Payment Page"],
   ['va-static', "Request › Virtual Account Payment Method › Virtual Account Static with Merchant's customized Payment Page"],
@@ -59,12 +80,30 @@ const createResponses: Array<[string, string]> = [
   ['payment-ui', "Response › Payment UI › Pivot's Payment UI"],
   ['card-redirect', "Response › Card Payment Method › Pivot's Payment Redirection"],
   ['card-encryption', "Response › Card Payment Method › Merchant's customized Payment Page — Card Encryption"],
-  ['card-tokenization-redirect-save', "Response › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Initiation"],
-  ['card-tokenization-redirect-use', "Response › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Use Tokenized Card"],
-  ['card-tokenization-api-save', "Response › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Initiation"],
-  ['card-tokenization-api-use', "Response › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Use Tokenized Card"],
-  ['card-recurring-first-authorization', 'Response › Card Payment Method › Subscription and Automated Billing (Recurring) › First Authorization'],
-  ['card-recurring-subsequent', 'Response › Card Payment Method › Subscription and Automated Billing (Recurring) › Subsequent Transaction (Merchant managed scheduler)'],
+  [
+    'card-tokenization-redirect-save',
+    "Response › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Initiation",
+  ],
+  [
+    'card-tokenization-redirect-use',
+    "Response › Card Payment Method › Save Card with Pivot's Payment Redirection (Card Tokenization) › Use Tokenized Card",
+  ],
+  [
+    'card-tokenization-api-save',
+    "Response › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Initiation",
+  ],
+  [
+    'card-tokenization-api-use',
+    "Response › Card Payment Method › Save Card with Merchant's customized Payment Page (Card Tokenization) › Use Tokenized Card",
+  ],
+  [
+    'card-recurring-first-authorization',
+    'Response › Card Payment Method › Subscription and Automated Billing (Recurring) › First Authorization',
+  ],
+  [
+    'card-recurring-subsequent',
+    'Response › Card Payment Method › Subscription and Automated Billing (Recurring) › Subsequent Transaction (Merchant managed scheduler)',
+  ],
   ['va-redirect', "Response › Virtual Account Payment Method › Pivot's Payment Redirection"],
   ['va-api', "Response › Virtual Account Payment Method › Merchant's customized Payment Page"],
   ['va-static', "Response › Virtual Account Payment Method › Virtual Account Static with Merchant's customized Payment Page"],

@@ -28,17 +28,28 @@ export function defaultSpec(root = REPO_ROOT): string {
 }
 
 function owns(outputs: string[]): (path: string) => boolean {
-  return (path) => path === 'README.md' || outputs.some((output) => (output.endsWith('/') ? path.startsWith(output) : path === output));
+  return (path) =>
+    path === 'README.md' || outputs.some((output) => (output.endsWith('/') ? path.startsWith(output) : path === output));
 }
 
 export async function runGenerate(argv: string[], io: Io = console): Promise<number> {
-  const parsed = parseCommand(argv, { out: { type: 'string' }, spec: { type: 'string' }, only: { type: 'string' }, check: { type: 'boolean' } }, USAGE, io);
+  const parsed = parseCommand(
+    argv,
+    { out: { type: 'string' }, spec: { type: 'string' }, only: { type: 'string' }, check: { type: 'boolean' } },
+    USAGE,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const args = parsed.values;
   const specRoot = resolve(args.spec ?? defaultSpec());
   const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
   try {
-    const generators = selectGenerators(args.only?.split(',').map((name) => name.trim()).filter(Boolean));
+    const generators = selectGenerators(
+      args.only
+        ?.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    );
     const spec = await loadSpec(specRoot);
     const ctx = loadGenContext(dirname(specRoot));
     const rendered: FileMap = { ...generateOutputReadme(ctx) };
@@ -46,7 +57,13 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       const started = performance.now();
       const files = await generator.generate(spec, ctx);
       Object.assign(rendered, files);
-      io.log(`${generator.name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(performance.now() - started).toString().padStart(6)} ms`);
+      io.log(
+        `${generator.name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(
+          performance.now() - started,
+        )
+          .toString()
+          .padStart(6)} ms`,
+      );
     }
     // A full run owns the whole directory (stale files go); `--only` owns just its artifacts' files.
     const owned = args.only ? owns(generators.flatMap((generator) => generator.outputs)) : () => true;

@@ -93,7 +93,6 @@ export interface Route {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -153,7 +152,11 @@ export function loadRoutes(spec: Json): Route[] {
 }
 
 /** The route and its path parameters (still percent-encoded), or undefined for an unknown route. */
-export function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: Record<string, string> } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(pathname);
@@ -209,9 +212,12 @@ export function authorized(route: Route, req: IncomingMessage): boolean {
   if (route.security.length === 0) return true;
   return route.security.some((requirement) =>
     requirement.every((scheme) => {
-      if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') return BEARER.test(header(req, 'authorization')?.trim() ?? '');
-      if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'basic') return /^basic +\S+$/i.test(header(req, 'authorization')?.trim() ?? '');
-      if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.header) return (header(req, scheme.header)?.trim() ?? '') !== '';
+      if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer')
+        return BEARER.test(header(req, 'authorization')?.trim() ?? '');
+      if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'basic')
+        return /^basic +\S+$/i.test(header(req, 'authorization')?.trim() ?? '');
+      if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.header)
+        return (header(req, scheme.header)?.trim() ?? '') !== '';
       return true; // schemes the mock cannot check (oauth2, cookies…) are not enforced
     }),
   );
@@ -235,7 +241,8 @@ function parameterDetails(route: Route, req: IncomingMessage, params: Record<str
       continue;
     }
     if (!parameter.check(value)) {
-      for (const error of parameter.check.errors ?? []) details.push({ field: parameter.name, message: `${parameter.name} ${error.message}` });
+      for (const error of parameter.check.errors ?? [])
+        details.push({ field: parameter.name, message: `${parameter.name} ${error.message}` });
     }
   }
   return details;
@@ -246,10 +253,20 @@ function traceId(): string {
 }
 
 /** The documented error example of a status (fresh trace id), or a minimal body in the same shape. */
-function documentedError(operationId: string | undefined, status: string, name: string, fallback: { code: string; message: string; type: string }): Json {
+function documentedError(
+  operationId: string | undefined,
+  status: string,
+  name: string,
+  fallback: { code: string; message: string; type: string },
+): Json {
   let body: Json | undefined;
   try {
-    body = getFixture({ operationId: (operationId ?? 'createPaymentSession') as FixtureRef['operationId'], kind: 'response', status, name }) as Json;
+    body = getFixture({
+      operationId: (operationId ?? 'createPaymentSession') as FixtureRef['operationId'],
+      kind: 'response',
+      status,
+      name,
+    }) as Json;
   } catch {
     body = undefined;
   }
@@ -275,11 +292,19 @@ export function validationErrorBody(operationId: string, details: Detail[]): Jso
 }
 
 export function notFoundBody(): Json {
-  return documentedError(undefined, '404', 'not-found', { code: 'not_found', message: 'The requested URL does not exist', type: 'GATEWAY_ERROR' });
+  return documentedError(undefined, '404', 'not-found', {
+    code: 'not_found',
+    message: 'The requested URL does not exist',
+    type: 'GATEWAY_ERROR',
+  });
 }
 
 function badGatewayBody(operationId: string, reason: string): Json {
-  const body = documentedError(operationId, '502', 'bad-gateway', { code: 'bad_gateway', message: 'Bad gateway', type: 'GATEWAY_ERROR' });
+  const body = documentedError(operationId, '502', 'bad-gateway', {
+    code: 'bad_gateway',
+    message: 'Bad gateway',
+    type: 'GATEWAY_ERROR',
+  });
   return { ...body, message: `${body.message} (mock: Prism unreachable: ${reason})` };
 }
 
@@ -534,17 +559,22 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 
   const proxy = (req: IncomingMessage, res: ServerResponse, body: Buffer, operationId: string, chosen: string | undefined) => {
     const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
     if (chosen !== undefined) headers.prefer = `example=${chosen}`;
     if (body.length > 0) headers['content-length'] = String(body.length);
-    const upstream = httpRequest({ host: '127.0.0.1', port: prism.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !NOT_RETURNED.has(name)) out[name] = value;
-      if (chosen !== undefined) out['x-mock-example'] = chosen;
-      res.writeHead(answer.statusCode ?? 502, out);
-      answer.pipe(res);
-      log?.(`${req.method} ${req.url} → ${answer.statusCode}${chosen ? ` (example ${chosen})` : ''}`);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: prism.port, method: req.method, path: req.url, headers, agent },
+      (answer) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers))
+          if (value !== undefined && !NOT_RETURNED.has(name)) out[name] = value;
+        if (chosen !== undefined) out['x-mock-example'] = chosen;
+        res.writeHead(answer.statusCode ?? 502, out);
+        answer.pipe(res);
+        log?.(`${req.method} ${req.url} → ${answer.statusCode}${chosen ? ` (example ${chosen})` : ''}`);
+      },
+    );
     upstream.once('error', (error) => {
       if (!res.headersSent) sendJson(res, 502, badGatewayBody(operationId, error.message));
       else res.destroy(error);
@@ -569,7 +599,9 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     if (!found) return reject(404, notFoundBody());
     const { route, params } = found;
     if (!authorized(route, req)) {
-      const bearer = route.security.some((requirement) => requirement.some((scheme) => scheme.scheme?.toLowerCase() === 'bearer'));
+      const bearer = route.security.some((requirement) =>
+        requirement.some((scheme) => scheme.scheme?.toLowerCase() === 'bearer'),
+      );
       return reject(401, unauthorizedBody(route.operationId), bearer ? { 'www-authenticate': 'Bearer' } : {});
     }
     const details = parameterDetails(route, req, params);
@@ -590,13 +622,25 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       }
     }
     if (details.length > 0) return reject(400, validationErrorBody(route.operationId, details));
-    const chosen = header(req, 'prefer') === undefined ? defaultExample(examples.get(route.operationId), route.operationId, parsed) : undefined;
+    const chosen =
+      header(req, 'prefer') === undefined
+        ? defaultExample(examples.get(route.operationId), route.operationId, parsed)
+        : undefined;
     proxy(req, res, body === 'too-large' ? Buffer.alloc(0) : body, route.operationId, chosen);
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) sendJson(res, 500, documentedError(undefined, '500', 'internal-error', { code: 'internal_error', message: error.message, type: 'GATEWAY_ERROR' }));
+      if (!res.headersSent)
+        sendJson(
+          res,
+          500,
+          documentedError(undefined, '500', 'internal-error', {
+            code: 'internal_error',
+            message: error.message,
+            type: 'GATEWAY_ERROR',
+          }),
+        );
       else res.destroy(error);
     });
   });
@@ -624,7 +668,13 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       await Promise.all([closed, stopPrism(prism)]);
     })());
 
-  return { url: `http://${urlHost}:${port}`, prismPid: prism.child.pid!, prismPort: prism.port, prismExited: prism.exited, close };
+  return {
+    url: `http://${urlHost}:${port}`,
+    prismPid: prism.child.pid!,
+    prismPort: prism.port,
+    prismExited: prism.exited,
+    close,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -642,14 +692,23 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
   }
   let mock: MockServer;
   try {
-    mock = await startMock({ port, host: args.host ?? '127.0.0.1', spec: args.spec ?? DEFAULT_SPEC, log: (line) => io.log(line) });
+    mock = await startMock({
+      port,
+      host: args.host ?? '127.0.0.1',
+      spec: args.spec ?? DEFAULT_SPEC,
+      log: (line) => io.log(line),
+    });
   } catch (error) {
     io.error(`mock failed to start: ${(error as Error).message}`);
     return 1;
   }
   io.log(`Pivot Payments v2 mock listening on ${mock.url} (Prism pid ${mock.prismPid})`);
-  io.log('Pick an answer with the Prefer header: "Prefer: example=card-redirect", "Prefer: code=401" or "Prefer: code=400, example=api-validation-error".');
-  io.log('Invalid requests get the contract\'s ErrorResponse (400 api_validation_error, 401 credentials_invalid, 404 not_found). Ctrl-C stops.');
+  io.log(
+    'Pick an answer with the Prefer header: "Prefer: example=card-redirect", "Prefer: code=401" or "Prefer: code=400, example=api-validation-error".',
+  );
+  io.log(
+    "Invalid requests get the contract's ErrorResponse (400 api_validation_error, 401 credentials_invalid, 404 not_found). Ctrl-C stops.",
+  );
   let stopping = false;
   let stop: (signal: NodeJS.Signals) => void = () => {};
   const outcome = await new Promise<number>((done) => {

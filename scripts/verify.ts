@@ -91,7 +91,9 @@ export function buildCases(routes: Route[]): VerifyCase[] {
   for (const info of fixtures) {
     const route = byOperation.get(info.operationId);
     if (!route) continue; // webhooks: Pivot sends them
-    const takesRequestId = route.parameters.some((parameter) => parameter.in === 'header' && parameter.name.toLowerCase() === 'x-request-id');
+    const takesRequestId = route.parameters.some(
+      (parameter) => parameter.in === 'header' && parameter.name.toLowerCase() === 'x-request-id',
+    );
     if (info.kind === 'request' && route.hasBody) {
       let paired: Json | undefined;
       try {
@@ -99,10 +101,24 @@ export function buildCases(routes: Route[]): VerifyCase[] {
       } catch {
         paired = undefined;
       }
-      cases.push({ operationId: info.operationId, name: info.name, method: route.method, path: fillPath(route, paired), body: getFixture(info), requestId: takesRequestId });
+      cases.push({
+        operationId: info.operationId,
+        name: info.name,
+        method: route.method,
+        path: fillPath(route, paired),
+        body: getFixture(info),
+        requestId: takesRequestId,
+      });
     } else if (info.kind === 'response' && !route.hasBody && info.status === '200') {
       const paired = getFixture(info) as Json;
-      cases.push({ operationId: info.operationId, name: info.name, method: route.method, path: fillPath(route, paired), body: undefined, requestId: takesRequestId });
+      cases.push({
+        operationId: info.operationId,
+        name: info.name,
+        method: route.method,
+        path: fillPath(route, paired),
+        body: undefined,
+        requestId: takesRequestId,
+      });
     }
   }
   return cases;
@@ -116,7 +132,13 @@ function parseHeader(text: string): [string, string] | undefined {
   return [name, text.slice(colon + 1).trim()];
 }
 
-async function runCase(baseUrl: string, verifyCase: VerifyCase, headers: Array<[string, string]>, mode: Mode, timeoutMs: number): Promise<CaseResult> {
+async function runCase(
+  baseUrl: string,
+  verifyCase: VerifyCase,
+  headers: Array<[string, string]>,
+  mode: Mode,
+  timeoutMs: number,
+): Promise<CaseResult> {
   const started = performance.now();
   const sent = new Headers({ accept: 'application/json' });
   if (verifyCase.body !== undefined) sent.set('content-type', 'application/json');
@@ -148,16 +170,20 @@ async function runCase(baseUrl: string, verifyCase: VerifyCase, headers: Array<[
   const problems: string[] = [];
   const documented = Object.keys(operations[verifyCase.operationId as OperationId]?.responses ?? {});
   const status = response.status;
-  if (!documented.includes(String(status))) problems.push(`status ${status} is not documented for ${verifyCase.operationId} (documented: ${documented.join(', ')})`);
+  if (!documented.includes(String(status)))
+    problems.push(`status ${status} is not documented for ${verifyCase.operationId} (documented: ${documented.join(', ')})`);
   else if (status < 200 || status > 299) problems.push(`expected a 2xx answer to a valid request, got ${status}`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    problems.push(`body is not JSON (content-type ${response.headers.get('content-type') ?? 'none'}): ${JSON.stringify(text.slice(0, 120))}`);
+    problems.push(
+      `body is not JSON (content-type ${response.headers.get('content-type') ?? 'none'}): ${JSON.stringify(text.slice(0, 120))}`,
+    );
     return result(status, problems);
   }
-  if (status >= 300 && typeof (body as Json)?.code === 'string') problems.push(`answer: ${(body as Json).code}: ${String((body as Json).message ?? '')}`);
+  if (status >= 300 && typeof (body as Json)?.code === 'string')
+    problems.push(`answer: ${(body as Json).code}: ${String((body as Json).message ?? '')}`);
   if (documented.includes(String(status))) {
     const validation = validateResponse(verifyCase.operationId as OperationId, status, body, { mode });
     if (!validation.valid) problems.push(...validation.errors.map((violation) => violation.message));
@@ -222,7 +248,8 @@ export async function runVerify(argv: string[], io: Io = console): Promise<numbe
   let baseUrl: string;
   try {
     const url = new URL(args['base-url']);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return usage(`--base-url must be an http(s) URL, not ${args['base-url']}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return usage(`--base-url must be an http(s) URL, not ${args['base-url']}`);
     baseUrl = url.href.replace(/\/+$/, '');
   } catch {
     return usage(`--base-url is not a URL: ${args['base-url']}`);
@@ -230,7 +257,8 @@ export async function runVerify(argv: string[], io: Io = console): Promise<numbe
   const mode = (args.mode ?? 'strict') as Mode;
   if (mode !== 'strict' && mode !== 'tolerant') return usage(`--mode must be strict or tolerant, not ${args.mode}`);
   const timeoutMs = args.timeout === undefined ? 30_000 : Number(args.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usage(`--timeout must be a positive number of milliseconds, not ${args.timeout}`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    return usage(`--timeout must be a positive number of milliseconds, not ${args.timeout}`);
   const headers: Array<[string, string]> = [];
   for (const text of args.header ?? []) {
     const parsed = parseHeader(text);
@@ -242,7 +270,9 @@ export async function runVerify(argv: string[], io: Io = console): Promise<numbe
   const known = new Set(routes.map((route) => route.operationId));
   for (const operationId of args.operation ?? []) {
     if (!known.has(operationId)) {
-      const webhook = operations[operationId as OperationId]?.webhook ? ' (a webhook: Pivot sends it, there is nothing to call)' : '';
+      const webhook = operations[operationId as OperationId]?.webhook
+        ? ' (a webhook: Pivot sends it, there is nothing to call)'
+        : '';
       return usage(`unknown operation "${operationId}"${webhook}; operations: ${[...known].sort().join(', ')}`);
     }
   }
@@ -251,7 +281,10 @@ export async function runVerify(argv: string[], io: Io = console): Promise<numbe
   if (args.example?.length) {
     const names = new Set(cases.map((item) => item.name));
     const missing = args.example.filter((name) => !names.has(name));
-    if (missing.length) return usage(`no request example named ${missing.map((name) => `"${name}"`).join(', ')}${args.operation?.length ? ` for ${args.operation.join(', ')}` : ''}`);
+    if (missing.length)
+      return usage(
+        `no request example named ${missing.map((name) => `"${name}"`).join(', ')}${args.operation?.length ? ` for ${args.operation.join(', ')}` : ''}`,
+      );
     cases = cases.filter((item) => args.example!.includes(item.name));
   }
 

@@ -60,7 +60,18 @@ export function tolerate<T>(node: T): T {
 
 const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
 const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_KEYWORDS = new Set(['not', 'if', 'then', 'else', 'items', 'contains', 'additionalProperties', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems']);
+const SCHEMA_KEYWORDS = new Set([
+  'not',
+  'if',
+  'then',
+  'else',
+  'items',
+  'contains',
+  'additionalProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+]);
 
 /**
  * Copies a rule's `x-rule` onto every subschema inside it (not across `$ref`s), so that any error
@@ -89,7 +100,10 @@ function stampRules(schema: unknown, rule?: string): unknown {
 /** The component schemas of a bundled document as one `$defs` schema document. */
 export function toSchemaSet(schemas: SchemaMap, id = SCHEMA_SET_ID): { $id: string; $defs: SchemaMap } {
   const names = Object.keys(schemas).sort();
-  return { $id: id, $defs: Object.fromEntries(names.map((name) => [name, stampRules(rewriteRefs(schemas[name]!)) as OpenAPIV3_1.SchemaObject])) };
+  return {
+    $id: id,
+    $defs: Object.fromEntries(names.map((name) => [name, stampRules(rewriteRefs(schemas[name]!)) as OpenAPIV3_1.SchemaObject])),
+  };
 }
 
 export function schemaRef(name: string, id = SCHEMA_SET_ID): string {
@@ -97,7 +111,19 @@ export function schemaRef(name: string, id = SCHEMA_SET_ID): string {
 }
 
 /** Keywords that only document a schema; the validators don't need them in their compiled input. */
-const DOCUMENTATION_KEYWORDS = new Set(['title', 'description', 'externalDocs', 'examples', 'example', 'x-source', 'x-decision', 'default', 'readOnly', 'writeOnly', 'deprecated']);
+const DOCUMENTATION_KEYWORDS = new Set([
+  'title',
+  'description',
+  'externalDocs',
+  'examples',
+  'example',
+  'x-source',
+  'x-decision',
+  'default',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+]);
 
 /** A copy without documentation keywords (property names are kept, whatever they are called). */
 function withoutDocumentation(schema: unknown): unknown {

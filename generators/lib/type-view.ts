@@ -37,7 +37,9 @@ function view(node: unknown, ruleSchemas: Set<string>, options: TypeViewOptions)
       const kept = value
         .filter((item) => (!isRule(item) || isTypeableRule(item)) && !ruleSchemas.has(String((item as { $ref?: string }).$ref)))
         // A kept rule's own `type: object` would add an empty object type (`Record<string, never>`).
-        .map((item) => (isRule(item) ? Object.fromEntries(Object.entries(item as object).filter(([name]) => name !== 'type')) : item));
+        .map((item) =>
+          isRule(item) ? Object.fromEntries(Object.entries(item as object).filter(([name]) => name !== 'type')) : item,
+        );
       if (kept.length > 0) result.allOf = view(kept, ruleSchemas, options);
     } else if (key === 'properties' && value && typeof value === 'object') {
       result.properties = Object.fromEntries(

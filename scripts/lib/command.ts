@@ -7,7 +7,9 @@ export interface Io {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true; strict: true }>>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true; strict: true }>
+>;
 
 /**
  * Parses a command's flags (plus `--help`). Returns the parsed values, or the exit code to return
@@ -16,7 +18,12 @@ type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O & { he
 export function parseCommand<const O extends Options>(argv: string[], options: O, usage: string, io: Io): Parsed<O> | number {
   let parsed: Parsed<O>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }) as Parsed<O>;
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed<O>;
   } catch (error) {
     io.error(`${(error as Error).message}\n${usage}`);
     return 2;

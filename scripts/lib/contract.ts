@@ -5,7 +5,14 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { resolve } from 'node:path';
-import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from '../../generators/lib/schema-set.ts';
+import {
+  collectRules,
+  createAjv,
+  resourceId,
+  toSchemaResources,
+  type Mode,
+  type SchemaMap,
+} from '../../generators/lib/schema-set.ts';
 import type { PublishedTarget } from './published-examples.ts';
 
 export type BundledSpec = OpenAPIV3_1.Document;
@@ -80,8 +87,8 @@ function operationsOf(spec: BundledSpec, items: Record<string, unknown>, kind: O
 
 /** Every operation and webhook, sorted by operationId. */
 export function listOperations(spec: BundledSpec): OperationSpec[] {
-  return [...operationsOf(spec, spec.paths ?? {}, 'path'), ...operationsOf(spec, spec.webhooks ?? {}, 'webhook')].sort(
-    (a, b) => a.operationId.localeCompare(b.operationId),
+  return [...operationsOf(spec, spec.paths ?? {}, 'path'), ...operationsOf(spec, spec.webhooks ?? {}, 'webhook')].sort((a, b) =>
+    a.operationId.localeCompare(b.operationId),
   );
 }
 

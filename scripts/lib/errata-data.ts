@@ -76,4 +76,3 @@ export function publishedText(specDir: string, source: PublishedSource): string 
   if (!source.completion) return published;
   return published + readFileSync(join(errataDir(specDir), 'completions', source.completion), 'utf8');
 }
-

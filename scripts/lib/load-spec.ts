@@ -28,11 +28,47 @@ export class SpecError extends Error {
  * idea): anything else is rejected instead of being silently ignored by one generator.
  */
 export const SUPPORTED_SCHEMA_KEYWORDS = new Set([
-  '$ref', 'type', 'enum', 'const', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum',
-  'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'items', 'minItems', 'maxItems', 'uniqueItems',
-  'contains', 'properties', 'required', 'additionalProperties', 'propertyNames', 'dependentRequired',
-  'dependentSchemas', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'title', 'description',
-  'default', 'examples', 'readOnly', 'writeOnly', 'deprecated', 'externalDocs', 'minProperties', 'maxProperties',
+  '$ref',
+  'type',
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'items',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'contains',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'dependentRequired',
+  'dependentSchemas',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  'externalDocs',
+  'minProperties',
+  'maxProperties',
 ]);
 const SCHEMA_MAPS = new Set(['properties', 'dependentSchemas']);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
@@ -58,7 +94,8 @@ function unsupportedKeywords(schema: unknown, pointer: string, found: Array<[str
     if (!SUPPORTED_SCHEMA_KEYWORDS.has(key) && !key.startsWith('x-')) found.push([at, key]);
     else if (SCHEMA_MAPS.has(key) && value && typeof value === 'object') {
       for (const [name, item] of Object.entries(value)) unsupportedKeywords(item, `${at}/${escape(name)}`, found);
-    } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) value.forEach((item, index) => unsupportedKeywords(item, `${at}/${index}`, found));
+    } else if (SCHEMA_LISTS.has(key) && Array.isArray(value))
+      value.forEach((item, index) => unsupportedKeywords(item, `${at}/${index}`, found));
     else if (SCHEMA_VALUES.has(key)) unsupportedKeywords(value, at, found);
   }
 }
@@ -73,7 +110,10 @@ export function checkContract(spec: BundledSpec, specRoot: string): void {
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
     if (!metaSchema.validateSchema(schema as object)) {
       const error = metaSchema.errors![0]!;
-      fail(`/components/schemas/${escape(name)}${error.instancePath}`, `invalid JSON Schema: ${error.instancePath.split('/').at(-1)} ${error.message}`);
+      fail(
+        `/components/schemas/${escape(name)}${error.instancePath}`,
+        `invalid JSON Schema: ${error.instancePath.split('/').at(-1)} ${error.message}`,
+      );
     }
   }
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
@@ -82,17 +122,25 @@ export function checkContract(spec: BundledSpec, specRoot: string): void {
     if (found.length > 0) fail(found[0]![0], `unsupported schema keyword "${found[0]![1]}"`);
   }
   const seen = new Map<string, string>();
-  for (const [section, items] of [['paths', spec.paths ?? {}], ['webhooks', spec.webhooks ?? {}]] as const) {
+  for (const [section, items] of [
+    ['paths', spec.paths ?? {}],
+    ['webhooks', spec.webhooks ?? {}],
+  ] as const) {
     for (const [path, item] of Object.entries(items)) {
       for (const [method, operation] of Object.entries(item as Record<string, any>)) {
         if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
         const at = `/${section}/${escape(path)}/${method}`;
         if (typeof operation.operationId !== 'string') fail(at, 'operation without operationId');
-        if (seen.has(operation.operationId)) fail(`${at}/operationId`, `duplicate operationId "${operation.operationId}" (also at ${seen.get(operation.operationId)})`);
+        if (seen.has(operation.operationId))
+          fail(
+            `${at}/operationId`,
+            `duplicate operationId "${operation.operationId}" (also at ${seen.get(operation.operationId)})`,
+          );
         seen.set(operation.operationId, at);
         for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
           for (const [media, content] of Object.entries((response?.content ?? {}) as Record<string, any>)) {
-            if (!content?.schema) fail(`${at}/responses/${status}/content/${escape(media)}`, 'response media type without a schema');
+            if (!content?.schema)
+              fail(`${at}/responses/${status}/content/${escape(media)}`, 'response media type without a schema');
           }
         }
       }
@@ -109,15 +157,21 @@ export function checkContract(spec: BundledSpec, specRoot: string): void {
         const violations = toViolations(validate(message.schema!, example.value));
         if (violations.length > 0) {
           const where = slot === 'request' ? 'requestBody' : `responses/${slot}`;
-          fail(`/${operation.kind === 'webhook' ? 'webhooks' : 'paths'}/${escape(operation.path)}/${operation.method}/${where}/content/application~1json/examples/${escape(name)}/value${violations[0]!.path}`,
-            `example "${name}" of ${operation.operationId} ${slot} violates ${message.schema}: ${violations[0]!.message}`);
+          fail(
+            `/${operation.kind === 'webhook' ? 'webhooks' : 'paths'}/${escape(operation.path)}/${operation.method}/${where}/content/application~1json/examples/${escape(name)}/value${violations[0]!.path}`,
+            `example "${name}" of ${operation.operationId} ${slot} violates ${message.schema}: ${violations[0]!.message}`,
+          );
         }
       }
     }
   }
   for (const { name, schema, example } of listSchemaExamples(spec)) {
     const violations = toViolations(validate(schema, example.value));
-    if (violations.length > 0) fail(`/components/examples/${escape(name)}/value${violations[0]!.path}`, `example "${name}" violates ${schema}: ${violations[0]!.message}`);
+    if (violations.length > 0)
+      fail(
+        `/components/examples/${escape(name)}/value${violations[0]!.path}`,
+        `example "${name}" violates ${schema}: ${violations[0]!.message}`,
+      );
   }
 }
 
@@ -140,7 +194,10 @@ function yamlSyntaxError(file: string): { pointer: string; detail: string } | un
   const error = document.errors[0];
   if (!error) return undefined;
   const [line, column] = [error.linePos?.[0].line, error.linePos?.[0].col];
-  return { pointer: pointerAt(document.contents, error.pos[0]), detail: `YAML syntax error at line ${line}, column ${column}: ${error.message.split('\n')[0]}` };
+  return {
+    pointer: pointerAt(document.contents, error.pos[0]),
+    detail: `YAML syntax error at line ${line}, column ${column}: ${error.message.split('\n')[0]}`,
+  };
 }
 
 /** The pointer of the first `$ref` in a file whose value satisfies `matches` (where a broken reference is written). */
@@ -162,8 +219,14 @@ function findRef(file: string, matches: (ref: string) => boolean): string | unde
 }
 
 function describeLoadError(specRoot: string, error: unknown): SpecError {
-  const err = error as Error & { source?: string; path?: string[] | null; details?: Array<{ instancePath?: string; message?: string }> };
-  const file = err.source ? relative(process.cwd(), decodeURIComponent(err.source.replace(/^file:\/\//, ''))) : relative(process.cwd(), specRoot);
+  const err = error as Error & {
+    source?: string;
+    path?: string[] | null;
+    details?: Array<{ instancePath?: string; message?: string }>;
+  };
+  const file = err.source
+    ? relative(process.cwd(), decodeURIComponent(err.source.replace(/^file:\/\//, '')))
+    : relative(process.cwd(), specRoot);
   if (err.name === 'ParserError') {
     const syntax = err.source ? yamlSyntaxError(decodeURIComponent(err.source.replace(/^file:\/\//, ''))) : undefined;
     return new SpecError(file, syntax?.pointer ?? '', syntax?.detail ?? `cannot parse: ${err.message.split('\n')[0]}`);
@@ -172,7 +235,11 @@ function describeLoadError(specRoot: string, error: unknown): SpecError {
     const missing = err.source ? decodeURIComponent(err.source.replace(/^file:\/\//, '')) : '';
     const name = missing.split('/').at(-1) ?? '';
     const at = findRef(specRoot, (ref) => ref.split('#')[0]!.endsWith(name));
-    return new SpecError(relative(process.cwd(), specRoot), at ?? '', `$ref to a file that does not exist: ${relative(process.cwd(), missing)}`);
+    return new SpecError(
+      relative(process.cwd(), specRoot),
+      at ?? '',
+      `$ref to a file that does not exist: ${relative(process.cwd(), missing)}`,
+    );
   }
   if (err.name === 'MissingPointerError') {
     const target = /"([^"]+)"/.exec(err.message)?.[1] ?? '';

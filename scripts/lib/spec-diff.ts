@@ -55,9 +55,16 @@ const JSON_MEDIA = 'application/json';
 const MAX_DEPTH = 64;
 /** Upper bounds tighten when lowered, lower bounds when raised. */
 const BOUNDS: ReadonlyArray<readonly [string, 'upper' | 'lower']> = [
-  ['maxLength', 'upper'], ['minLength', 'lower'], ['maximum', 'upper'], ['minimum', 'lower'],
-  ['exclusiveMaximum', 'upper'], ['exclusiveMinimum', 'lower'], ['maxItems', 'upper'], ['minItems', 'lower'],
-  ['maxProperties', 'upper'], ['minProperties', 'lower'],
+  ['maxLength', 'upper'],
+  ['minLength', 'lower'],
+  ['maximum', 'upper'],
+  ['minimum', 'lower'],
+  ['exclusiveMaximum', 'upper'],
+  ['exclusiveMinimum', 'lower'],
+  ['maxItems', 'upper'],
+  ['minItems', 'lower'],
+  ['maxProperties', 'upper'],
+  ['minProperties', 'lower'],
 ];
 /** Cross-field keywords compared as opaque rule blocks. */
 const RULE_KEYWORDS = ['if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'not'] as const;
@@ -100,7 +107,10 @@ function asObject(value: unknown): JsonObject {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (isObject(value)) {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'undefined';
 }
@@ -151,7 +161,12 @@ function resolve(doc: unknown, raw: unknown): Resolved {
   }
   const target = isObject(current) ? current : {};
   const node = siblings.length > 0 ? { allOf: [target, ...siblings] } : target;
-  return { node, identity: isObject(current) ? current : undefined, refName, boolean: typeof current === 'boolean' ? current : undefined };
+  return {
+    node,
+    identity: isObject(current) ? current : undefined,
+    refName,
+    boolean: typeof current === 'boolean' ? current : undefined,
+  };
 }
 
 /** A copy with local `$ref`s inlined (cycles left as `$ref`) and annotations dropped, for comparing rule blocks. */
@@ -211,10 +226,24 @@ interface Flat {
 
 function emptyFlat(): Flat {
   return {
-    types: undefined, values: undefined, fromConst: false, properties: new Map(), required: new Set(),
-    additionalProperties: undefined, items: [], bounds: new Map(), pattern: undefined, format: undefined,
-    multipleOf: undefined, uniqueItems: false, hasDefault: false, defaultValue: undefined, readOnly: false,
-    writeOnly: false, rules: [], variants: undefined,
+    types: undefined,
+    values: undefined,
+    fromConst: false,
+    properties: new Map(),
+    required: new Set(),
+    additionalProperties: undefined,
+    items: [],
+    bounds: new Map(),
+    pattern: undefined,
+    format: undefined,
+    multipleOf: undefined,
+    uniqueItems: false,
+    hasDefault: false,
+    defaultValue: undefined,
+    readOnly: false,
+    writeOnly: false,
+    rules: [],
+    variants: undefined,
   };
 }
 
@@ -238,7 +267,9 @@ function isNullSchema(doc: unknown, branch: unknown): boolean {
 
 function isShape(doc: unknown, branch: unknown): boolean {
   const raw = asObject(branch);
-  return SHAPE_KEYWORDS.some((keyword) => keyword in raw) || SHAPE_KEYWORDS.some((keyword) => keyword in resolve(doc, branch).node);
+  return (
+    SHAPE_KEYWORDS.some((keyword) => keyword in raw) || SHAPE_KEYWORDS.some((keyword) => keyword in resolve(doc, branch).node)
+  );
 }
 
 /** Merges a schema (and its `allOf` branches) into `flat`; `allOf` intersects, so constraints tighten. */
@@ -255,13 +286,17 @@ function absorb(doc: unknown, raw: unknown, flat: Flat, visiting: Set<object>): 
     flat.properties.set(name, [...(flat.properties.get(name) ?? []), schema]);
   }
   if (Array.isArray(node.required)) for (const name of node.required) if (typeof name === 'string') flat.required.add(name);
-  if (node.additionalProperties !== undefined && flat.additionalProperties !== false) flat.additionalProperties = node.additionalProperties;
+  if (node.additionalProperties !== undefined && flat.additionalProperties !== false)
+    flat.additionalProperties = node.additionalProperties;
   if (node.items !== undefined) flat.items.push(node.items);
   for (const [keyword, bound] of BOUNDS) {
     const value = node[keyword];
     if (typeof value !== 'number') continue;
     const previous = flat.bounds.get(keyword);
-    flat.bounds.set(keyword, previous === undefined ? value : bound === 'upper' ? Math.min(previous, value) : Math.max(previous, value));
+    flat.bounds.set(
+      keyword,
+      previous === undefined ? value : bound === 'upper' ? Math.min(previous, value) : Math.max(previous, value),
+    );
   }
   if (typeof node.pattern === 'string') flat.pattern ??= node.pattern;
   if (typeof node.format === 'string') flat.format ??= node.format;
@@ -336,7 +371,8 @@ function mergeFlat(into: Flat, from: Flat): void {
   }
   for (const [name, schemas] of from.properties) into.properties.set(name, [...(into.properties.get(name) ?? []), ...schemas]);
   for (const name of from.required) into.required.add(name);
-  if (from.additionalProperties !== undefined && into.additionalProperties !== false) into.additionalProperties = from.additionalProperties;
+  if (from.additionalProperties !== undefined && into.additionalProperties !== false)
+    into.additionalProperties = from.additionalProperties;
   into.items.push(...from.items);
   for (const [keyword, value] of from.bounds) if (!into.bounds.has(keyword)) into.bounds.set(keyword, value);
   into.pattern ??= from.pattern;
@@ -386,7 +422,14 @@ function emit(slot: Slot, path: string, change: string, effect: Effect, message:
   slot.ctx.out.push({ kind: classify(effect, slot.side), location, change, message });
 }
 
-function emitOperation(ctx: Context, location: string, change: string, effect: Effect, message: string, side: Side = 'request'): void {
+function emitOperation(
+  ctx: Context,
+  location: string,
+  change: string,
+  effect: Effect,
+  message: string,
+  side: Side = 'request',
+): void {
   ctx.out.push({ kind: classify(effect, side), location, change, message });
 }
 
@@ -427,12 +470,23 @@ function compareFlat(slot: Slot, before: Flat, after: Flat, path: string): void 
   compareTextConstraint(slot, 'format', before.format, after.format, path);
   compareMultipleOf(slot, before.multipleOf, after.multipleOf, path);
   if (before.uniqueItems !== after.uniqueItems) {
-    emit(slot, path, after.uniqueItems ? 'constraint-tightened' : 'constraint-loosened', after.uniqueItems ? 'narrows' : 'widens',
-      after.uniqueItems ? 'items must now be unique' : 'items no longer need to be unique');
+    emit(
+      slot,
+      path,
+      after.uniqueItems ? 'constraint-tightened' : 'constraint-loosened',
+      after.uniqueItems ? 'narrows' : 'widens',
+      after.uniqueItems ? 'items must now be unique' : 'items no longer need to be unique',
+    );
   }
   if (before.hasDefault && after.hasDefault && canonical(before.defaultValue) !== canonical(after.defaultValue)) {
     // A sender that omits the field gets another behaviour; a reader is unaffected.
-    emit(slot, path, 'default-changed', 'narrows', `default changed from ${show(before.defaultValue)} to ${show(after.defaultValue)}`);
+    emit(
+      slot,
+      path,
+      'default-changed',
+      'narrows',
+      `default changed from ${show(before.defaultValue)} to ${show(after.defaultValue)}`,
+    );
   }
   compareAdditionalProperties(slot, before.additionalProperties, after.additionalProperties, path);
   compareProperties(slot, before, after, path);
@@ -497,13 +551,24 @@ function compareBounds(slot: Slot, before: Map<string, number>, after: Map<strin
     else if (now === undefined) emit(slot, path, 'constraint-loosened', 'widens', `${keyword} ${was} removed`);
     else {
       const tighter = bound === 'upper' ? now < was : now > was;
-      emit(slot, path, tighter ? 'constraint-tightened' : 'constraint-loosened', tighter ? 'narrows' : 'widens',
-        `${keyword} ${now < was ? 'lowered' : 'raised'} from ${was} to ${now}`);
+      emit(
+        slot,
+        path,
+        tighter ? 'constraint-tightened' : 'constraint-loosened',
+        tighter ? 'narrows' : 'widens',
+        `${keyword} ${now < was ? 'lowered' : 'raised'} from ${was} to ${now}`,
+      );
     }
   }
 }
 
-function compareTextConstraint(slot: Slot, keyword: 'pattern' | 'format', before: string | undefined, after: string | undefined, path: string): void {
+function compareTextConstraint(
+  slot: Slot,
+  keyword: 'pattern' | 'format',
+  before: string | undefined,
+  after: string | undefined,
+  path: string,
+): void {
   if (before === after) return;
   if (before === undefined) emit(slot, path, `${keyword}-added`, 'narrows', `${keyword} ${show(after)} added`);
   else if (after === undefined) emit(slot, path, `${keyword}-removed`, 'widens', `${keyword} ${show(before)} removed`);
@@ -643,7 +708,10 @@ interface Operation {
 
 function listOperations(doc: unknown): Operation[] {
   const root = asObject(doc);
-  const sections = [['path', asObject(root.paths)], ['webhook', asObject(root.webhooks)]] as const;
+  const sections = [
+    ['path', asObject(root.paths)],
+    ['webhook', asObject(root.webhooks)],
+  ] as const;
   return sections.flatMap(([kind, items]) =>
     Object.entries(items).flatMap(([name, rawItem]) => {
       const item = resolve(doc, rawItem).node;
@@ -677,7 +745,13 @@ function compareOperationLists(ctx: Context, before: Operation[], after: Operati
     const current = newByKey.get(old.key);
     if (current) {
       if (current.operationId !== old.operationId) {
-        emitOperation(ctx, old.operationId, 'operation-id-changed', 'both', `operationId of ${describeOperation(old)} changed from "${old.operationId}" to "${current.operationId}"`);
+        emitOperation(
+          ctx,
+          old.operationId,
+          'operation-id-changed',
+          'both',
+          `operationId of ${describeOperation(old)} changed from "${old.operationId}" to "${current.operationId}"`,
+        );
       }
       compareOperation(ctx, old, current);
       continue;
@@ -726,7 +800,10 @@ interface Parameter {
 function parametersOf(doc: unknown, operation: Operation): Map<string, Parameter> {
   const parameters = new Map<string, Parameter>();
   // Operation-level parameters override path-level ones with the same name and location.
-  for (const raw of [...operation.pathParameters, ...(Array.isArray(operation.operation.parameters) ? operation.operation.parameters : [])]) {
+  for (const raw of [
+    ...operation.pathParameters,
+    ...(Array.isArray(operation.operation.parameters) ? operation.operation.parameters : []),
+  ]) {
     const parameter = resolve(doc, raw).node;
     if (typeof parameter.name !== 'string' || typeof parameter.in !== 'string') continue;
     // Header names are case-insensitive.
@@ -756,7 +833,8 @@ function compareParameters(slot: Slot, before: Operation, after: Operation): voi
   }
   for (const [key, current] of newParameters) {
     if (oldParameters.has(key)) continue;
-    if (current.required) emit(slot, current.label, 'required-parameter-added', 'narrows', `new required ${current.in} parameter ${current.name}`);
+    if (current.required)
+      emit(slot, current.label, 'required-parameter-added', 'narrows', `new required ${current.in} parameter ${current.name}`);
     else emit(slot, current.label, 'parameter-added', 'none', `new optional ${current.in} parameter ${current.name}`);
   }
 }
@@ -772,7 +850,13 @@ function compareRequestBody(slot: Slot, oldRaw: unknown, newRaw: unknown): void 
   const after = resolve(slot.ctx.newDoc, newRaw).node;
   if (oldRaw === undefined) {
     const required = after.required === true;
-    return emit(slot, '', required ? 'required-body-added' : 'body-added', required ? 'narrows' : 'none', required ? 'new required body' : 'new optional body');
+    return emit(
+      slot,
+      '',
+      required ? 'required-body-added' : 'body-added',
+      required ? 'narrows' : 'none',
+      required ? 'new required body' : 'new optional body',
+    );
   }
   if (newRaw === undefined) return emit(slot, '', 'body-removed', 'both', 'body removed');
   compareRequiredFlag(slot, '', 'body', before.required === true, after.required === true);
@@ -815,13 +899,21 @@ function compareResponses(ctx: Context, name: string, side: Side, label: string,
     const replacement = added.find((candidate) => statusClass(candidate) === statusClass(status));
     if (replacement) {
       added.splice(added.indexOf(replacement), 1);
-      emitOperation(ctx, `${name} ${label} ${status}`, 'response-status-changed', 'both', `status ${status} changed to ${replacement}`, side);
+      emitOperation(
+        ctx,
+        `${name} ${label} ${status}`,
+        'response-status-changed',
+        'both',
+        `status ${status} changed to ${replacement}`,
+        side,
+      );
       compareResponse(slotFor(replacement), before[status], after[replacement]);
     } else {
       emitOperation(ctx, `${name} ${label} ${status}`, 'response-status-removed', 'both', `status ${status} removed`, side);
     }
   }
-  for (const status of added) emitOperation(ctx, `${name} ${label} ${status}`, 'response-status-added', 'none', `status ${status} added`, side);
+  for (const status of added)
+    emitOperation(ctx, `${name} ${label} ${status}`, 'response-status-added', 'none', `status ${status} added`, side);
 }
 
 function compareResponse(slot: Slot, oldRaw: unknown, newRaw: unknown): void {
@@ -839,7 +931,8 @@ function compareResponse(slot: Slot, oldRaw: unknown, newRaw: unknown): void {
 
 /** Response headers are read like response properties (for webhook replies, they are sent). */
 function compareResponseHeaders(slot: Slot, before: JsonObject, after: JsonObject): void {
-  const lower = (headers: JsonObject) => new Map(Object.entries(headers).map(([name, header]) => [name.toLowerCase(), { name, header }]));
+  const lower = (headers: JsonObject) =>
+    new Map(Object.entries(headers).map(([name, header]) => [name.toLowerCase(), { name, header }]));
   const oldHeaders = lower(before);
   const newHeaders = lower(after);
   for (const [key, { name, header }] of oldHeaders) {
@@ -857,8 +950,13 @@ function compareResponseHeaders(slot: Slot, before: JsonObject, after: JsonObjec
   for (const [key, { name, header }] of newHeaders) {
     if (oldHeaders.has(key)) continue;
     const required = resolve(slot.ctx.newDoc, header).node.required === true;
-    emit(slot, `header:${name}`, required ? 'required-header-added' : 'header-added', required ? 'narrows' : 'none',
-      `new ${required ? 'required' : 'optional'} header ${name}`);
+    emit(
+      slot,
+      `header:${name}`,
+      required ? 'required-header-added' : 'header-added',
+      required ? 'narrows' : 'none',
+      `new ${required ? 'required' : 'optional'} header ${name}`,
+    );
   }
 }
 

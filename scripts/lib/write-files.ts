@@ -13,7 +13,11 @@ export function readTree(dir: string): FileMap {
     readdirSync(current, { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory() ? walk(join(current, entry.name)) : [join(current, entry.name)],
     );
-  return Object.fromEntries(walk(dir).sort().map((file) => [relative(dir, file).split('\\').join('/'), readFileSync(file, 'utf8')]));
+  return Object.fromEntries(
+    walk(dir)
+      .sort()
+      .map((file) => [relative(dir, file).split('\\').join('/'), readFileSync(file, 'utf8')]),
+  );
 }
 
 export interface Drift {
@@ -26,9 +30,15 @@ export interface Drift {
 export function drift(dir: string, files: FileMap, owns: (path: string) => boolean = () => true): Drift {
   const current = readTree(dir);
   return {
-    added: Object.keys(files).filter((path) => !(path in current)).sort(),
-    changed: Object.keys(files).filter((path) => path in current && current[path] !== files[path]).sort(),
-    removed: Object.keys(current).filter((path) => owns(path) && !(path in files)).sort(),
+    added: Object.keys(files)
+      .filter((path) => !(path in current))
+      .sort(),
+    changed: Object.keys(files)
+      .filter((path) => path in current && current[path] !== files[path])
+      .sort(),
+    removed: Object.keys(current)
+      .filter((path) => owns(path) && !(path in files))
+      .sort(),
   };
 }
 

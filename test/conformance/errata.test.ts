@@ -53,7 +53,13 @@ describe('errata register', () => {
   });
   it('covers the documented inconsistencies it is meant to', () => {
     expect(Object.keys(register.decisions)).toEqual(
-      expect.arrayContaining(['surname-spelling', 'save-for-future-use-spelling', 'example-comments', 'missing-comma', 'prose-in-code-block']),
+      expect.arrayContaining([
+        'surname-spelling',
+        'save-for-future-use-spelling',
+        'example-comments',
+        'missing-comma',
+        'prose-in-code-block',
+      ]),
     );
   });
 });
@@ -82,15 +88,20 @@ describe('published examples', () => {
 describe('curated examples', () => {
   const inSpec = new Map<string, unknown>();
   for (const operation of listOperations(spec)) {
-    for (const example of operation.request?.examples ?? []) inSpec.set(`${operation.operationId}/request/${example.name}.yaml`, example.example.value);
+    for (const example of operation.request?.examples ?? [])
+      inSpec.set(`${operation.operationId}/request/${example.name}.yaml`, example.example.value);
     for (const [status, message] of Object.entries(operation.responses)) {
-      for (const example of message.examples) inSpec.set(`${operation.operationId}/${status}/${example.name}.yaml`, example.example.value);
+      for (const example of message.examples)
+        inSpec.set(`${operation.operationId}/${status}/${example.name}.yaml`, example.example.value);
     }
   }
   for (const example of listSchemaExamples(spec)) inSpec.set(`${example.schema}/${example.name}.yaml`, example.example.value);
 
-  it.each(curatedExamples(SPEC_DIR))('$file equals its published example with the register fixes applied', ({ file, example }) => {
-    expect(inSpec.has(file), `${file} is not referenced by the spec`).toBe(true);
-    expect(inSpec.get(file)).toEqual(example.value);
-  });
+  it.each(curatedExamples(SPEC_DIR))(
+    '$file equals its published example with the register fixes applied',
+    ({ file, example }) => {
+      expect(inSpec.has(file), `${file} is not referenced by the spec`).toBe(true);
+      expect(inSpec.get(file)).toEqual(example.value);
+    },
+  );
 });

@@ -5,7 +5,13 @@
 import type { CreatePaymentSessionRequest, PaymentSession, PaymentSessionResponse } from '../../generated/models.js';
 import type { components, operations, paths } from '../../generated/openapi.js';
 import { fixtures, getFixture, listFixtures } from '../../generated/fixtures/index.js';
-import { isPaymentSessionResponse, validateRequest, validateResponse, ContractValidationError, assertCreatePaymentSessionRequest } from '../../generated/validators/index.js';
+import {
+  isPaymentSessionResponse,
+  validateRequest,
+  validateResponse,
+  ContractValidationError,
+  assertCreatePaymentSessionRequest,
+} from '../../generated/validators/index.js';
 
 type CreateBody = paths['/v2/payments']['post']['requestBody']['content']['application/json'];
 type CreateOk = operations['createPaymentSession']['responses'][200]['content']['application/json'];
@@ -33,7 +39,8 @@ export function checkEveryCreateFixture(): { checked: number; failures: string[]
   const refs = listFixtures().filter((ref) => ref.operationId === 'createPaymentSession');
   for (const ref of refs) {
     const value = getFixture(ref);
-    const result = ref.kind === 'request' ? validateRequest(ref.operationId, value) : validateResponse(ref.operationId, ref.status, value);
+    const result =
+      ref.kind === 'request' ? validateRequest(ref.operationId, value) : validateResponse(ref.operationId, ref.status, value);
     if (!result.valid) failures.push(`${ref.kind} ${ref.name}: ${result.errors.map((error) => error.message).join('; ')}`);
   }
   return { checked: refs.length, failures };

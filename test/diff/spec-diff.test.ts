@@ -72,44 +72,134 @@ const RES = 'createPaymentSession response 200';
 
 const rows: Row[] = [
   // --- no change
-  { name: 'no change → empty list', given: [api({ request: object({ a: str() }, ['a']) }), api({ request: object({ a: str() }, ['a']) })], want: [] },
+  {
+    name: 'no change → empty list',
+    given: [api({ request: object({ a: str() }, ['a']) }), api({ request: object({ a: str() }, ['a']) })],
+    want: [],
+  },
   {
     name: 'annotation-only change (description) → empty list',
-    given: [api({ response: object({ a: str({ description: 'old' }) }) }), api({ response: object({ a: str({ description: 'new' }) }) })],
+    given: [
+      api({ response: object({ a: str({ description: 'old' }) }) }),
+      api({ response: object({ a: str({ description: 'new' }) }) }),
+    ],
     want: [],
   },
 
   // --- request side
-  { name: 'new optional request property → non-breaking', given: [api({ request: object({ a: str() }) }), api({ request: object({ a: str(), b: str() }) })], want: [['non-breaking', `${REQ} /b`, 'property-added']] },
-  { name: 'new required request property → breaking', given: [api({ request: object({ a: str() }) }), api({ request: object({ a: str(), b: str() }, ['b']) })], want: [['breaking', `${REQ} /b`, 'required-property-added']] },
-  { name: 'request property became required → breaking', given: [api({ request: object({ amount: str() }) }), api({ request: object({ amount: str() }, ['amount']) })], want: [['breaking', `${REQ} /amount`, 'property-became-required']] },
-  { name: 'request property became optional → non-breaking', given: [api({ request: object({ a: str() }, ['a']) }), api({ request: object({ a: str() }) })], want: [['non-breaking', `${REQ} /a`, 'property-became-optional']] },
-  { name: 'removed request property → breaking', given: [api({ request: object({ a: str(), b: str() }) }), api({ request: object({ a: str() }) })], want: [['breaking', `${REQ} /b`, 'property-removed']] },
+  {
+    name: 'new optional request property → non-breaking',
+    given: [api({ request: object({ a: str() }) }), api({ request: object({ a: str(), b: str() }) })],
+    want: [['non-breaking', `${REQ} /b`, 'property-added']],
+  },
+  {
+    name: 'new required request property → breaking',
+    given: [api({ request: object({ a: str() }) }), api({ request: object({ a: str(), b: str() }, ['b']) })],
+    want: [['breaking', `${REQ} /b`, 'required-property-added']],
+  },
+  {
+    name: 'request property became required → breaking',
+    given: [api({ request: object({ amount: str() }) }), api({ request: object({ amount: str() }, ['amount']) })],
+    want: [['breaking', `${REQ} /amount`, 'property-became-required']],
+  },
+  {
+    name: 'request property became optional → non-breaking',
+    given: [api({ request: object({ a: str() }, ['a']) }), api({ request: object({ a: str() }) })],
+    want: [['non-breaking', `${REQ} /a`, 'property-became-optional']],
+  },
+  {
+    name: 'removed request property → breaking',
+    given: [api({ request: object({ a: str(), b: str() }) }), api({ request: object({ a: str() }) })],
+    want: [['breaking', `${REQ} /b`, 'property-removed']],
+  },
   {
     name: 'new nested request property deep in a $ref → path names each level',
     given: [
-      api({ request: object({ customer: { $ref: '#/components/schemas/Customer' } }), components: { Customer: object({ name: str() }) } }),
-      api({ request: object({ customer: { $ref: '#/components/schemas/Customer' } }), components: { Customer: object({ name: str(), email: str() }, ['email']) } }),
+      api({
+        request: object({ customer: { $ref: '#/components/schemas/Customer' } }),
+        components: { Customer: object({ name: str() }) },
+      }),
+      api({
+        request: object({ customer: { $ref: '#/components/schemas/Customer' } }),
+        components: { Customer: object({ name: str(), email: str() }, ['email']) },
+      }),
     ],
     want: [['breaking', `${REQ} /customer/email`, 'required-property-added']],
   },
-  { name: 'request enum value added → non-breaking', given: [api({ request: object({ s: status(['A']) }) }), api({ request: object({ s: status(['A', 'B']) }) })], want: [['non-breaking', `${REQ} /s`, 'enum-value-added']] },
-  { name: 'request enum value removed → breaking', given: [api({ request: object({ s: status(['A', 'B']) }) }), api({ request: object({ s: status(['A']) }) })], want: [['breaking', `${REQ} /s`, 'enum-value-removed']] },
-  { name: 'request type narrowed ([string, null] → string) → breaking', given: [api({ request: object({ a: { type: ['string', 'null'] } }) }), api({ request: object({ a: str() }) })], want: [['breaking', `${REQ} /a`, 'became-non-nullable']] },
-  { name: 'request type widened (string → [string, null]) → non-breaking', given: [api({ request: object({ a: str() }) }), api({ request: object({ a: { type: ['string', 'null'] } }) })], want: [['non-breaking', `${REQ} /a`, 'became-nullable']] },
-  { name: 'request type changed (string → integer) → breaking', given: [api({ request: object({ a: str() }) }), api({ request: object({ a: { type: 'integer' } }) })], want: [['breaking', `${REQ} /a`, 'type-changed']] },
-  { name: 'request maxLength lowered → breaking', given: [api({ request: object({ a: str({ maxLength: 100 }) }) }), api({ request: object({ a: str({ maxLength: 50 }) }) })], want: [['breaking', `${REQ} /a`, 'constraint-tightened']] },
-  { name: 'request maxLength raised → non-breaking', given: [api({ request: object({ a: str({ maxLength: 50 }) }) }), api({ request: object({ a: str({ maxLength: 100 }) }) })], want: [['non-breaking', `${REQ} /a`, 'constraint-loosened']] },
-  { name: 'request minLength raised → breaking', given: [api({ request: object({ a: str({ minLength: 1 }) }) }), api({ request: object({ a: str({ minLength: 3 }) }) })], want: [['breaking', `${REQ} /a`, 'constraint-tightened']] },
+  {
+    name: 'request enum value added → non-breaking',
+    given: [api({ request: object({ s: status(['A']) }) }), api({ request: object({ s: status(['A', 'B']) }) })],
+    want: [['non-breaking', `${REQ} /s`, 'enum-value-added']],
+  },
+  {
+    name: 'request enum value removed → breaking',
+    given: [api({ request: object({ s: status(['A', 'B']) }) }), api({ request: object({ s: status(['A']) }) })],
+    want: [['breaking', `${REQ} /s`, 'enum-value-removed']],
+  },
+  {
+    name: 'request type narrowed ([string, null] → string) → breaking',
+    given: [api({ request: object({ a: { type: ['string', 'null'] } }) }), api({ request: object({ a: str() }) })],
+    want: [['breaking', `${REQ} /a`, 'became-non-nullable']],
+  },
+  {
+    name: 'request type widened (string → [string, null]) → non-breaking',
+    given: [api({ request: object({ a: str() }) }), api({ request: object({ a: { type: ['string', 'null'] } }) })],
+    want: [['non-breaking', `${REQ} /a`, 'became-nullable']],
+  },
+  {
+    name: 'request type changed (string → integer) → breaking',
+    given: [api({ request: object({ a: str() }) }), api({ request: object({ a: { type: 'integer' } }) })],
+    want: [['breaking', `${REQ} /a`, 'type-changed']],
+  },
+  {
+    name: 'request maxLength lowered → breaking',
+    given: [api({ request: object({ a: str({ maxLength: 100 }) }) }), api({ request: object({ a: str({ maxLength: 50 }) }) })],
+    want: [['breaking', `${REQ} /a`, 'constraint-tightened']],
+  },
+  {
+    name: 'request maxLength raised → non-breaking',
+    given: [api({ request: object({ a: str({ maxLength: 50 }) }) }), api({ request: object({ a: str({ maxLength: 100 }) }) })],
+    want: [['non-breaking', `${REQ} /a`, 'constraint-loosened']],
+  },
+  {
+    name: 'request minLength raised → breaking',
+    given: [api({ request: object({ a: str({ minLength: 1 }) }) }), api({ request: object({ a: str({ minLength: 3 }) }) })],
+    want: [['breaking', `${REQ} /a`, 'constraint-tightened']],
+  },
   {
     name: 'request maximum lowered and minimum raised → breaking twice',
-    given: [api({ request: object({ n: { type: 'integer', minimum: 1, maximum: 100 } }) }), api({ request: object({ n: { type: 'integer', minimum: 5, maximum: 50 } }) })],
-    want: [['breaking', `${REQ} /n`, 'constraint-tightened'], ['breaking', `${REQ} /n`, 'constraint-tightened']],
+    given: [
+      api({ request: object({ n: { type: 'integer', minimum: 1, maximum: 100 } }) }),
+      api({ request: object({ n: { type: 'integer', minimum: 5, maximum: 50 } }) }),
+    ],
+    want: [
+      ['breaking', `${REQ} /n`, 'constraint-tightened'],
+      ['breaking', `${REQ} /n`, 'constraint-tightened'],
+    ],
   },
-  { name: 'request minimum removed → non-breaking', given: [api({ request: object({ n: { type: 'integer', minimum: 1 } }) }), api({ request: object({ n: { type: 'integer' } }) })], want: [['non-breaking', `${REQ} /n`, 'constraint-loosened']] },
-  { name: 'request new pattern → breaking', given: [api({ request: object({ a: str() }) }), api({ request: object({ a: str({ pattern: '^[A-Z]+$' }) }) })], want: [['breaking', `${REQ} /a`, 'pattern-added']] },
-  { name: 'request pattern removed → non-breaking', given: [api({ request: object({ a: str({ pattern: '^[A-Z]+$' }) }) }), api({ request: object({ a: str() }) })], want: [['non-breaking', `${REQ} /a`, 'pattern-removed']] },
-  { name: 'request new const → breaking', given: [api({ request: object({ mode: str() }) }), api({ request: object({ mode: str({ const: 'API' }) }) })], want: [['breaking', `${REQ} /mode`, 'const-added']] },
+  {
+    name: 'request minimum removed → non-breaking',
+    given: [
+      api({ request: object({ n: { type: 'integer', minimum: 1 } }) }),
+      api({ request: object({ n: { type: 'integer' } }) }),
+    ],
+    want: [['non-breaking', `${REQ} /n`, 'constraint-loosened']],
+  },
+  {
+    name: 'request new pattern → breaking',
+    given: [api({ request: object({ a: str() }) }), api({ request: object({ a: str({ pattern: '^[A-Z]+$' }) }) })],
+    want: [['breaking', `${REQ} /a`, 'pattern-added']],
+  },
+  {
+    name: 'request pattern removed → non-breaking',
+    given: [api({ request: object({ a: str({ pattern: '^[A-Z]+$' }) }) }), api({ request: object({ a: str() }) })],
+    want: [['non-breaking', `${REQ} /a`, 'pattern-removed']],
+  },
+  {
+    name: 'request new const → breaking',
+    given: [api({ request: object({ mode: str() }) }), api({ request: object({ mode: str({ const: 'API' }) }) })],
+    want: [['breaking', `${REQ} /mode`, 'const-added']],
+  },
   {
     name: 'request additionalProperties became false → breaking',
     given: [api({ request: object({ a: str() }) }), api({ request: { ...object({ a: str() }), additionalProperties: false } })],
@@ -127,7 +217,10 @@ const rows: Row[] = [
   },
   {
     name: 'header parameter became required (names compared case-insensitively) → breaking',
-    given: [api({ parameters: [{ name: 'x-request-id', in: 'header', schema: str() }] }), api({ parameters: [{ name: 'X-REQUEST-ID', in: 'header', required: true, schema: str() }] })],
+    given: [
+      api({ parameters: [{ name: 'x-request-id', in: 'header', schema: str() }] }),
+      api({ parameters: [{ name: 'X-REQUEST-ID', in: 'header', required: true, schema: str() }] }),
+    ],
     want: [['breaking', `${REQ} header:X-REQUEST-ID`, 'parameter-became-required']],
   },
   {
@@ -142,15 +235,36 @@ const rows: Row[] = [
     name: 'request if/then rule added → breaking (rule added)',
     given: [
       api({ request: object({ mode: str(), redirectUrl: str() }) }),
-      api({ request: { ...object({ mode: str(), redirectUrl: str() }), allOf: [{ 'x-rule': 'redirect-url', if: object({ mode: { const: 'REDIRECT' } }, ['mode']), then: { required: ['redirectUrl'] } }] } }),
+      api({
+        request: {
+          ...object({ mode: str(), redirectUrl: str() }),
+          allOf: [
+            {
+              'x-rule': 'redirect-url',
+              if: object({ mode: { const: 'REDIRECT' } }, ['mode']),
+              then: { required: ['redirectUrl'] },
+            },
+          ],
+        },
+      }),
     ],
     want: [['breaking', `${REQ} /`, 'rule-added']],
   },
   {
     name: 'request if/then rule changed → breaking (rule changed)',
     given: [
-      api({ request: { ...object({ mode: str() }), allOf: [{ 'x-rule': 'r', if: object({ mode: { const: 'API' } }, ['mode']), then: { required: ['a'] } }] } }),
-      api({ request: { ...object({ mode: str() }), allOf: [{ 'x-rule': 'r', if: object({ mode: { const: 'API' } }, ['mode']), then: { required: ['a', 'b'] } }] } }),
+      api({
+        request: {
+          ...object({ mode: str() }),
+          allOf: [{ 'x-rule': 'r', if: object({ mode: { const: 'API' } }, ['mode']), then: { required: ['a'] } }],
+        },
+      }),
+      api({
+        request: {
+          ...object({ mode: str() }),
+          allOf: [{ 'x-rule': 'r', if: object({ mode: { const: 'API' } }, ['mode']), then: { required: ['a', 'b'] } }],
+        },
+      }),
     ],
     want: [['breaking', `${REQ} /`, 'rule-changed']],
   },
@@ -164,7 +278,10 @@ const rows: Row[] = [
   },
   {
     name: 'request if/then rule removed → non-breaking',
-    given: [api({ request: { ...object({ a: str() }), if: { required: ['a'] }, then: { required: ['b'] } } }), api({ request: object({ a: str() }) })],
+    given: [
+      api({ request: { ...object({ a: str() }), if: { required: ['a'] }, then: { required: ['b'] } } }),
+      api({ request: object({ a: str() }) }),
+    ],
     want: [['non-breaking', `${REQ} /`, 'rule-removed']],
   },
   {
@@ -174,70 +291,179 @@ const rows: Row[] = [
   },
 
   // --- response side
-  { name: 'removed response property → breaking', given: [api({ response: object({ id: str(), status: str() }) }), api({ response: object({ id: str() }) })], want: [['breaking', `${RES} /status`, 'property-removed']] },
-  { name: 'new optional response property → non-breaking', given: [api({ response: object({ id: str() }) }), api({ response: object({ id: str(), extra: str() }) })], want: [['non-breaking', `${RES} /extra`, 'property-added']] },
-  { name: 'new required response property → non-breaking', given: [api({ response: object({ id: str() }) }), api({ response: object({ id: str(), extra: str() }, ['extra']) })], want: [['non-breaking', `${RES} /extra`, 'required-property-added']] },
-  { name: 'response property became optional → breaking', given: [api({ response: object({ id: str() }, ['id']) }), api({ response: object({ id: str() }) })], want: [['breaking', `${RES} /id`, 'property-became-optional']] },
-  { name: 'response property became required → non-breaking', given: [api({ response: object({ id: str() }) }), api({ response: object({ id: str() }, ['id']) })], want: [['non-breaking', `${RES} /id`, 'property-became-required']] },
-  { name: 'new response enum value → breaking', given: [api({ response: object({ s: status(['PAID']) }) }), api({ response: object({ s: status(['PAID', 'EXPIRED']) }) })], want: [['breaking', `${RES} /s`, 'enum-value-added']] },
-  { name: 'removed response enum value → non-breaking', given: [api({ response: object({ s: status(['PAID', 'EXPIRED']) }) }), api({ response: object({ s: status(['PAID']) }) })], want: [['non-breaking', `${RES} /s`, 'enum-value-removed']] },
-  { name: 'response nullable widening via type array → breaking', given: [api({ response: object({ a: str() }) }), api({ response: object({ a: { type: ['string', 'null'] } }) })], want: [['breaking', `${RES} /a`, 'became-nullable']] },
+  {
+    name: 'removed response property → breaking',
+    given: [api({ response: object({ id: str(), status: str() }) }), api({ response: object({ id: str() }) })],
+    want: [['breaking', `${RES} /status`, 'property-removed']],
+  },
+  {
+    name: 'new optional response property → non-breaking',
+    given: [api({ response: object({ id: str() }) }), api({ response: object({ id: str(), extra: str() }) })],
+    want: [['non-breaking', `${RES} /extra`, 'property-added']],
+  },
+  {
+    name: 'new required response property → non-breaking',
+    given: [api({ response: object({ id: str() }) }), api({ response: object({ id: str(), extra: str() }, ['extra']) })],
+    want: [['non-breaking', `${RES} /extra`, 'required-property-added']],
+  },
+  {
+    name: 'response property became optional → breaking',
+    given: [api({ response: object({ id: str() }, ['id']) }), api({ response: object({ id: str() }) })],
+    want: [['breaking', `${RES} /id`, 'property-became-optional']],
+  },
+  {
+    name: 'response property became required → non-breaking',
+    given: [api({ response: object({ id: str() }) }), api({ response: object({ id: str() }, ['id']) })],
+    want: [['non-breaking', `${RES} /id`, 'property-became-required']],
+  },
+  {
+    name: 'new response enum value → breaking',
+    given: [api({ response: object({ s: status(['PAID']) }) }), api({ response: object({ s: status(['PAID', 'EXPIRED']) }) })],
+    want: [['breaking', `${RES} /s`, 'enum-value-added']],
+  },
+  {
+    name: 'removed response enum value → non-breaking',
+    given: [api({ response: object({ s: status(['PAID', 'EXPIRED']) }) }), api({ response: object({ s: status(['PAID']) }) })],
+    want: [['non-breaking', `${RES} /s`, 'enum-value-removed']],
+  },
+  {
+    name: 'response nullable widening via type array → breaking',
+    given: [api({ response: object({ a: str() }) }), api({ response: object({ a: { type: ['string', 'null'] } }) })],
+    want: [['breaking', `${RES} /a`, 'became-nullable']],
+  },
   {
     name: 'response nullable widening via oneOf [$ref, null] → breaking',
     given: [
-      api({ response: object({ amount: { $ref: '#/components/schemas/Amount' } }), components: { Amount: object({ value: { type: 'integer' } }) } }),
-      api({ response: object({ amount: { oneOf: [{ $ref: '#/components/schemas/Amount' }, { type: 'null' }] } }), components: { Amount: object({ value: { type: 'integer' } }) } }),
+      api({
+        response: object({ amount: { $ref: '#/components/schemas/Amount' } }),
+        components: { Amount: object({ value: { type: 'integer' } }) },
+      }),
+      api({
+        response: object({ amount: { oneOf: [{ $ref: '#/components/schemas/Amount' }, { type: 'null' }] } }),
+        components: { Amount: object({ value: { type: 'integer' } }) },
+      }),
     ],
     want: [['breaking', `${RES} /amount`, 'became-nullable']],
   },
-  { name: 'response type widening (integer → number) → breaking', given: [api({ response: object({ n: { type: 'integer' } }) }), api({ response: object({ n: { type: 'number' } }) })], want: [['breaking', `${RES} /n`, 'type-widened']] },
-  { name: 'response maxLength raised → breaking (more can arrive)', given: [api({ response: object({ a: str({ maxLength: 20 }) }) }), api({ response: object({ a: str({ maxLength: 40 }) }) })], want: [['breaking', `${RES} /a`, 'constraint-loosened']] },
+  {
+    name: 'response type widening (integer → number) → breaking',
+    given: [api({ response: object({ n: { type: 'integer' } }) }), api({ response: object({ n: { type: 'number' } }) })],
+    want: [['breaking', `${RES} /n`, 'type-widened']],
+  },
+  {
+    name: 'response maxLength raised → breaking (more can arrive)',
+    given: [api({ response: object({ a: str({ maxLength: 20 }) }) }), api({ response: object({ a: str({ maxLength: 40 }) }) })],
+    want: [['breaking', `${RES} /a`, 'constraint-loosened']],
+  },
   {
     name: 'response rule changed → non-breaking (rule changed)',
     given: [
-      api({ response: { ...object({ a: str() }), allOf: [{ 'x-rule': 'r', if: { required: ['a'] }, then: { required: ['b'] } }] } }),
-      api({ response: { ...object({ a: str() }), allOf: [{ 'x-rule': 'r', if: { required: ['a'] }, then: { required: ['c'] } }] } }),
+      api({
+        response: { ...object({ a: str() }), allOf: [{ 'x-rule': 'r', if: { required: ['a'] }, then: { required: ['b'] } }] },
+      }),
+      api({
+        response: { ...object({ a: str() }), allOf: [{ 'x-rule': 'r', if: { required: ['a'] }, then: { required: ['c'] } }] },
+      }),
     ],
     want: [['non-breaking', `${RES} /`, 'rule-changed']],
   },
   {
     name: 'response oneOf variant added → breaking',
     given: [
-      api({ response: object({ pm: { oneOf: [{ $ref: '#/components/schemas/Card' }] } }), components: { Card: object({ n: str() }), Qr: object({ q: str() }) } }),
-      api({ response: object({ pm: { oneOf: [{ $ref: '#/components/schemas/Card' }, { $ref: '#/components/schemas/Qr' }] } }), components: { Card: object({ n: str() }), Qr: object({ q: str() }) } }),
+      api({
+        response: object({ pm: { oneOf: [{ $ref: '#/components/schemas/Card' }] } }),
+        components: { Card: object({ n: str() }), Qr: object({ q: str() }) },
+      }),
+      api({
+        response: object({ pm: { oneOf: [{ $ref: '#/components/schemas/Card' }, { $ref: '#/components/schemas/Qr' }] } }),
+        components: { Card: object({ n: str() }), Qr: object({ q: str() }) },
+      }),
     ],
     want: [['breaking', `${RES} /pm`, 'variant-added']],
   },
   {
     name: 'property removed from a recursive schema → breaking, reported once (cycle guard stops the walk)',
     given: [
-      api({ response: { $ref: '#/components/schemas/Node' }, components: { Node: object({ name: str(), tag: str(), children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } }) } }),
-      api({ response: { $ref: '#/components/schemas/Node' }, components: { Node: object({ name: str(), children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } }) } }),
+      api({
+        response: { $ref: '#/components/schemas/Node' },
+        components: {
+          Node: object({ name: str(), tag: str(), children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } }),
+        },
+      }),
+      api({
+        response: { $ref: '#/components/schemas/Node' },
+        components: { Node: object({ name: str(), children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } }) },
+      }),
     ],
     want: [['breaking', `${RES} /tag`, 'property-removed']],
   },
   {
     name: 'shared component: new enum value is fine to send, breaking to read',
     given: [
-      api({ request: object({ c: { $ref: '#/components/schemas/Currency' } }), response: object({ c: { $ref: '#/components/schemas/Currency' } }), components: { Currency: status(['IDR']) } }),
-      api({ request: object({ c: { $ref: '#/components/schemas/Currency' } }), response: object({ c: { $ref: '#/components/schemas/Currency' } }), components: { Currency: status(['IDR', 'USD']) } }),
+      api({
+        request: object({ c: { $ref: '#/components/schemas/Currency' } }),
+        response: object({ c: { $ref: '#/components/schemas/Currency' } }),
+        components: { Currency: status(['IDR']) },
+      }),
+      api({
+        request: object({ c: { $ref: '#/components/schemas/Currency' } }),
+        response: object({ c: { $ref: '#/components/schemas/Currency' } }),
+        components: { Currency: status(['IDR', 'USD']) },
+      }),
     ],
-    want: [['non-breaking', `${REQ} /c`, 'enum-value-added'], ['breaking', `${RES} /c`, 'enum-value-added']],
+    want: [
+      ['non-breaking', `${REQ} /c`, 'enum-value-added'],
+      ['breaking', `${RES} /c`, 'enum-value-added'],
+    ],
   },
-  { name: 'removed response status → breaking', given: [withOperationResponse(api(), '404'), api()], want: [['breaking', 'createPaymentSession response 404', 'response-status-removed']] },
-  { name: 'response status changed (200 → 201) → breaking', given: [api({ status: '200' }), api({ status: '201' })], want: [['breaking', 'createPaymentSession response 200', 'response-status-changed']] },
+  {
+    name: 'removed response status → breaking',
+    given: [withOperationResponse(api(), '404'), api()],
+    want: [['breaking', 'createPaymentSession response 404', 'response-status-removed']],
+  },
+  {
+    name: 'response status changed (200 → 201) → breaking',
+    given: [api({ status: '200' }), api({ status: '201' })],
+    want: [['breaking', 'createPaymentSession response 200', 'response-status-changed']],
+  },
 
   // --- webhooks (payloads are read by merchants, like responses)
-  { name: 'new webhook payload enum value → breaking', given: [api({ webhook: object({ event: status(['PAYMENT.PAID']) }) }), api({ webhook: object({ event: status(['PAYMENT.PAID', 'PAYMENT.REFUNDED']) }) })], want: [['breaking', 'paymentCallback webhook /event', 'enum-value-added']] },
-  { name: 'new required webhook payload property → non-breaking', given: [api({ webhook: object({ id: str() }) }), api({ webhook: object({ id: str(), at: str() }, ['at']) })], want: [['non-breaking', 'paymentCallback webhook /at', 'required-property-added']] },
+  {
+    name: 'new webhook payload enum value → breaking',
+    given: [
+      api({ webhook: object({ event: status(['PAYMENT.PAID']) }) }),
+      api({ webhook: object({ event: status(['PAYMENT.PAID', 'PAYMENT.REFUNDED']) }) }),
+    ],
+    want: [['breaking', 'paymentCallback webhook /event', 'enum-value-added']],
+  },
+  {
+    name: 'new required webhook payload property → non-breaking',
+    given: [api({ webhook: object({ id: str() }) }), api({ webhook: object({ id: str(), at: str() }, ['at']) })],
+    want: [['non-breaking', 'paymentCallback webhook /at', 'required-property-added']],
+  },
 
   // --- operation level
-  { name: 'operation removed → breaking', given: [withOperation(api(), '/v2/payments/{id}/cancel', 'post', 'cancelPaymentSession'), api()], want: [['breaking', 'cancelPaymentSession', 'operation-removed']] },
-  { name: 'new operation → non-breaking', given: [api(), withOperation(api(), '/v2/payments/{id}', 'get', 'getPaymentSession')], want: [['non-breaking', 'getPaymentSession', 'operation-added']] },
-  { name: 'changed operationId → breaking', given: [api(), api({ operationId: 'createPayment' })], want: [['breaking', 'createPaymentSession', 'operation-id-changed']] },
+  {
+    name: 'operation removed → breaking',
+    given: [withOperation(api(), '/v2/payments/{id}/cancel', 'post', 'cancelPaymentSession'), api()],
+    want: [['breaking', 'cancelPaymentSession', 'operation-removed']],
+  },
+  {
+    name: 'new operation → non-breaking',
+    given: [api(), withOperation(api(), '/v2/payments/{id}', 'get', 'getPaymentSession')],
+    want: [['non-breaking', 'getPaymentSession', 'operation-added']],
+  },
+  {
+    name: 'changed operationId → breaking',
+    given: [api(), api({ operationId: 'createPayment' })],
+    want: [['breaking', 'createPaymentSession', 'operation-id-changed']],
+  },
   {
     name: 'operation moved to another path (same operationId) → breaking',
-    given: [withOperation(api(), '/v2/payments/{id}/cancel', 'post', 'cancelPaymentSession'), withOperation(api(), '/v2/payments/{id}/void', 'post', 'cancelPaymentSession')],
+    given: [
+      withOperation(api(), '/v2/payments/{id}/cancel', 'post', 'cancelPaymentSession'),
+      withOperation(api(), '/v2/payments/{id}/void', 'post', 'cancelPaymentSession'),
+    ],
     want: [['breaking', 'cancelPaymentSession', 'operation-moved']],
   },
 ];
@@ -245,7 +471,10 @@ const rows: Row[] = [
 /** The same document with one more (error) response status on the main operation. */
 function withOperationResponse(doc: Doc, code: string): Doc {
   const copy = structuredClone(doc);
-  copy.paths['/v2/payments'].post.responses[code] = { description: 'error', content: { 'application/json': { schema: object({ message: str() }) } } };
+  copy.paths['/v2/payments'].post.responses[code] = {
+    description: 'error',
+    content: { 'application/json': { schema: object({ message: str() }) } },
+  };
   return copy;
 }
 
@@ -305,7 +534,12 @@ describe('runDiff (CLI)', () => {
     const code = await runDiff([resolve(FIXTURES, 'old.yaml'), resolve(FIXTURES, 'new.yaml'), '--json'], io);
     const parsed = JSON.parse(out.join('\n')) as { changes: Change[]; summary: { breaking: number; nonBreaking: number } };
     expect(parsed.summary).toEqual({ breaking: 4, nonBreaking: 3 });
-    expect(parsed.changes[0]).toEqual({ kind: 'breaking', location: 'createPaymentSession request /amount', change: 'property-became-required', message: 'property became required' });
+    expect(parsed.changes[0]).toEqual({
+      kind: 'breaking',
+      location: 'createPaymentSession request /amount',
+      change: 'property-became-required',
+      message: 'property became required',
+    });
     expect(code).toBe(1);
   });
 

@@ -32,7 +32,9 @@ async function generate(args: string[]) {
 }
 
 function hashTree(dir: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(readTree(dir)).map(([path, text]) => [path, createHash('sha256').update(text).digest('hex')]));
+  return Object.fromEntries(
+    Object.entries(readTree(dir)).map(([path, text]) => [path, createHash('sha256').update(text).digest('hex')]),
+  );
 }
 
 describe('determinism', () => {
@@ -66,13 +68,18 @@ describe('minimal spec', () => {
     }
   });
 
-  it.each(['openapi.d.ts', 'models.d.ts', 'validators/index.js', 'validators/index.d.ts', 'fixtures/index.js', 'fixtures/index.d.ts', 'README.md'])(
-    '%s matches its golden file',
-    async (file) => {
-      await ready;
-      await expect(readFileSync(join(out, file), 'utf8')).toMatchFileSnapshot(`../fixtures/golden/minimal/${file}`);
-    },
-  );
+  it.each([
+    'openapi.d.ts',
+    'models.d.ts',
+    'validators/index.js',
+    'validators/index.d.ts',
+    'fixtures/index.js',
+    'fixtures/index.d.ts',
+    'README.md',
+  ])('%s matches its golden file', async (file) => {
+    await ready;
+    await expect(readFileSync(join(out, file), 'utf8')).toMatchFileSnapshot(`../fixtures/golden/minimal/${file}`);
+  });
 
   it('has no errata report (the spec has no register)', async () => {
     await ready;
@@ -87,7 +94,13 @@ describe('minimal spec', () => {
     expect(result.valid).toBe(false);
     expect(result.errors.map((error: { path: string }) => error.path).sort()).toEqual(['/kind', '/name']);
     expect(() => validators.assertWidget({ id: 'x' })).toThrow(/\/id must match format "uuid"/);
-    expect(validators.validate('Widget', { id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', name: 'a', kind: 'SMALL', extra: 1 }, { mode: 'tolerant' })).toEqual({ valid: true });
+    expect(
+      validators.validate(
+        'Widget',
+        { id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', name: 'a', kind: 'SMALL', extra: 1 },
+        { mode: 'tolerant' },
+      ),
+    ).toEqual({ valid: true });
     expect(validators.validate('NoSuchSchema', {}).valid).toBe(false);
   });
 
@@ -97,7 +110,11 @@ describe('minimal spec', () => {
     const first = fixtures.createWidget.request.small;
     first.name = 'changed';
     expect(fixtures.createWidget.request.small.name).toBe('Sprocket');
-    expect(listFixtures().map((ref: { name: string; kind: string }) => `${ref.kind}:${ref.name}`)).toEqual(['request:small', 'response:small', 'response:invalid']);
+    expect(listFixtures().map((ref: { name: string; kind: string }) => `${ref.kind}:${ref.name}`)).toEqual([
+      'request:small',
+      'response:small',
+      'response:invalid',
+    ]);
     expect(getFixture({ operationId: 'createWidget', kind: 'response', status: '400', name: 'invalid' }).code).toBe('invalid');
     expect(() => getFixture({ operationId: 'createWidget', kind: 'request', name: 'nope' })).toThrow(/no fixture/);
   });
@@ -145,17 +162,61 @@ describe('broken specs', () => {
   const broken = (name: string) => `test/fixtures/broken-specs/${name}/openapi.yaml`;
 
   const cases: Array<{ name: string; spec: string; want: RegExp }> = [
-    { name: 'YAML syntax error', spec: broken('yaml-syntax'), want: /yaml-syntax\/openapi\.yaml#\/paths\/~1widgets\/post\/operationId: YAML syntax error at line 9/ },
-    { name: 'broken $ref', spec: broken('broken-ref'), want: /broken-ref\/openapi\.yaml#\/components\/schemas\/WidgetInput\/properties\/kind\/\$ref: \$ref points at nothing/ },
-    { name: '$ref to a missing file', spec: broken('missing-file'), want: /missing-file\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref to a file that does not exist/ },
-    { name: 'invalid schema keyword value', spec: broken('invalid-keyword-value'), want: /invalid-keyword-value\/openapi\.yaml#\/components\/schemas\/WidgetInput\/properties\/name\/minLength: invalid JSON Schema/ },
-    { name: 'example that violates its schema', spec: broken('example-violates-schema'), want: /example-violates-schema\/openapi\.yaml#\/paths\/~1widgets\/post\/requestBody\/content\/application~1json\/examples\/small\/value\/kind: example "small"/ },
-    { name: 'duplicate operationId', spec: broken('duplicate-operation-id'), want: /duplicate-operation-id\/openapi\.yaml#\/paths\/~1widgets~1\{id\}\/get\/operationId: duplicate operationId "createWidget"/ },
-    { name: 'response without schema', spec: broken('response-without-schema'), want: /response-without-schema\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json: response media type without a schema/ },
-    { name: 'unsupported keyword', spec: broken('unsupported-keyword'), want: /unsupported-keyword\/openapi\.yaml#\/components\/schemas\/Widget\/properties\/name\/xml: unsupported schema keyword "xml"/ },
-    { name: 'unsupported OpenAPI version', spec: broken('not-openapi'), want: /not-openapi\/openapi\.yaml#\/openapi: Unsupported OpenAPI version/ },
-    { name: 'invalid OpenAPI field', spec: broken('invalid-openapi-field'), want: /invalid-openapi-field\/openapi\.yaml#\/paths\/~1widgets\/post\/operationId: invalid OpenAPI document: must be string/ },
-    { name: 'missing spec file', spec: 'test/fixtures/broken-specs/nowhere/openapi.yaml', want: /nowhere\/openapi\.yaml: no such file/ },
+    {
+      name: 'YAML syntax error',
+      spec: broken('yaml-syntax'),
+      want: /yaml-syntax\/openapi\.yaml#\/paths\/~1widgets\/post\/operationId: YAML syntax error at line 9/,
+    },
+    {
+      name: 'broken $ref',
+      spec: broken('broken-ref'),
+      want: /broken-ref\/openapi\.yaml#\/components\/schemas\/WidgetInput\/properties\/kind\/\$ref: \$ref points at nothing/,
+    },
+    {
+      name: '$ref to a missing file',
+      spec: broken('missing-file'),
+      want: /missing-file\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref to a file that does not exist/,
+    },
+    {
+      name: 'invalid schema keyword value',
+      spec: broken('invalid-keyword-value'),
+      want: /invalid-keyword-value\/openapi\.yaml#\/components\/schemas\/WidgetInput\/properties\/name\/minLength: invalid JSON Schema/,
+    },
+    {
+      name: 'example that violates its schema',
+      spec: broken('example-violates-schema'),
+      want: /example-violates-schema\/openapi\.yaml#\/paths\/~1widgets\/post\/requestBody\/content\/application~1json\/examples\/small\/value\/kind: example "small"/,
+    },
+    {
+      name: 'duplicate operationId',
+      spec: broken('duplicate-operation-id'),
+      want: /duplicate-operation-id\/openapi\.yaml#\/paths\/~1widgets~1\{id\}\/get\/operationId: duplicate operationId "createWidget"/,
+    },
+    {
+      name: 'response without schema',
+      spec: broken('response-without-schema'),
+      want: /response-without-schema\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json: response media type without a schema/,
+    },
+    {
+      name: 'unsupported keyword',
+      spec: broken('unsupported-keyword'),
+      want: /unsupported-keyword\/openapi\.yaml#\/components\/schemas\/Widget\/properties\/name\/xml: unsupported schema keyword "xml"/,
+    },
+    {
+      name: 'unsupported OpenAPI version',
+      spec: broken('not-openapi'),
+      want: /not-openapi\/openapi\.yaml#\/openapi: Unsupported OpenAPI version/,
+    },
+    {
+      name: 'invalid OpenAPI field',
+      spec: broken('invalid-openapi-field'),
+      want: /invalid-openapi-field\/openapi\.yaml#\/paths\/~1widgets\/post\/operationId: invalid OpenAPI document: must be string/,
+    },
+    {
+      name: 'missing spec file',
+      spec: 'test/fixtures/broken-specs/nowhere/openapi.yaml',
+      want: /nowhere\/openapi\.yaml: no such file/,
+    },
   ];
 
   it.each(cases)('$name: exits 1 naming the file and pointer, output untouched', async ({ spec, want }) => {

@@ -19,7 +19,13 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { contractRules, listOperations, listSchemaExamples, runtimeValidator, type BundledSpec } from '../../scripts/lib/contract.ts';
+import {
+  contractRules,
+  listOperations,
+  listSchemaExamples,
+  runtimeValidator,
+  type BundledSpec,
+} from '../../scripts/lib/contract.ts';
 import { toViolations } from '../../generators/runtime/violations.js';
 import { schemaNames, tolerantSchemaNames, validate, type Mode, type SchemaName } from '../../generated/validators/index.js';
 
@@ -141,7 +147,7 @@ function locations(root: Json): Array<{ parent: Json[] | { [key: string]: Json }
   const visit = (node: Json): void => {
     if (Array.isArray(node)) node.forEach((item, index) => (found.push({ parent: node, key: index }), visit(item)));
     else if (node !== null && typeof node === 'object')
-      for (const [key, value] of Object.entries(node)) found.push({ parent: node, key }), visit(value);
+      for (const [key, value] of Object.entries(node)) (found.push({ parent: node, key }), visit(value));
   };
   visit(root);
   return found;
@@ -151,7 +157,7 @@ function objectsOf(root: Json): Array<{ [key: string]: Json }> {
   const found: Array<{ [key: string]: Json }> = [];
   const visit = (node: Json): void => {
     if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') found.push(node), Object.values(node).forEach(visit);
+    else if (node !== null && typeof node === 'object') (found.push(node), Object.values(node).forEach(visit));
   };
   visit(root);
   return found;
@@ -166,7 +172,12 @@ function mutate(document: unknown, mutations: Mutation[]): Json {
       if (objects.length === 0) continue;
       const target = objects[mutation.pick % objects.length]!;
       // defineProperty, as JSON.parse would: an own key even for `__proto__`.
-      Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, mutation.key, {
+        value: mutation.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       continue;
     }
     const places = locations(root);

@@ -46,7 +46,8 @@ const bundle = JSON.parse(readFileSync(new URL('../../generated/openapi.json', i
 function malformation(result: unknown): string | null {
   if (result === null || typeof result !== 'object') return `not an object: ${String(result)}`;
   const record = result as Record<string, unknown>;
-  if (record.valid === true) return Object.keys(record).length === 1 ? null : `extra keys on a valid result: ${Object.keys(record)}`;
+  if (record.valid === true)
+    return Object.keys(record).length === 1 ? null : `extra keys on a valid result: ${Object.keys(record)}`;
   if (record.valid !== false) return `valid is ${String(record.valid)}`;
   if (!Array.isArray(record.errors)) return 'errors is not an array';
   if (record.errors.length === 0) return 'invalid, with no errors';
@@ -77,7 +78,8 @@ function vocabulary(schemas: unknown) {
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
-    if (record.properties && typeof record.properties === 'object') Object.keys(record.properties).forEach((key) => keys.add(key));
+    if (record.properties && typeof record.properties === 'object')
+      Object.keys(record.properties).forEach((key) => keys.add(key));
     if (Array.isArray(record.required)) record.required.forEach((key) => keys.add(String(key)));
     if (Array.isArray(record.enum)) record.enum.forEach((value) => leaves.add(value as string));
     if (record.const !== undefined && typeof record.const !== 'object') leaves.add(record.const as string);
@@ -182,7 +184,11 @@ const documents: Array<{ label: string; schema: SchemaName; value: () => unknown
   ...listFixtures().map((ref) => {
     const operation = operations[ref.operationId as OperationId];
     const schema = ref.kind === 'request' ? operation.request : operation.responses[ref.status];
-    return { label: `${ref.operationId} ${ref.kind === 'request' ? 'request' : ref.status} ${ref.name}`, schema: schema!, value: () => getFixture(ref) };
+    return {
+      label: `${ref.operationId} ${ref.kind === 'request' ? 'request' : ref.status} ${ref.name}`,
+      schema: schema!,
+      value: () => getFixture(ref),
+    };
   }),
   ...Object.entries(schemaExamples).flatMap(([schema, named]) =>
     Object.keys(named).map((name) => ({
@@ -318,7 +324,10 @@ describe('(b) hostile input', () => {
         // Unknown keys, whatever their name: rejected by strict validators, accepted by tolerant ones.
         if (strict) {
           expect(result.valid, label).toBe(false);
-          if (!result.valid) expect(result.errors, label).toContainEqual(expect.objectContaining({ path: '/__proto__', keyword: 'additionalProperties' }));
+          if (!result.valid)
+            expect(result.errors, label).toContainEqual(
+              expect.objectContaining({ path: '/__proto__', keyword: 'additionalProperties' }),
+            );
         } else {
           expect(result, label).toEqual({ valid: true });
         }
@@ -417,7 +426,12 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
   Charge: { profiles: ['required', 'full'], rules: ['paid-at-when-success'] },
   ConfirmPaymentSessionRequest: {
     profiles: ['full'],
-    rules: ['card-holder-with-full-card', 'options-match-payment-method', 'payment-method-data-matches-type', 'three-ds-info-with-external'],
+    rules: [
+      'card-holder-with-full-card',
+      'options-match-payment-method',
+      'payment-method-data-matches-type',
+      'three-ds-info-with-external',
+    ],
   },
   CreatePaymentSessionRequest: {
     profiles: ['required', 'full'],
@@ -620,7 +634,8 @@ describe('(c) samples generated from the schemas (json-schema-faker) are accepte
       profiles: skip?.profiles ?? [],
       rules: [...(skip?.rules ?? [])].sort(),
     });
-    const bucket = failingProfiles.length === 0 ? 'full' : failingProfiles.length === Object.keys(PROFILES).length ? 'skipped' : 'partial';
+    const bucket =
+      failingProfiles.length === 0 ? 'full' : failingProfiles.length === Object.keys(PROFILES).length ? 'skipped' : 'partial';
     coverage[bucket].push(schema);
   });
 

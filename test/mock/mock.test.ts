@@ -81,17 +81,25 @@ describe('paired answers', () => {
     );
   });
 
-  it.each(requestFixtures.map((info) => [info.operationId, info.name] as const))('%s %s → its paired 200', async (operationId, name) => {
-    const answer = await send(operationId, { body: request(operationId, name), headers: { ...validHeaders(operationId), prefer: `example=${name}` } });
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual(getPairedResponse(operationId as FixtureRef['operationId'], name));
-    expect(validateResponse(operationId as OperationId, 200, answer.body, { mode: 'strict' })).toEqual({ valid: true });
-  });
+  it.each(requestFixtures.map((info) => [info.operationId, info.name] as const))(
+    '%s %s → its paired 200',
+    async (operationId, name) => {
+      const answer = await send(operationId, {
+        body: request(operationId, name),
+        headers: { ...validHeaders(operationId), prefer: `example=${name}` },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual(getPairedResponse(operationId as FixtureRef['operationId'], name));
+      expect(validateResponse(operationId as OperationId, 200, answer.body, { mode: 'strict' })).toEqual({ valid: true });
+    },
+  );
 
   it('getCustomer with-stored-card → its documented 200', async () => {
     const answer = await send('getCustomer', { headers: { ...BEARER, prefer: 'example=with-stored-card' } });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual(getFixture({ operationId: 'getCustomer', kind: 'response', status: '200', name: 'with-stored-card' }));
+    expect(answer.body).toEqual(
+      getFixture({ operationId: 'getCustomer', kind: 'response', status: '200', name: 'with-stored-card' }),
+    );
   });
 
   it('forwards Prefer: code=… to Prism (the documented answer of that status)', async () => {
@@ -100,7 +108,9 @@ describe('paired answers', () => {
       headers: { ...validHeaders('createPaymentSession'), prefer: 'code=409, example=idempotency-error' },
     });
     expect(answer.status).toBe(409);
-    expect(answer.body).toEqual(getFixture({ operationId: 'createPaymentSession', kind: 'response', status: '409', name: 'idempotency-error' }));
+    expect(answer.body).toEqual(
+      getFixture({ operationId: 'createPaymentSession', kind: 'response', status: '409', name: 'idempotency-error' }),
+    );
   });
 });
 
@@ -151,7 +161,12 @@ describe('auth → 401 credentials_invalid', () => {
     ['access token without X-MERCHANT-ID', 'createAccessToken', { 'x-merchant-secret': 'secret-456' }],
     ['access token with a Bearer token only', 'createAccessToken', { ...BEARER }],
   ] as const)('%s', async (_, operationId, headers) => {
-    const body = operationId === 'createPaymentSession' ? card() : operationId === 'createAccessToken' ? request(operationId, 'client-credentials') : undefined;
+    const body =
+      operationId === 'createPaymentSession'
+        ? card()
+        : operationId === 'createAccessToken'
+          ? request(operationId, 'client-credentials')
+          : undefined;
     const answer = await send(operationId, { body, headers });
     expectError(answer, 401, 'credentials_invalid');
     expect(answer.body.error).toMatchObject({ type: 'API_ERROR', source: 'UPSTREAM' });
@@ -177,22 +192,118 @@ interface BadCase {
 
 const long = (length: number) => 'a'.repeat(length);
 const badCases: BadCase[] = [
-  { rule: 'length: clientReferenceId ≤ 100', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.clientReferenceId = long(101)), fields: ['clientReferenceId'] },
-  { rule: 'length: statementDescriptor ≤ 20', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.statementDescriptor = 'Reforza Pivot Store 1'), fields: ['statementDescriptor'] },
-  { rule: 'length: at least one product', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.orderInformation.productDetails = []), fields: ['orderInformation.productDetails'] },
-  { rule: 'enum: mode', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.mode = 'IFRAME'), fields: ['mode'] },
-  { rule: 'enum: paymentMethod.type', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.paymentMethod.type = 'CASH'), fields: ['paymentMethod.type'] },
-  { rule: 'enum: cancellation reason', operationId: 'cancelPaymentSession', base: 'requested-by-customer', change: (b) => (b.cancellationReason = 'FRAUDULENT'), fields: ['cancellationReason'] },
-  { rule: 'enum: grantType', operationId: 'createAccessToken', base: 'client-credentials', change: (b) => (b.grantType = 'password'), fields: ['grantType'] },
-  { rule: 'format: customer email', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.customer.email = 'reforza-at-pivot'), fields: ['customer.email'] },
-  { rule: 'format: expiryAt date-time', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.expiryAt = '2025-12-30 23:59:00'), fields: ['expiryAt'] },
-  { rule: 'format: paymentSessionId UUID', operationId: 'simulatePayment', base: 'success', change: (b) => (b.paymentSessionId = '123'), fields: ['paymentSessionId'] },
-  { rule: 'type: amount.value is a number', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.amount.value = '10000'), fields: ['amount.value'] },
-  { rule: 'type: releaseRemainingAmount is a boolean', operationId: 'capturePaymentSession', base: 'partial-release-remaining', change: (b) => (b.releaseRemainingAmount = 'yes'), fields: ['releaseRemainingAmount'] },
-  { rule: 'range: amount.value > 0', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.amount.value = 0), fields: ['amount.value'] },
-  { rule: 'required: clientReferenceId', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => delete b.clientReferenceId, fields: ['clientReferenceId'] },
-  { rule: 'required: product price (in an array)', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => delete b.orderInformation.productDetails[0].price, fields: ['orderInformation.productDetails[0].price'] },
-  { rule: 'required: confirm needs a payment method', operationId: 'confirmPaymentSession', base: 'redirect-guide-va', change: (b) => delete b.paymentMethod, fields: ['paymentMethod'] },
+  {
+    rule: 'length: clientReferenceId ≤ 100',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.clientReferenceId = long(101)),
+    fields: ['clientReferenceId'],
+  },
+  {
+    rule: 'length: statementDescriptor ≤ 20',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.statementDescriptor = 'Reforza Pivot Store 1'),
+    fields: ['statementDescriptor'],
+  },
+  {
+    rule: 'length: at least one product',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.orderInformation.productDetails = []),
+    fields: ['orderInformation.productDetails'],
+  },
+  {
+    rule: 'enum: mode',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.mode = 'IFRAME'),
+    fields: ['mode'],
+  },
+  {
+    rule: 'enum: paymentMethod.type',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.paymentMethod.type = 'CASH'),
+    fields: ['paymentMethod.type'],
+  },
+  {
+    rule: 'enum: cancellation reason',
+    operationId: 'cancelPaymentSession',
+    base: 'requested-by-customer',
+    change: (b) => (b.cancellationReason = 'FRAUDULENT'),
+    fields: ['cancellationReason'],
+  },
+  {
+    rule: 'enum: grantType',
+    operationId: 'createAccessToken',
+    base: 'client-credentials',
+    change: (b) => (b.grantType = 'password'),
+    fields: ['grantType'],
+  },
+  {
+    rule: 'format: customer email',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.customer.email = 'reforza-at-pivot'),
+    fields: ['customer.email'],
+  },
+  {
+    rule: 'format: expiryAt date-time',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.expiryAt = '2025-12-30 23:59:00'),
+    fields: ['expiryAt'],
+  },
+  {
+    rule: 'format: paymentSessionId UUID',
+    operationId: 'simulatePayment',
+    base: 'success',
+    change: (b) => (b.paymentSessionId = '123'),
+    fields: ['paymentSessionId'],
+  },
+  {
+    rule: 'type: amount.value is a number',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.amount.value = '10000'),
+    fields: ['amount.value'],
+  },
+  {
+    rule: 'type: releaseRemainingAmount is a boolean',
+    operationId: 'capturePaymentSession',
+    base: 'partial-release-remaining',
+    change: (b) => (b.releaseRemainingAmount = 'yes'),
+    fields: ['releaseRemainingAmount'],
+  },
+  {
+    rule: 'range: amount.value > 0',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.amount.value = 0),
+    fields: ['amount.value'],
+  },
+  {
+    rule: 'required: clientReferenceId',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => delete b.clientReferenceId,
+    fields: ['clientReferenceId'],
+  },
+  {
+    rule: 'required: product price (in an array)',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => delete b.orderInformation.productDetails[0].price,
+    fields: ['orderInformation.productDetails[0].price'],
+  },
+  {
+    rule: 'required: confirm needs a payment method',
+    operationId: 'confirmPaymentSession',
+    base: 'redirect-guide-va',
+    change: (b) => delete b.paymentMethod,
+    fields: ['paymentMethod'],
+  },
   {
     rule: 'unknown property: sureName',
     operationId: 'createPaymentSession',
@@ -203,9 +314,27 @@ const badCases: BadCase[] = [
     },
     fields: ['customer.sureName'],
   },
-  { rule: 'cross-field: redirectUrl required in REDIRECT mode', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => delete b.redirectUrl, fields: ['redirectUrl'] },
-  { rule: 'cross-field: customer or customerId', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => delete b.customer, fields: ['customer', 'customerId'] },
-  { rule: 'cross-field: not both customer and customerId', operationId: 'createPaymentSession', base: 'card-redirect', change: (b) => (b.customerId = CUSTOMER_ID), fields: ['customerId'] },
+  {
+    rule: 'cross-field: redirectUrl required in REDIRECT mode',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => delete b.redirectUrl,
+    fields: ['redirectUrl'],
+  },
+  {
+    rule: 'cross-field: customer or customerId',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => delete b.customer,
+    fields: ['customer', 'customerId'],
+  },
+  {
+    rule: 'cross-field: not both customer and customerId',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    change: (b) => (b.customerId = CUSTOMER_ID),
+    fields: ['customerId'],
+  },
   {
     rule: 'cross-field: paymentMethodOptions match the type',
     operationId: 'createPaymentSession',
@@ -213,12 +342,48 @@ const badCases: BadCase[] = [
     change: (b) => (b.paymentMethodOptions.qr = { expiryAt: '2025-12-30T23:59:00Z' }),
     fields: ['paymentMethodOptions.qr'],
   },
-  { rule: 'cross-field: MULTIPLE only for QR / VA', operationId: 'createPaymentSession', base: 'card-encryption', change: (b) => (b.paymentType = 'MULTIPLE'), fields: ['paymentMethod.type'] },
-  { rule: 'header: X-REQUEST-ID missing', operationId: 'createPaymentSession', base: 'card-redirect', headers: { ...BEARER }, fields: ['X-REQUEST-ID'] },
-  { rule: 'header: X-REQUEST-ID too short', operationId: 'createPaymentSession', base: 'card-redirect', headers: { ...BEARER, 'x-request-id': 'abc123' }, fields: ['X-REQUEST-ID'] },
-  { rule: 'path: id is a UUID', operationId: 'cancelPaymentSession', base: 'requested-by-customer', path: '/v2/payments/ps_123/cancel', fields: ['id'] },
-  { rule: 'body: not JSON', operationId: 'createPaymentSession', base: 'card-redirect', raw: '{"clientReferenceId": ', fields: ['body'] },
-  { rule: 'body: not an object', operationId: 'cancelPaymentSession', base: 'requested-by-customer', raw: '[]', fields: ['body'] },
+  {
+    rule: 'cross-field: MULTIPLE only for QR / VA',
+    operationId: 'createPaymentSession',
+    base: 'card-encryption',
+    change: (b) => (b.paymentType = 'MULTIPLE'),
+    fields: ['paymentMethod.type'],
+  },
+  {
+    rule: 'header: X-REQUEST-ID missing',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    headers: { ...BEARER },
+    fields: ['X-REQUEST-ID'],
+  },
+  {
+    rule: 'header: X-REQUEST-ID too short',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    headers: { ...BEARER, 'x-request-id': 'abc123' },
+    fields: ['X-REQUEST-ID'],
+  },
+  {
+    rule: 'path: id is a UUID',
+    operationId: 'cancelPaymentSession',
+    base: 'requested-by-customer',
+    path: '/v2/payments/ps_123/cancel',
+    fields: ['id'],
+  },
+  {
+    rule: 'body: not JSON',
+    operationId: 'createPaymentSession',
+    base: 'card-redirect',
+    raw: '{"clientReferenceId": ',
+    fields: ['body'],
+  },
+  {
+    rule: 'body: not an object',
+    operationId: 'cancelPaymentSession',
+    base: 'requested-by-customer',
+    raw: '[]',
+    fields: ['body'],
+  },
 ];
 
 describe('bad requests → 400 api_validation_error naming the fields', () => {
@@ -243,7 +408,9 @@ describe('bad requests → 400 api_validation_error naming the fields', () => {
     body.amount.value = '10000';
     const answer = await send('createPaymentSession', { body });
     expectError(answer, 400, 'api_validation_error');
-    expect(answer.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['mode', 'amount.value']));
+    expect(answer.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(
+      expect.arrayContaining(['mode', 'amount.value']),
+    );
   });
 });
 

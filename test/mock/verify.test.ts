@@ -12,11 +12,20 @@ import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '..
 import { freePort, startMock, type MockServer } from '../../scripts/mock.ts';
 import { escapeXml, runVerify } from '../../scripts/verify.ts';
 
-const AUTH = ['--header', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.test.token', '--header', 'X-MERCHANT-ID: merchant-123', '--header', 'X-MERCHANT-SECRET: secret-456'];
+const AUTH = [
+  '--header',
+  'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.test.token',
+  '--header',
+  'X-MERCHANT-ID: merchant-123',
+  '--header',
+  'X-MERCHANT-SECRET: secret-456',
+];
 
 /** What verify must send: every request example of an endpoint, plus one GET per getCustomer 200 example. */
 const EXPECTED = listFixtures().filter(
-  (info) => (info.kind === 'request' && info.operationId !== 'paymentCallback') || (info.operationId === 'getCustomer' && info.kind === 'response' && info.status === '200'),
+  (info) =>
+    (info.kind === 'request' && info.operationId !== 'paymentCallback') ||
+    (info.operationId === 'getCustomer' && info.kind === 'response' && info.status === '200'),
 ).length;
 
 async function verify(argv: string[]) {
@@ -40,15 +49,21 @@ const ROUTES: Array<[string, RegExp, string]> = [
 function wrongAnswer(req: IncomingMessage, res: ServerResponse) {
   req.resume();
   req.once('end', () => {
-    const operationId = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(req.url ?? ''))?.[2] as FixtureRef['operationId'] | undefined;
+    const operationId = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(req.url ?? ''))?.[2] as
+      FixtureRef['operationId'] | undefined;
     const name = /example=([\w-]+)/.exec(String(req.headers.prefer ?? ''))?.[1];
     let body: any;
     if (operationId && name) {
-      body = operationId === 'getCustomer' ? getFixture({ operationId, kind: 'response', status: '200', name } as FixtureRef) : getPairedResponse(operationId, name);
+      body =
+        operationId === 'getCustomer'
+          ? getFixture({ operationId, kind: 'response', status: '200', name } as FixtureRef)
+          : getPairedResponse(operationId, name);
       if (operationId === 'createPaymentSession' && name === 'card-redirect') delete body.data.status;
       if (operationId === 'createPaymentSession' && name === 'va-api') body.data.mode = 'IFRAME';
     }
-    const text = JSON.stringify(body ?? { code: 'not_found', message: 'nothing here', error: { type: 'GATEWAY_ERROR', source: 'UPSTREAM', trace_id: 'x' } });
+    const text = JSON.stringify(
+      body ?? { code: 'not_found', message: 'nothing here', error: { type: 'GATEWAY_ERROR', source: 'UPSTREAM', trace_id: 'x' } },
+    );
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
     res.end(text);
   });
@@ -94,15 +109,33 @@ describe('verify against the mock', () => {
   });
 
   it('passes in tolerant mode, filtered by operation and example', async () => {
-    const result = await verify(['--base-url', `${mock.url}/`, ...AUTH, '--mode', 'tolerant', '--operation', 'createPaymentSession', '--example', 'card-redirect', '--example', 'qr-static']);
+    const result = await verify([
+      '--base-url',
+      `${mock.url}/`,
+      ...AUTH,
+      '--mode',
+      'tolerant',
+      '--operation',
+      'createPaymentSession',
+      '--example',
+      'card-redirect',
+      '--example',
+      'qr-static',
+    ]);
     expect(result.code).toBe(0);
-    expect(result.lines).toEqual(['✓ createPaymentSession card-redirect 200', '✓ createPaymentSession qr-static 200', '2 passed, 0 failed']);
+    expect(result.lines).toEqual([
+      '✓ createPaymentSession card-redirect 200',
+      '✓ createPaymentSession qr-static 200',
+      '2 passed, 0 failed',
+    ]);
   });
 
   it('fails every example without credentials: the mock answers 401', async () => {
     const result = await verify(['--base-url', mock.url, '--operation', 'getCustomer']);
     expect(result.code).toBe(1);
-    expect(result.lines[0]).toMatch(/^✗ getCustomer with-stored-card 401: expected a 2xx answer to a valid request, got 401; answer: credentials_invalid/);
+    expect(result.lines[0]).toMatch(
+      /^✗ getCustomer with-stored-card 401: expected a 2xx answer to a valid request, got 401; answer: credentials_invalid/,
+    );
     expect(result.last).toBe('0 passed, 1 failed');
   });
 });
@@ -125,7 +158,10 @@ describe('verify against a wrong server', () => {
     expect(xml).toContain(`tests="${EXPECTED}" failures="2"`);
     expect(xml.match(/<testcase /g)).toHaveLength(EXPECTED);
     const failed = [...xml.matchAll(/<testcase classname="([^"]+)" name="([^"]+)"[^>]*>\s*<failure message="([^"]*)"/g)];
-    expect(failed.map((match) => `${match[1]} ${match[2]}`)).toEqual(['createPaymentSession card-redirect 200', 'createPaymentSession va-api 200']);
+    expect(failed.map((match) => `${match[1]} ${match[2]}`)).toEqual([
+      'createPaymentSession card-redirect 200',
+      'createPaymentSession va-api 200',
+    ]);
     expect(failed[0]![3]).toContain('/data/status is required');
     expect(failed[1]![3]).toContain('/data/mode must be equal to one of the allowed values');
   });

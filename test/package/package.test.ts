@@ -31,16 +31,30 @@ beforeAll(() => {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT }));
   tarball = join(work, packed[0].filename);
   cpSync(join(REPO_ROOT, 'test', 'package', 'consumer'), project, { recursive: true });
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'typescript@5.9.3', '@types/node@20'], { cwd: project });
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'typescript@5.9.3', '@types/node@20'], {
+    cwd: project,
+  });
 }, 600_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('published package', () => {
   it('ships only what it runs: no sources of the build, no tests, no spec', () => {
-    const files: string[] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT }))[0].files.map((file: { path: string }) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['dist/scripts/cli.js', 'generated/openapi.json', 'generated/validators/index.js', 'templates/validators/index.js.hbs', 'package.json']));
-    expect(files.filter((file) => /^(test|spec|scripts)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+    const files: string[] = JSON.parse(
+      run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT }),
+    )[0].files.map((file: { path: string }) => file.path);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/scripts/cli.js',
+        'generated/openapi.json',
+        'generated/validators/index.js',
+        'templates/validators/index.js.hbs',
+        'package.json',
+      ]),
+    );
+    expect(
+      files.filter((file) => /^(test|spec|scripts)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))),
+    ).toEqual([]);
   });
 
   it('runs `npx pivot-contract generate --out src/contract` without dev tooling', () => {
@@ -48,7 +62,9 @@ describe('published package', () => {
     expect(log).toMatch(/wrote \d+ files to src\/contract/);
     expect(existsSync(join(project, 'src', 'contract', 'validators', 'index.js'))).toBe(true);
     expect(existsSync(join(project, 'node_modules', 'tsx'))).toBe(false);
-    const check = run('npx', ['--no-install', 'pivot-contract', 'generate', '--out', 'src/contract', '--check'], { cwd: project });
+    const check = run('npx', ['--no-install', 'pivot-contract', 'generate', '--out', 'src/contract', '--check'], {
+      cwd: project,
+    });
     expect(check).toMatch(/up to date/);
   });
 
@@ -79,7 +95,9 @@ describe('published package', () => {
     const help = run('npx', ['--no-install', 'pivot-contract', '--help'], { cwd: project });
     expect(help).toMatch(/generate/);
     const spec = join(project, 'node_modules', 'pivot-payments-contract', 'generated', 'openapi.json');
-    expect(run('npx', ['--no-install', 'pivot-contract', 'diff', spec, spec], { cwd: project })).toMatch(/0 breaking, 0 non-breaking/);
+    expect(run('npx', ['--no-install', 'pivot-contract', 'diff', spec, spec], { cwd: project })).toMatch(
+      /0 breaking, 0 non-breaking/,
+    );
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toContain('pivot-payments-contract');
   });
 });

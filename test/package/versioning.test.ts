@@ -9,6 +9,8 @@ describe('versioning', () => {
     expect((await bundledSpec()).info.version).toBe(manifest.version);
   });
   it('has a CHANGELOG entry for the package version', () => {
-    expect(readFileSync(new URL('../../CHANGELOG.md', import.meta.url), 'utf8')).toMatch(new RegExp(`^## ${manifest.version.replaceAll('.', '\\.')} `, 'm'));
+    expect(readFileSync(new URL('../../CHANGELOG.md', import.meta.url), 'utf8')).toMatch(
+      new RegExp(`^## ${manifest.version.replaceAll('.', '\\.')} `, 'm'),
+    );
   });
 });

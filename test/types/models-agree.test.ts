@@ -60,9 +60,7 @@ describe('json-schema-to-typescript models agree with openapi-typescript compone
   it('PaymentMethodOptions', () => {
     expectTypeOf<Models.PaymentMethodOptions>().toExtend<Schemas['PaymentMethodOptions']>();
     expectTypeOf<Schemas['PaymentMethodOptions']>().toExtend<Models.PaymentMethodOptions>();
-    expectTypeOf<PropertyPaths<Models.PaymentMethodOptions>>().toEqualTypeOf<
-      PropertyPaths<Schemas['PaymentMethodOptions']>
-    >();
+    expectTypeOf<PropertyPaths<Models.PaymentMethodOptions>>().toEqualTypeOf<PropertyPaths<Schemas['PaymentMethodOptions']>>();
   });
 
   it('PaymentSession', () => {

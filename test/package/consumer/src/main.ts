@@ -4,7 +4,11 @@ import type { CreatePaymentSessionRequest, PaymentSession } from 'pivot-payments
 import type { components, paths } from 'pivot-payments-contract/openapi';
 import { validateRequest, isPaymentSessionResponse } from 'pivot-payments-contract/validators';
 import { fixtures, listFixtures } from 'pivot-payments-contract/fixtures';
-import { validateRequest as validateLocally, assertCreatePaymentSessionRequest, ContractValidationError } from './contract/validators/index.js';
+import {
+  validateRequest as validateLocally,
+  assertCreatePaymentSessionRequest,
+  ContractValidationError,
+} from './contract/validators/index.js';
 import type { PaymentSessionResponse } from './contract/models.js';
 
 type CreateBody = paths['/v2/payments']['post']['requestBody']['content']['application/json'];
