@@ -34,24 +34,22 @@
  * name is echoed in the `X-Mock-Example` response header.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { resolveLocal } from '../generators/lib/document.ts';
-import { createAjv } from '../generators/lib/schema-set.ts';
 import { REPO_ROOT } from './lib/gen-context.ts';
-import { getFixture, listFixtures, type FixtureRef } from 'pivot-payments-contract/fixtures';
-import { operations, validateRequest, type OperationId } from 'pivot-payments-contract/validators';
 import { parseCommand, type Io } from './lib/command.ts';
+import { createContractApp, type ContractCall } from './http/core.ts';
+import { badGatewayBody, jsonResponse } from './http/errors.ts';
+import { nearestExample, requestExamples } from './http/examples.ts';
+import { freePort, serveHandler } from './http/serve.ts';
+
+export { loadRoutes, type Route } from './http/routes.ts';
+export { freePort } from './http/serve.ts';
 
 export const PACKAGE_ROOT = REPO_ROOT;
 export const DEFAULT_SPEC = resolve(PACKAGE_ROOT, 'generated', 'openapi.json');
-const BODY_LIMIT = 1024 * 1024;
 
 const USAGE = `usage: pivot-contract mock [--port 4010] [--host 127.0.0.1] [--spec generated/openapi.json]
 
@@ -62,300 +60,7 @@ const USAGE = `usage: pivot-contract mock [--port 4010] [--host 127.0.0.1] [--sp
 Pick an answer with the Prefer header: "Prefer: example=card-redirect", "Prefer: code=401",
 "Prefer: code=400, example=api-validation-error". Stop with Ctrl-C.`;
 
-// ---------------------------------------------------------------------------------------------
-// Routes, parameters and security, read from the bundled document
-// ---------------------------------------------------------------------------------------------
-
 type Json = Record<string, any>;
-
-interface ParameterSpec {
-  name: string;
-  in: 'path' | 'header' | 'query' | 'cookie';
-  required: boolean;
-  example?: unknown;
-  check: ValidateFunction;
-}
-
-/** One alternative of an operation's `security`: every scheme in it must be satisfied. */
-type SecurityRequirement = Array<{ name: string; type: string; scheme?: string; in?: string; header?: string }>;
-
-export interface Route {
-  operationId: string;
-  method: string;
-  /** The spec's path template, `/v2/payments/{id}/confirm`. */
-  path: string;
-  pattern: RegExp;
-  pathParams: string[];
-  parameters: ParameterSpec[];
-  security: SecurityRequirement[];
-  hasBody: boolean;
-}
-
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Every operation of `paths` (webhooks are requests Pivot sends, not endpoints), with what the front layer checks. */
-export function loadRoutes(spec: Json): Route[] {
-  const ajv = createAjv();
-  const schemes = (spec.components?.securitySchemes ?? {}) as Record<string, Json>;
-  const routes: Route[] = [];
-  for (const [path, rawItem] of Object.entries((spec.paths ?? {}) as Record<string, unknown>)) {
-    const item = resolveLocal<Json>(spec, rawItem);
-    for (const method of HTTP_METHODS) {
-      const operation = item[method] as Json | undefined;
-      if (!operation?.operationId) continue;
-      const byKey = new Map<string, Json>();
-      for (const raw of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
-        const parameter = resolveLocal<Json>(spec, raw);
-        byKey.set(`${parameter.in}:${String(parameter.name).toLowerCase()}`, parameter);
-      }
-      const parameters = [...byKey.values()].map((parameter) => ({
-        name: parameter.name as string,
-        in: parameter.in,
-        required: parameter.in === 'path' || parameter.required === true,
-        example: parameter.example ?? parameter.schema?.example,
-        check: ajv.compile(resolveLocal<Json>(spec, parameter.schema ?? {})),
-      }));
-      const pathParams: string[] = [];
-      const source = path
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-          if (name === undefined) return escapeRegExp(part);
-          pathParams.push(name);
-          return '([^/]+)';
-        })
-        .join('');
-      const requirements = (operation.security ?? spec.security ?? []) as Array<Record<string, string[]>>;
-      const security = requirements.map((requirement) =>
-        Object.keys(requirement).map((name) => {
-          const scheme = schemes[name] ?? {};
-          return { name, type: scheme.type, scheme: scheme.scheme, in: scheme.in, header: scheme.name };
-        }),
-      );
-      routes.push({
-        operationId: operation.operationId,
-        method: method.toUpperCase(),
-        path,
-        pattern: new RegExp(`^${source}$`),
-        pathParams,
-        parameters,
-        security,
-        hasBody: operation.requestBody !== undefined,
-      });
-    }
-  }
-  return routes;
-}
-
-/** The route and its path parameters (still percent-encoded), or undefined for an unknown route. */
-export function matchRoute(
-  routes: Route[],
-  method: string,
-  pathname: string,
-): { route: Route; params: Record<string, string> } | undefined {
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const match = route.pattern.exec(pathname);
-    if (!match) continue;
-    const params: Record<string, string> = {};
-    route.pathParams.forEach((name, index) => (params[name] = match[index + 1] ?? ''));
-    return { route, params };
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks: auth, parameters, body → the contract's ErrorResponse
-// ---------------------------------------------------------------------------------------------
-
-export interface Detail {
-  field: string;
-  message: string;
-}
-
-/** `/orderInformation/productDetails/0/price` → `orderInformation.productDetails[0].price`; `` → `body`. */
-export function pointerToField(pointer: string): string {
-  if (pointer === '' || pointer === '/') return 'body';
-  let field = '';
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    field += /^\d+$/.test(segment) ? `[${segment}]` : field === '' ? segment : `.${segment}`;
-  }
-  return field;
-}
-
-/** One `{ field, message }` per violation of the generated request validator. */
-export function bodyDetails(operationId: string, body: unknown): Detail[] {
-  const result = validateRequest(operationId as OperationId, body);
-  if (result.valid) return [];
-  return result.errors.map((violation) => {
-    const field = pointerToField(violation.path);
-    const prefix = violation.path || '/';
-    const rest = violation.message.startsWith(prefix) ? violation.message.slice(prefix.length).trimStart() : violation.message;
-    return { field, message: `${field} ${rest}` };
-  });
-}
-
-const BEARER = /^bearer +[A-Za-z0-9\-._~+/]+=*$/i;
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** True when one alternative of the route's security is fully present and well-formed. */
-export function authorized(route: Route, req: IncomingMessage): boolean {
-  if (route.security.length === 0) return true;
-  return route.security.some((requirement) =>
-    requirement.every((scheme) => {
-      if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer')
-        return BEARER.test(header(req, 'authorization')?.trim() ?? '');
-      if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'basic')
-        return /^basic +\S+$/i.test(header(req, 'authorization')?.trim() ?? '');
-      if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.header)
-        return (header(req, scheme.header)?.trim() ?? '') !== '';
-      return true; // schemes the mock cannot check (oauth2, cookies…) are not enforced
-    }),
-  );
-}
-
-function parameterDetails(route: Route, req: IncomingMessage, params: Record<string, string>): Detail[] {
-  const details: Detail[] = [];
-  for (const parameter of route.parameters) {
-    let value: string | undefined;
-    if (parameter.in === 'path') {
-      try {
-        value = decodeURIComponent(params[parameter.name] ?? '');
-      } catch {
-        details.push({ field: parameter.name, message: `${parameter.name} is not valid percent-encoding` });
-        continue;
-      }
-    } else if (parameter.in === 'header') value = header(req, parameter.name);
-    else continue; // the contract has no query or cookie parameters
-    if (value === undefined || value === '') {
-      if (parameter.required) details.push({ field: parameter.name, message: `${parameter.name} is required` });
-      continue;
-    }
-    if (!parameter.check(value)) {
-      for (const error of parameter.check.errors ?? [])
-        details.push({ field: parameter.name, message: `${parameter.name} ${error.message}` });
-    }
-  }
-  return details;
-}
-
-function traceId(): string {
-  return randomBytes(16).toString('hex');
-}
-
-/** The documented error example of a status (fresh trace id), or a minimal body in the same shape. */
-function documentedError(
-  operationId: string | undefined,
-  status: string,
-  name: string,
-  fallback: { code: string; message: string; type: string },
-): Json {
-  let body: Json | undefined;
-  try {
-    body = getFixture({
-      operationId: (operationId ?? 'createPaymentSession') as FixtureRef['operationId'],
-      kind: 'response',
-      status,
-      name,
-    }) as Json;
-  } catch {
-    body = undefined;
-  }
-  body ??= { code: fallback.code, message: fallback.message, error: { type: fallback.type, source: 'UPSTREAM', trace_id: '' } };
-  return { ...body, error: { ...body.error, trace_id: traceId() } };
-}
-
-export function unauthorizedBody(operationId: string): Json {
-  return documentedError(operationId, '401', 'credentials-invalid', {
-    code: 'credentials_invalid',
-    message: 'Access token is invalid, please verify that the authentication is provided and valid',
-    type: 'API_ERROR',
-  });
-}
-
-export function validationErrorBody(operationId: string, details: Detail[]): Json {
-  const body = documentedError(operationId, '400', 'api-validation-error', {
-    code: 'api_validation_error',
-    message: 'The request was invalid, or an error occurred in downstream provider',
-    type: 'API_ERROR',
-  });
-  return { ...body, error: { ...body.error, details } };
-}
-
-export function notFoundBody(): Json {
-  return documentedError(undefined, '404', 'not-found', {
-    code: 'not_found',
-    message: 'The requested URL does not exist',
-    type: 'GATEWAY_ERROR',
-  });
-}
-
-function badGatewayBody(operationId: string, reason: string): Json {
-  const body = documentedError(operationId, '502', 'bad-gateway', {
-    code: 'bad_gateway',
-    message: 'Bad gateway',
-    type: 'GATEWAY_ERROR',
-  });
-  return { ...body, message: `${body.message} (mock: Prism unreachable: ${reason})` };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Default answer: which documented example a request without `Prefer` gets
-// ---------------------------------------------------------------------------------------------
-
-interface RequestExample {
-  name: string;
-  body: unknown;
-}
-
-/** Fields that decide which kind of session a createPaymentSession request asks for, with their defaults. */
-const SHAPE: Array<{ get: (body: Json) => unknown; weight: number }> = [
-  { get: (body) => body.paymentMethod?.type, weight: 8 },
-  { get: (body) => body.mode ?? 'REDIRECT', weight: 4 },
-  { get: (body) => body.paymentType ?? 'SINGLE', weight: 4 },
-  { get: (body) => body.recurringId !== undefined, weight: 2 },
-  { get: (body) => body.paymentMethod?.card?.token !== undefined, weight: 1 },
-  { get: (body) => body.paymentMethod?.card?.encryptedCard !== undefined, weight: 1 },
-  { get: (body) => body.saveForFutureUse === true, weight: 1 },
-  { get: (body) => body.autoConfirm ?? false, weight: 1 },
-];
-
-function requestExamples(): Map<string, RequestExample[]> {
-  const byOperation = new Map<string, RequestExample[]>();
-  for (const info of listFixtures()) {
-    if (info.kind !== 'request') continue;
-    const list = byOperation.get(info.operationId) ?? [];
-    list.push({ name: info.name, body: getFixture(info) });
-    byOperation.set(info.operationId, list);
-  }
-  return byOperation;
-}
-
-/** The example name the front layer asks Prism for when the client sent no `Prefer`, if any. */
-export function defaultExample(examples: RequestExample[] | undefined, operationId: string, body: unknown): string | undefined {
-  if (!examples?.length) return undefined;
-  const exact = examples.find((example) => isDeepStrictEqual(example.body, body));
-  if (exact) return exact.name;
-  if (operationId !== 'createPaymentSession' || typeof body !== 'object' || body === null) return undefined;
-  let best: { name: string; score: number } | undefined;
-  for (const example of examples) {
-    const score = SHAPE.reduce(
-      (sum, { get, weight }) => sum + (isDeepStrictEqual(get(example.body as Json), get(body as Json)) ? weight : 0),
-      0,
-    );
-    if (!best || score > best.score) best = { name: example.name, score };
-  }
-  return best?.name;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Prism child process
@@ -373,19 +78,6 @@ export function prismBin(): string {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: string | Record<string, string> };
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.prism!;
   return resolve(dirname(manifestPath), bin);
-}
-
-/** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** Resolves after `ms`; an `unref`'d timer does not keep the process alive on its own. */
@@ -487,7 +179,7 @@ async function stopPrism(prism: PrismProcess): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Front layer
+// Front layer: the shared contract core, with a backend that forwards to Prism
 // ---------------------------------------------------------------------------------------------
 
 export interface MockOptions {
@@ -517,159 +209,67 @@ export interface MockServer {
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 /** Headers not copied to Prism (the body is re-sent with its own length) … */
 const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'content-length']);
-/** … and not copied back (Prism's body is piped unchanged, so its content-length stays). */
-const NOT_RETURNED = new Set(HOP_BY_HOP);
+/** … and not copied back (fetch has already decoded the body, so its framing headers no longer apply). */
+const NOT_RETURNED = new Set([...HOP_BY_HOP, 'content-length', 'content-encoding']);
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((done, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.once('end', () => done(tooLarge ? 'too-large' : Buffer.concat(chunks)));
-    req.once('error', reject);
+/** Forwards a checked call to Prism, asking for the chosen example when the client picked none. */
+async function forwardToPrism(prismUrl: string, call: ContractCall, chosen: string | undefined): Promise<Response> {
+  const headers = new Headers();
+  call.headers.forEach((value, name) => {
+    if (!NOT_FORWARDED.has(name)) headers.set(name, value);
   });
-}
-
-function isJsonContentType(value: string | undefined): boolean {
-  const type = value?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
+  if (chosen !== undefined) headers.set('prefer', `example=${chosen}`);
+  const url = new URL(call.request.url);
+  let answer: Response;
+  try {
+    answer = await fetch(`${prismUrl}${url.pathname}${url.search}`, {
+      method: call.route.method,
+      headers,
+      body: call.route.hasBody && call.rawBody.length > 0 ? call.rawBody : undefined,
+    });
+  } catch (error) {
+    const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+    return jsonResponse(502, badGatewayBody(call.operationId, `mock: Prism unreachable: ${reason}`));
+  }
+  const out = new Headers();
+  answer.headers.forEach((value, name) => {
+    if (!NOT_RETURNED.has(name)) out.set(name, value);
+  });
+  if (chosen !== undefined) out.set('x-mock-example', chosen);
+  return new Response(await answer.arrayBuffer(), { status: answer.status, headers: out });
 }
 
 /** Starts Prism on a free internal port and the front layer on host:port; resolves once both answer. */
 export async function startMock(options: MockOptions = {}): Promise<MockServer> {
-  const host = options.host ?? '127.0.0.1';
   const spec = resolve(options.spec ?? DEFAULT_SPEC);
   const document = JSON.parse(readFileSync(spec, 'utf8')) as Json;
-  const routes = loadRoutes(document);
   const examples = requestExamples();
-  const log = options.log;
   const prism = await startPrism(spec, options.startupTimeoutMs ?? 120_000);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-  const proxy = (req: IncomingMessage, res: ServerResponse, body: Buffer, operationId: string, chosen: string | undefined) => {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers))
-      if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
-    if (chosen !== undefined) headers.prefer = `example=${chosen}`;
-    if (body.length > 0) headers['content-length'] = String(body.length);
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port: prism.port, method: req.method, path: req.url, headers, agent },
-      (answer) => {
-        const out: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(answer.headers))
-          if (value !== undefined && !NOT_RETURNED.has(name)) out[name] = value;
-        if (chosen !== undefined) out['x-mock-example'] = chosen;
-        res.writeHead(answer.statusCode ?? 502, out);
-        answer.pipe(res);
-        log?.(`${req.method} ${req.url} → ${answer.statusCode}${chosen ? ` (example ${chosen})` : ''}`);
+  const prismUrl = `http://127.0.0.1:${prism.port}`;
+  const app = createContractApp({
+    document,
+    log: options.log,
+    backend: {
+      answer: (call) => {
+        const chosen =
+          call.headers.get('prefer') === null
+            ? nearestExample(examples.get(call.operationId), call.operationId, call.body)
+            : undefined;
+        return forwardToPrism(prismUrl, call, chosen);
       },
-    );
-    upstream.once('error', (error) => {
-      if (!res.headersSent) sendJson(res, 502, badGatewayBody(operationId, error.message));
-      else res.destroy(error);
-    });
-    upstream.end(body);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const body = await readBody(req);
-    const method = req.method ?? 'GET';
-    const pathname = new URL(req.url ?? '/', 'http://mock').pathname;
-    if (method === 'OPTIONS') {
-      // CORS pre-flight: Prism answers it (it runs with --cors).
-      proxy(req, res, body === 'too-large' ? Buffer.alloc(0) : body, 'createPaymentSession', undefined);
-      return;
-    }
-    const found = matchRoute(routes, method, pathname);
-    const reject = (status: number, payload: Json, extra?: Record<string, string>) => {
-      sendJson(res, status, payload, extra);
-      log?.(`${method} ${req.url} → ${status} ${payload.code}`);
-    };
-    if (!found) return reject(404, notFoundBody());
-    const { route, params } = found;
-    if (!authorized(route, req)) {
-      const bearer = route.security.some((requirement) =>
-        requirement.some((scheme) => scheme.scheme?.toLowerCase() === 'bearer'),
-      );
-      return reject(401, unauthorizedBody(route.operationId), bearer ? { 'www-authenticate': 'Bearer' } : {});
-    }
-    const details = parameterDetails(route, req, params);
-    let parsed: unknown;
-    const schema = operations[route.operationId as OperationId]?.request;
-    if (route.hasBody && schema) {
-      if (body === 'too-large') details.push({ field: 'body', message: `body must NOT be larger than ${BODY_LIMIT} bytes` });
-      else if (body.length === 0) details.push({ field: 'body', message: 'body is required' });
-      else if (!isJsonContentType(header(req, 'content-type')))
-        details.push({ field: 'Content-Type', message: 'Content-Type must be application/json' });
-      else {
-        try {
-          parsed = JSON.parse(body.toString('utf8'));
-          details.push(...bodyDetails(route.operationId, parsed));
-        } catch (error) {
-          details.push({ field: 'body', message: `body is not valid JSON (${(error as Error).message})` });
-        }
-      }
-    }
-    if (details.length > 0) return reject(400, validationErrorBody(route.operationId, details));
-    const chosen =
-      header(req, 'prefer') === undefined
-        ? defaultExample(examples.get(route.operationId), route.operationId, parsed)
-        : undefined;
-    proxy(req, res, body === 'too-large' ? Buffer.alloc(0) : body, route.operationId, chosen);
-  };
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => {
-      if (!res.headersSent)
-        sendJson(
-          res,
-          500,
-          documentedError(undefined, '500', 'internal-error', {
-            code: 'internal_error',
-            message: error.message,
-            type: 'GATEWAY_ERROR',
-          }),
-        );
-      else res.destroy(error);
-    });
+    },
   });
+  let served;
   try {
-    await new Promise<void>((done, fail) => {
-      server.once('error', fail);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', fail);
-        done();
-      });
-    });
+    served = await serveHandler(app.fetch, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   } catch (error) {
     await stopPrism(prism);
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-
   let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeAllConnections();
-      agent.destroy();
-      await Promise.all([closed, stopPrism(prism)]);
-    })());
-
+  const close = () => (closing ??= Promise.all([served.close(), stopPrism(prism)]).then(() => undefined));
   return {
-    url: `http://${urlHost}:${port}`,
+    url: served.url,
     prismPid: prism.child.pid!,
     prismPort: prism.port,
     prismExited: prism.exited,

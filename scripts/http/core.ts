@@ -1,0 +1,194 @@
+/**
+ * The contract over HTTP: one fetch-style handler, `(Request) => Promise<Response>`, shared by every
+ * server that answers Pivot requests (DESIGN.md "The contract over HTTP"):
+ *
+ *   Request ─▶ route (operationId, path params) ─▶ auth ─▶ validate ─▶ backend ─▶ Response
+ *                │ unknown: 404 not_found          │ 401    │ 400 api_validation_error, one detail per violation
+ *
+ * - route: the spec's paths, registered on a Hono router; an unknown path or method → 404 `not_found`;
+ * - auth: the operation's `security` must be present and well-formed (`Authorization: Bearer …`, for
+ *   `createAccessToken` the `X-MERCHANT-ID` / `X-MERCHANT-SECRET` headers) → else 401 `credentials_invalid`;
+ *   a backend may also reject credentials that are well-formed but not valid (the sandbox's tokens);
+ * - validate: path and header parameters, `Content-Type`, size, JSON and the generated (strict) request
+ *   validator → 400 `api_validation_error` with one `error.details[]` entry per violation;
+ * - backend: the mock's (forward to Prism with the chosen example) or the sandbox's (state machine).
+ *
+ * Hono does the plumbing (routing, body limit, not-found and error hooks); it has no Node-only types, so
+ * the same handler runs behind `node:http` (`serve.ts`), inside MSW and in a unit test without a socket.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { operations, type OperationId } from 'pivot-payments-contract/validators';
+import {
+  bodyDetails,
+  internalErrorBody,
+  jsonResponse,
+  notFoundBody,
+  unauthorizedBody,
+  validationErrorBody,
+  type Detail,
+} from './errors.ts';
+import { credentialsPresent, knownPath, loadRoutes, usesBearer, type Route } from './routes.ts';
+
+type Json = Record<string, any>;
+
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/** A request that passed routing, auth and validation, as a backend receives it. */
+export interface ContractCall {
+  route: Route;
+  operationId: string;
+  /** Path parameters, percent-decoded. */
+  params: Record<string, string>;
+  headers: Headers;
+  /** The parsed JSON body (undefined for an operation without one). */
+  body: unknown;
+  /** The body as received, for byte-level comparisons (idempotency). */
+  rawBody: string;
+  request: Request;
+}
+
+export interface ContractBackend {
+  /**
+   * Whether well-formed credentials are also valid: true, or the message of the 401. Default: accepted
+   * (the mock cannot know which tokens Pivot issued).
+   */
+  authenticate?(call: ContractCall): true | string | Promise<true | string>;
+  answer(call: ContractCall): Response | Promise<Response>;
+}
+
+export interface ContractAppOptions {
+  /** The bundled OpenAPI document. */
+  document: Json;
+  backend: ContractBackend;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Registers a server's own routes before the contract's (the sandbox's `/_sandbox/…`). */
+  extend?: (app: Hono) => void;
+  /** Called with one line per answered request (`POST /v2/payments → 200`). */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** `/v2/payments/{id}/confirm` → `/v2/payments/:id/confirm` (Hono's path syntax). */
+export function honoPath(template: string): string {
+  return template.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+export function isJsonContentType(value: string | null | undefined): boolean {
+  const type = value?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
+}
+
+/** Path and header parameters that break the contract (path `id` must be a UUID, `X-REQUEST-ID` 16–36 alphanumerics…). */
+export function parameterDetails(route: Route, headers: Headers, params: Record<string, string>): Detail[] {
+  const details: Detail[] = [];
+  for (const parameter of route.parameters) {
+    let value: string | undefined;
+    if (parameter.in === 'path') value = params[parameter.name];
+    else if (parameter.in === 'header') value = headers.get(parameter.name) ?? undefined;
+    else continue; // the contract has no query or cookie parameters
+    if (value === undefined || value === '') {
+      if (parameter.required) details.push({ field: parameter.name, message: `${parameter.name} is required` });
+      continue;
+    }
+    if (!parameter.check(value)) {
+      for (const error of parameter.check.errors ?? [])
+        details.push({ field: parameter.name, message: `${parameter.name} ${error.message}` });
+    }
+  }
+  return details;
+}
+
+/** What is wrong with the body of a call to this route: one detail per violation, none when valid. */
+export function requestBodyDetails(
+  route: Route,
+  contentType: string | null,
+  text: string,
+): { details: Detail[]; body?: unknown } {
+  const schema = operations[route.operationId as OperationId]?.request;
+  if (!route.hasBody || !schema) return { details: [] };
+  if (text.length === 0) return { details: [{ field: 'body', message: 'body is required' }] };
+  if (!isJsonContentType(contentType))
+    return { details: [{ field: 'Content-Type', message: 'Content-Type must be application/json' }] };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return { details: [{ field: 'body', message: `body is not valid JSON (${(error as Error).message})` }] };
+  }
+  return { details: bodyDetails(route.operationId, body), body };
+}
+
+/** The Hono app of a contract server; `app.fetch` is its fetch handler. */
+export function createContractApp(options: ContractAppOptions): Hono {
+  const routes = loadRoutes(options.document);
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = new Hono();
+
+  if (options.log) {
+    const log = options.log;
+    app.use(async (c, next) => {
+      await next();
+      const example = c.res.headers.get('x-mock-example');
+      log(`${c.req.method} ${new URL(c.req.url).pathname} → ${c.res.status}${example ? ` (example ${example})` : ''}`);
+    });
+  }
+  options.extend?.(app);
+
+  const tooLarge = (operationId: string) =>
+    jsonResponse(
+      400,
+      validationErrorBody(operationId, [{ field: 'body', message: `body must NOT be larger than ${limit} bytes` }]),
+    );
+
+  for (const route of routes) {
+    const handle = async (c: Context): Promise<Response> => {
+      const request = c.req.raw;
+      const headers = request.headers;
+      if (!credentialsPresent(route, headers)) return unauthorized(route);
+      const params = c.req.param() as Record<string, string>;
+      const text = route.hasBody ? await request.text() : '';
+      const details = parameterDetails(route, headers, params);
+      const checked = requestBodyDetails(route, headers.get('content-type'), text);
+      details.push(...checked.details);
+      const call: ContractCall = {
+        route,
+        operationId: route.operationId,
+        params,
+        headers,
+        body: checked.body,
+        rawBody: text,
+        request,
+      };
+      // Credentials before the body: a client with a bad token learns nothing about its payload.
+      const accepted = (await options.backend.authenticate?.(call)) ?? true;
+      if (accepted !== true) return unauthorized(route, accepted);
+      if (details.length > 0) return jsonResponse(400, validationErrorBody(route.operationId, details));
+      return options.backend.answer(call);
+    };
+    app.on(route.method, honoPath(route.path), bodyLimit({ maxSize: limit, onError: () => tooLarge(route.operationId) }), handle);
+  }
+
+  // A pre-flight or an OPTIONS probe: which methods the path has; no CORS unless a server adds it.
+  app.options('*', (c) => {
+    const matching = knownPath(routes, new URL(c.req.url).pathname);
+    if (matching.length === 0) return jsonResponse(404, notFoundBody());
+    return new Response(null, {
+      status: 204,
+      headers: { allow: [...new Set(matching.map((route) => route.method))].join(', ') },
+    });
+  });
+  app.notFound(() => jsonResponse(404, notFoundBody()));
+  app.onError((error) => jsonResponse(500, internalErrorBody(`internal error: ${error.message}`)));
+  return app;
+}
+
+function unauthorized(route: Route, message?: string): Response {
+  return jsonResponse(
+    401,
+    unauthorizedBody(route.operationId, message),
+    usesBearer(route) ? { 'www-authenticate': 'Bearer' } : {},
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Which documented example answers a request: the one whose request example is the request itself, or
+ * (for `createPaymentSession`) the one nearest to it by the fields that decide the kind of session. The
+ * mock asks Prism for that example; the sandbox starts a new session from that example's response.
+ */
+import { getFixture, listFixtures } from 'pivot-payments-contract/fixtures';
+
+type Json = Record<string, any>;
+
+export interface RequestExample {
+  name: string;
+  body: unknown;
+}
+
+/** Fields that decide which kind of session a createPaymentSession request asks for, with their defaults. */
+const SHAPE: Array<{ get: (body: Json) => unknown; weight: number }> = [
+  { get: (body) => body.paymentMethod?.type, weight: 8 },
+  { get: (body) => body.mode ?? 'REDIRECT', weight: 4 },
+  { get: (body) => body.paymentType ?? 'SINGLE', weight: 4 },
+  { get: (body) => body.recurringId !== undefined, weight: 2 },
+  { get: (body) => body.paymentMethod?.card?.token !== undefined, weight: 1 },
+  { get: (body) => body.paymentMethod?.card?.encryptedCard !== undefined, weight: 1 },
+  { get: (body) => body.saveForFutureUse === true, weight: 1 },
+  { get: (body) => body.autoConfirm ?? false, weight: 1 },
+];
+
+/** JSON with object keys sorted: equal for two values exactly when they are the same JSON data. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** Every documented request example, by operationId. */
+export function requestExamples(): Map<string, RequestExample[]> {
+  const byOperation = new Map<string, RequestExample[]>();
+  for (const info of listFixtures()) {
+    if (info.kind !== 'request') continue;
+    const list = byOperation.get(info.operationId) ?? [];
+    list.push({ name: info.name, body: getFixture(info) });
+    byOperation.set(info.operationId, list);
+  }
+  return byOperation;
+}
+
+/** The name of the documented example that answers this request body, if any. */
+export function nearestExample(examples: RequestExample[] | undefined, operationId: string, body: unknown): string | undefined {
+  if (!examples?.length) return undefined;
+  const exact = examples.find((example) => sameJson(example.body, body));
+  if (exact) return exact.name;
+  if (operationId !== 'createPaymentSession' || typeof body !== 'object' || body === null) return undefined;
+  let best: { name: string; score: number } | undefined;
+  for (const example of examples) {
+    const score = SHAPE.reduce(
+      (sum, { get, weight }) => sum + (sameJson(get(example.body as Json), get(body as Json)) ? weight : 0),
+      0,
+    );
+    if (!best || score > best.score) best = { name: example.name, score };
+  }
+  return best?.name;
+}
