@@ -1,0 +1,124 @@
+/**
+ * `pivot-contract sandbox`: a local, stateful Pivot Payments v2 server (`sandbox/server.ts`). Every flag
+ * has a `PIVOT_SANDBOX_*` environment variable; a flag wins over its variable.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseCommand, type Io } from './lib/command.ts';
+import { DEFAULT_SPEC } from './mock.ts';
+import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
+
+const D = SANDBOX_DEFAULTS;
+
+const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host}] [--callback-url URL] [--callback-api-key KEY]
+                               [--merchant-id ID] [--merchant-secret SECRET] [--seed TEXT] [--max-sessions N]
+
+  --port              port to listen on (default ${D.port}; 0 picks a free one)       PIVOT_SANDBOX_PORT
+  --host              interface to listen on (default ${D.host})                   PIVOT_SANDBOX_HOST
+  --callback-url      where payment callbacks are POSTed (default: none, recorded only) PIVOT_SANDBOX_CALLBACK_URL
+  --callback-api-key  the X-API-Key sent with each callback (default ${D.callbackApiKey}) PIVOT_SANDBOX_CALLBACK_API_KEY
+  --merchant-id       X-MERCHANT-ID accepted by POST /v1/access-token (default ${D.merchantId}) PIVOT_SANDBOX_MERCHANT_ID
+  --merchant-secret   X-MERCHANT-SECRET accepted with it (default ${D.merchantSecret})  PIVOT_SANDBOX_MERCHANT_SECRET
+  --seed              make ids reproducible (same seed, same ids)                     PIVOT_SANDBOX_SEED
+  --max-sessions      sessions kept, the oldest evicted first (default ${D.maxSessions})  PIVOT_SANDBOX_MAX_SESSIONS
+  --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
+
+Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
+GET /_sandbox/callbacks, POST /_sandbox/callbacks/{id}/resend, POST /_sandbox/reset, GET /_sandbox (a page).
+Stop with Ctrl-C.`;
+
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'callback-url': { type: 'string' },
+  'callback-api-key': { type: 'string' },
+  'merchant-id': { type: 'string' },
+  'merchant-secret': { type: 'string' },
+  seed: { type: 'string' },
+  'max-sessions': { type: 'string' },
+  spec: { type: 'string' },
+} as const;
+
+/** A flag's value, else its `PIVOT_SANDBOX_<NAME>` variable. */
+function setting(values: Record<string, unknown>, name: keyof typeof FLAGS, env: NodeJS.ProcessEnv): string | undefined {
+  const flag = values[name];
+  if (typeof flag === 'string') return flag;
+  const variable = env[`PIVOT_SANDBOX_${name.toUpperCase().replaceAll('-', '_')}`];
+  return variable === '' ? undefined : variable;
+}
+
+function integer(text: string | undefined, fallback: number, min: number, max: number): number | undefined {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseCommand(argv, FLAGS, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.positionals.length > 0) {
+    io.error(`unexpected argument "${parsed.positionals[0]}"\n${USAGE}`);
+    return 2;
+  }
+  const get = (name: keyof typeof FLAGS) => setting(parsed.values, name, env);
+  const port = integer(get('port'), D.port, 0, 65535);
+  if (port === undefined) {
+    io.error(`--port must be a port number (0-65535), not ${JSON.stringify(get('port'))}\n${USAGE}`);
+    return 2;
+  }
+  const maxSessions = integer(get('max-sessions'), D.maxSessions, 1, 10_000_000);
+  if (maxSessions === undefined) {
+    io.error(`--max-sessions must be a positive integer, not ${JSON.stringify(get('max-sessions'))}\n${USAGE}`);
+    return 2;
+  }
+  const callbackUrl = get('callback-url');
+  if (callbackUrl !== undefined && !URL.canParse(callbackUrl)) {
+    io.error(`--callback-url must be an absolute URL, not ${JSON.stringify(callbackUrl)}\n${USAGE}`);
+    return 2;
+  }
+  const host = get('host') ?? D.host;
+  let document: Record<string, unknown>;
+  const spec = resolve(get('spec') ?? DEFAULT_SPEC);
+  try {
+    document = JSON.parse(readFileSync(spec, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    io.error(`cannot read the bundled spec ${spec}: ${(error as Error).message}`);
+    return 2;
+  }
+  let running: RunningSandbox;
+  try {
+    running = await startSandbox({
+      document,
+      host,
+      port,
+      callbackUrl,
+      callbackApiKey: get('callback-api-key'),
+      merchantId: get('merchant-id'),
+      merchantSecret: get('merchant-secret'),
+      seed: get('seed'),
+      maxSessions,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.error(
+      code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is already in use: choose another with --port`
+        : `sandbox failed to start: ${(error as Error).message}`,
+    );
+    return 1;
+  }
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
+    io.error(`warning: listening on ${host}, not loopback: anyone who can reach this machine can use the sandbox`);
+  io.log(`pivot sandbox listening on ${running.url}`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}
