@@ -159,6 +159,8 @@ export interface paths {
     /**
      * Simulate a payment (sandbox only)
      * @description Marks a QRIS, Virtual Account or E-Wallet session's charge SUCCESS or EXPIRED in the testing environment.
+     *     A session whose status does not allow it (already PAID, a card session, EXPIRED on a static session)
+     *     answers 422, the Response page's status for "Valid request, invalid state".
      */
     post: operations['simulatePayment'];
     delete?: never;
@@ -1825,6 +1827,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      422: components['responses']['UnprocessableEntity'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
       502: components['responses']['BadGateway'];

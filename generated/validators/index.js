@@ -248,6 +248,7 @@ export const operations = Object.freeze({
       401: 'ErrorResponse',
       403: 'ErrorResponse',
       404: 'ErrorResponse',
+      422: 'ErrorResponse',
       429: 'ErrorResponse',
       500: 'ErrorResponse',
       502: 'ErrorResponse',

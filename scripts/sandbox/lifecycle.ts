@@ -273,9 +273,11 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
     statementDescriptor: body.statementDescriptor ?? MERCHANT_SHORT_NAME,
     ...(body.expirationMode !== undefined ? { expirationMode: body.expirationMode } : {}),
     ...(body.recurringId !== undefined ? { recurringId: body.recurringId } : {}),
-    ...(body.initiateFirstAuthorization !== undefined ? { initiateFirstAuthorization: body.initiateFirstAuthorization } : {}),
-    ...(body.saveForFutureUse !== undefined ? { saveForFutureUse: body.saveForFutureUse } : {}),
-    ...(body.showSavedPayment !== undefined && mode === 'REDIRECT' ? { showSavedPayment: body.showSavedPayment } : {}),
+    ...(typeof body.initiateFirstAuthorization === 'boolean'
+      ? { initiateFirstAuthorization: body.initiateFirstAuthorization }
+      : {}),
+    ...(typeof body.saveForFutureUse === 'boolean' ? { saveForFutureUse: body.saveForFutureUse } : {}),
+    ...(typeof body.showSavedPayment === 'boolean' && mode === 'REDIRECT' ? { showSavedPayment: body.showSavedPayment } : {}),
     status: 'REQUIRE_PAYMENT_METHOD',
     investigationStatus: null,
     createdAt: iso(now),
