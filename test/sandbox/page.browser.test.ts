@@ -97,7 +97,7 @@ describe('hosted payment page in Chromium', () => {
     expect(held.paymentMethod.type).toBe('QR');
   });
 
-  it('a paid session\'s page offers nothing more to do', async () => {
+  it("a paid session's page offers nothing more to do", async () => {
     const created = await session('card-redirect');
     await sandbox.page(created.id, 'pay');
     const page = await browser.newPage();
