@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '../../generated/fixtures/index.js';
 import { freePort, startMock, type MockServer } from '../../scripts/mock.ts';
-import { escapeXml, runVerify } from '../../scripts/verify.ts';
+import { escapeXml, parseDuration, runVerify } from '../../scripts/verify.ts';
 
 const AUTH = [
   '--header',
@@ -69,20 +69,41 @@ function wrongAnswer(req: IncomingMessage, res: ServerResponse) {
   });
 }
 
+const servers: Server[] = [];
+
+/** A node:http server on 127.0.0.1 (a free port unless one is given), closed after the file's tests. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Answers after the whole request is read. */
+function answer(status: number, contentType: string, text: string) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    req.once('end', () => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(text);
+    });
+  };
+}
+
 let mock: MockServer;
-let wrong: Server;
 let wrongUrl: string;
 const scratch = mkdtempSync(join(tmpdir(), 'pivot-verify-'));
 
 beforeAll(async () => {
-  wrong = createServer(wrongAnswer);
-  await new Promise<void>((done) => wrong.listen(0, '127.0.0.1', done));
-  wrongUrl = `http://127.0.0.1:${(wrong.address() as AddressInfo).port}`;
+  wrongUrl = await serve(wrongAnswer);
   mock = await startMock({ port: 0 });
 });
 
 afterAll(async () => {
-  await new Promise<void>((done) => (wrong ? wrong.close(() => done()) : done()));
+  for (const server of servers) {
+    server.closeAllConnections(); // the never-answering server keeps its sockets otherwise
+    await new Promise<void>((done) => server.close(() => done()));
+  }
   if (mock) {
     const pid = mock.prismPid;
     await mock.close();
@@ -165,13 +186,105 @@ describe('verify against a wrong server', () => {
     expect(failed[0]![3]).toContain('/data/status is required');
     expect(failed[1]![3]).toContain('/data/mode must be equal to one of the allowed values');
   });
+});
 
-  it('reports an unreachable server as a failure, not a crash', async () => {
-    const port = await freePort();
-    const result = await verify(['--base-url', `http://127.0.0.1:${port}`, '--example', 'card-redirect']);
+const HTML_500 = `<html><head><title>500 Internal Server Error</title></head><body>${'x'.repeat(100)}</body></html>`;
+
+describe('verify as a robust runner', () => {
+  const CARD = ['--example', 'card-redirect'];
+
+  it('gives a request that gets no answer one line, after --timeout', async () => {
+    const hanging = await serve((req) => req.resume());
+    const result = await verify(['--base-url', hanging, ...CARD, '--timeout', '0.2']);
     expect(result.code).toBe(1);
-    expect(result.lines[0]).toMatch(/^✗ createPaymentSession card-redirect -: request failed: ECONNREFUSED/);
-    expect(result.last).toBe('0 passed, 1 failed');
+    expect(result.lines).toEqual([
+      '✗ createPaymentSession card-redirect -: no answer within 0.2 s (--timeout)',
+      '0 passed, 1 failed',
+    ]);
+  });
+
+  it('ends the whole run at --deadline against a server that never answers', async () => {
+    const hanging = await serve((req) => req.resume());
+    const result = await verify(['--base-url', hanging, '--timeout', '20', '--deadline', '0.3']);
+    expect(result.code).toBe(1);
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual([
+      '✗ cancelPaymentSession requested-by-customer -: stopped by the run deadline (--deadline)',
+      `0 passed, 1 failed, ${EXPECTED - 1} not sent`,
+    ]);
+  });
+
+  it('stops at once with one line and exit 3 when nothing listens', async () => {
+    const port = await freePort();
+    const result = await verify(['--base-url', `http://127.0.0.1:${port}`]);
+    expect(result.code).toBe(3);
+    expect(result.lines).toEqual([]);
+    expect(result.errors).toEqual([
+      `cannot reach http://127.0.0.1:${port}: ECONNREFUSED, connection refused (nothing listens on that port)`,
+    ]);
+  });
+
+  it('stops with exit 3 when the host name does not resolve', async () => {
+    const result = await verify(['--base-url', 'http://pivot-verify-test.invalid']);
+    expect(result.code).toBe(3);
+    expect(result.lines).toEqual([]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^cannot reach http:\/\/pivot-verify-test\.invalid: (ENOTFOUND|EAI_AGAIN), /);
+  });
+
+  it.each([
+    ['an HTML 500', answer(500, 'text/html', HTML_500), `500: server error: 500 text/html "${HTML_500.slice(0, 80)}…"`],
+    [
+      'a JSON 503',
+      answer(503, 'application/json', '{"code":"service_unavailable"}'),
+      '503: server error: 503 application/json "{\\"code\\":\\"service_unavailable\\"}"',
+    ],
+    [
+      'an HTML 200',
+      answer(200, 'text/html; charset=utf-8', '<!doctype html><p>Hi</p>'),
+      '200: answer is not JSON: 200 text/html "<!doctype html><p>Hi</p>"',
+    ],
+    ['plain text', answer(200, 'text/plain', 'OK'), '200: answer is not JSON: 200 text/plain "OK"'],
+    [
+      'broken JSON',
+      answer(200, 'application/json', '{"code":"00",'),
+      '200: answer is not JSON: 200 application/json "{\\"code\\":\\"00\\","',
+    ],
+    ['an empty 401', answer(401, '', ''), '401: answer is not JSON: 401 no content-type ""'],
+  ])('gives %s one readable line', async (_, handler, line) => {
+    const result = await verify(['--base-url', await serve(handler), ...CARD]);
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([`✗ createPaymentSession card-redirect ${line}`, '0 passed, 1 failed']);
+  });
+
+  it('waits for a server that starts late (--wait-for-server)', async () => {
+    const port = await freePort();
+    const run = verify(['--base-url', `http://127.0.0.1:${port}`, ...AUTH, ...CARD, '--wait-for-server', '60']);
+    // Starts once verify has had time to be refused a few times; the run must wait, not fail.
+    await new Promise((done) => setTimeout(done, 500));
+    await serve(wrongAnswer, port);
+    const result = await run;
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual(['✗ createPaymentSession card-redirect 200: /data/status is required', '0 passed, 1 failed']);
+  });
+
+  it('gives up waiting with one line and exit 3', async () => {
+    const port = await freePort();
+    const result = await verify(['--base-url', `http://127.0.0.1:${port}`, '--wait-for-server', '0.3']);
+    expect(result.code).toBe(3);
+    expect(result.lines).toEqual([]);
+    expect(result.errors).toEqual([
+      `cannot reach http://127.0.0.1:${port} within 0.3 s (--wait-for-server): ECONNREFUSED, connection refused (nothing listens on that port)`,
+    ]);
+  });
+
+  it('does not count a server that accepts connections but never answers as up', async () => {
+    const hanging = await serve((req) => req.resume());
+    const result = await verify(['--base-url', hanging, '--wait-for-server', '0.3']);
+    expect(result.code).toBe(3);
+    expect(result.errors).toEqual([
+      `cannot reach ${hanging} within 0.3 s (--wait-for-server): connections are accepted but nothing answers`,
+    ]);
   });
 });
 
@@ -185,11 +298,40 @@ describe('verify usage', () => {
     ['an unknown example', ['--base-url', 'http://127.0.0.1:1', '--example', 'card-iframe']],
     ['a header without a colon', ['--base-url', 'http://127.0.0.1:1', '--header', 'Authorization Bearer x']],
     ['an unknown option', ['--base-url', 'http://127.0.0.1:1', '--verbose']],
+    ['a zero timeout', ['--base-url', 'http://127.0.0.1:1', '--timeout', '0']],
+    ['a timeout that is not a number', ['--base-url', 'http://127.0.0.1:1', '--timeout', 'soon']],
+    ['a timeout in milliseconds, the 0.1.0 way', ['--base-url', 'http://127.0.0.1:1', '--timeout', '30000']],
+    ['a negative deadline', ['--base-url', 'http://127.0.0.1:1', '--deadline', '-5']],
+    ['a wait that is not a number', ['--base-url', 'http://127.0.0.1:1', '--wait-for-server', 'x']],
+    ['a merchant id without its secret', ['--base-url', 'http://127.0.0.1:1', '--merchant-id', 'm']],
   ])('%s → exit 2', async (_, argv) => {
     const result = await verify(argv);
     expect(result.code).toBe(2);
     expect(result.lines).toEqual([]);
     expect(result.errors.join('\n')).toContain('usage: pivot-contract verify');
+  });
+
+  it('prints the exit codes and defaults with --help', async () => {
+    const result = await verify(['--help']);
+    expect(result.code).toBe(0);
+    const help = result.lines.join('\n');
+    expect(help).toMatch(/0 every step passed,\s+1 contract failures .*2 usage error, 3 cannot reach the server/s);
+    expect(help).toContain('(default 10;');
+    expect(help).toContain('(default 50)');
+  });
+
+  it.each([
+    ['10', 10_000],
+    ['0.5', 500],
+    ['.25', 250],
+    ['10s', 10_000],
+    ['500ms', 500],
+    ['0', undefined],
+    ['-1', undefined],
+    ['10m', undefined],
+    ['', undefined],
+  ])('parses the duration %j as %j ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
   });
 
   it('escapes XML', () => {
