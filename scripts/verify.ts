@@ -221,7 +221,11 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
       const { result, answer } = await runner.run(exampleStep(tokenCase, auth, mode));
       auth.token = result.problems.length === 0 && answer?.json ? issuedToken(answer.json.value) : undefined;
       if (auth.token === undefined) {
-        io.log(`no access token was issued: the other ${planned - 1} steps need one and were not sent`);
+        const others = planned - 1;
+        if (others > 0)
+          io.log(
+            `no access token was issued: ${others === 1 ? 'the other step needs one and was' : `the other ${others} steps need one and were`} not sent`,
+          );
         return summary();
       }
     }

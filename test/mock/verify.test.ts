@@ -28,10 +28,10 @@ const EXPECTED = listFixtures().filter(
     (info.operationId === 'getCustomer' && info.kind === 'response' && info.status === '200'),
 ).length;
 
-async function verify(argv: string[]) {
+async function verify(argv: string[], env: Record<string, string | undefined> = {}) {
   const lines: string[] = [];
   const errors: string[] = [];
-  const code = await runVerify(argv, { log: (line) => lines.push(line), error: (line) => errors.push(line) });
+  const code = await runVerify(argv, { log: (line) => lines.push(line), error: (line) => errors.push(line) }, env);
   return { code, lines, errors, last: lines.at(-1) };
 }
 
@@ -46,26 +46,41 @@ const ROUTES: Array<[string, RegExp, string]> = [
   ['GET', /^\/v1\/customers\/[^/]+$/, 'getCustomer'],
 ];
 
+const NOT_FOUND = {
+  code: 'not_found',
+  message: 'nothing here',
+  error: { type: 'GATEWAY_ERROR', source: 'UPSTREAM', trace_id: 'x' },
+};
+
+/** The operation a request is for, and the example its `Prefer` names. */
+function routeOf(req: IncomingMessage): { operationId?: FixtureRef['operationId']; name?: string } {
+  const operationId = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(req.url ?? ''))?.[2];
+  const name = /example=([\w-]+)/.exec(String(req.headers.prefer ?? ''))?.[1];
+  return { operationId: operationId as FixtureRef['operationId'] | undefined, name };
+}
+
+/** The documented answer to a request: the paired response of the example its `Prefer` names. */
+function documentedBody(req: IncomingMessage): any {
+  const { operationId, name } = routeOf(req);
+  if (!operationId || !name) return undefined;
+  return operationId === 'getCustomer'
+    ? getFixture({ operationId, kind: 'response', status: '200', name } as FixtureRef)
+    : getPairedResponse(operationId, name);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
 function wrongAnswer(req: IncomingMessage, res: ServerResponse) {
   req.resume();
   req.once('end', () => {
-    const operationId = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(req.url ?? ''))?.[2] as
-      FixtureRef['operationId'] | undefined;
-    const name = /example=([\w-]+)/.exec(String(req.headers.prefer ?? ''))?.[1];
-    let body: any;
-    if (operationId && name) {
-      body =
-        operationId === 'getCustomer'
-          ? getFixture({ operationId, kind: 'response', status: '200', name } as FixtureRef)
-          : getPairedResponse(operationId, name);
-      if (operationId === 'createPaymentSession' && name === 'card-redirect') delete body.data.status;
-      if (operationId === 'createPaymentSession' && name === 'va-api') body.data.mode = 'IFRAME';
-    }
-    const text = JSON.stringify(
-      body ?? { code: 'not_found', message: 'nothing here', error: { type: 'GATEWAY_ERROR', source: 'UPSTREAM', trace_id: 'x' } },
-    );
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(text);
+    const { operationId, name } = routeOf(req);
+    const body = documentedBody(req);
+    if (operationId === 'createPaymentSession' && name === 'card-redirect') delete body.data.status;
+    if (operationId === 'createPaymentSession' && name === 'va-api') body.data.mode = 'IFRAME';
+    sendJson(res, body ? 200 : 404, body ?? NOT_FOUND);
   });
 }
 
@@ -189,6 +204,145 @@ describe('verify against a wrong server', () => {
 });
 
 const HTML_500 = `<html><head><title>500 Internal Server Error</title></head><body>${'x'.repeat(100)}</body></html>`;
+
+/** A server that issues its own token for the right merchant headers, and answers only that token. */
+const ISSUED = 'eyJhbGciOiJIUzI1NiJ9.issued-by-the-fake.c2lnbmF0dXJl';
+const GIVEN = 'given-on-the-command-line';
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+function tokenServer(seen: Seen[]) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : undefined });
+      const { operationId } = routeOf(req);
+      const unauthorized = () =>
+        sendJson(
+          res,
+          401,
+          getFixture({ operationId: operationId!, kind: 'response', status: '401', name: 'credentials-invalid' } as FixtureRef),
+        );
+      if (operationId === 'createAccessToken') {
+        if (req.headers['x-merchant-id'] !== 'merchant-123' || req.headers['x-merchant-secret'] !== 'secret-456')
+          return unauthorized();
+        const body = documentedBody(req);
+        body.data.accessToken = ISSUED;
+        return sendJson(res, 200, body);
+      }
+      if (![`Bearer ${ISSUED}`, `Bearer ${GIVEN}`].includes(String(req.headers.authorization))) return unauthorized();
+      const body = documentedBody(req);
+      sendJson(res, body ? 200 : 404, body ?? NOT_FOUND);
+    });
+  };
+}
+
+describe('verify with merchant credentials (the access-token step)', () => {
+  const CREDENTIALS = ['--merchant-id', 'merchant-123', '--merchant-secret', 'secret-456'];
+  const ONE = ['--operation', 'createPaymentSession', '--example', 'card-redirect'];
+
+  it('gets a token with the merchant headers first, then sends it as the bearer', async () => {
+    const seen: Seen[] = [];
+    const result = await verify(['--base-url', await serve(tokenServer(seen)), ...CREDENTIALS, ...ONE]);
+    expect(result.lines).toEqual([
+      '✓ createAccessToken client-credentials 200',
+      '✓ createPaymentSession card-redirect 200',
+      '2 passed, 0 failed',
+    ]);
+    expect(result.code).toBe(0);
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /v1/access-token', 'POST /v2/payments']);
+    const [token, create] = seen as [Seen, Seen];
+    expect(token.headers).toMatchObject({ 'x-merchant-id': 'merchant-123', 'x-merchant-secret': 'secret-456' });
+    expect(token.headers.authorization).toBeUndefined();
+    expect(token.body).toEqual({ grantType: 'client_credentials' });
+    expect(create.headers.authorization).toBe(`Bearer ${ISSUED}`);
+    expect(create.headers['x-merchant-id']).toBeUndefined();
+    expect(create.headers['x-merchant-secret']).toBeUndefined();
+  });
+
+  it('reads the credentials from PIVOT_MERCHANT_ID / PIVOT_MERCHANT_SECRET, for the whole catalog', async () => {
+    const seen: Seen[] = [];
+    const env = { PIVOT_MERCHANT_ID: 'merchant-123', PIVOT_MERCHANT_SECRET: 'secret-456' };
+    const result = await verify(['--base-url', await serve(tokenServer(seen))], env);
+    expect(result.errors).toEqual([]);
+    expect(result.last).toBe(`${EXPECTED} passed, 0 failed`);
+    expect(result.code).toBe(0);
+    expect(result.lines[0]).toBe('✓ createAccessToken client-credentials 200');
+    // The token step is the catalog's createAccessToken example: it is not sent twice.
+    expect(seen.filter((request) => request.url === '/v1/access-token')).toHaveLength(1);
+    expect(seen.slice(1).every((request) => request.headers.authorization === `Bearer ${ISSUED}`)).toBe(true);
+  });
+
+  it('flags take precedence over the environment', async () => {
+    const seen: Seen[] = [];
+    const env = { PIVOT_MERCHANT_ID: 'someone-else', PIVOT_MERCHANT_SECRET: 'wrong' };
+    const result = await verify(['--base-url', await serve(tokenServer(seen)), ...CREDENTIALS, ...ONE], env);
+    expect(result.code).toBe(0);
+    expect(seen[0]!.headers['x-merchant-id']).toBe('merchant-123');
+  });
+
+  it('stops after a refused token step: the other steps would all get 401', async () => {
+    const seen: Seen[] = [];
+    const result = await verify([
+      '--base-url',
+      await serve(tokenServer(seen)),
+      '--merchant-id',
+      'merchant-123',
+      '--merchant-secret',
+      'not-the-secret',
+      ...ONE,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.lines).toHaveLength(3);
+    expect(result.lines[0]).toMatch(
+      /^✗ createAccessToken client-credentials 401: expected a 2xx answer to a valid request, got 401; answer: credentials_invalid: /,
+    );
+    expect(result.lines.slice(1)).toEqual([
+      'no access token was issued: the other step needs one and was not sent',
+      '0 passed, 1 failed, 1 not sent',
+    ]);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('skips the token step when an Authorization header is given', async () => {
+    const seen: Seen[] = [];
+    const url = await serve(tokenServer(seen));
+    const result = await verify(['--base-url', url, ...CREDENTIALS, '--header', `Authorization: Bearer ${GIVEN}`, ...ONE]);
+    expect(result.lines).toEqual(['✓ createPaymentSession card-redirect 200', '1 passed, 0 failed']);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.headers.authorization).toBe(`Bearer ${GIVEN}`);
+  });
+
+  it('sends the merchant headers with the catalog access-token example when no token step runs', async () => {
+    const seen: Seen[] = [];
+    const url = await serve(tokenServer(seen));
+    const result = await verify([
+      '--base-url',
+      url,
+      ...CREDENTIALS,
+      '--header',
+      `Authorization: Bearer ${GIVEN}`,
+      '--operation',
+      'createAccessToken',
+    ]);
+    expect(result.lines).toEqual(['✓ createAccessToken client-credentials 200', '1 passed, 0 failed']);
+    expect(seen[0]!.headers).toMatchObject({ 'x-merchant-id': 'merchant-123', 'x-merchant-secret': 'secret-456' });
+  });
+
+  it('gets its token from the mock and passes every example', async () => {
+    const result = await verify(['--base-url', mock.url, ...CREDENTIALS]);
+    expect(result.errors).toEqual([]);
+    expect(result.lines[0]).toBe('✓ createAccessToken client-credentials 200');
+    expect(result.last).toBe(`${EXPECTED} passed, 0 failed`);
+    expect(result.code).toBe(0);
+  });
+});
 
 describe('verify as a robust runner', () => {
   const CARD = ['--example', 'card-redirect'];
