@@ -344,6 +344,34 @@ describe('verify with merchant credentials (the access-token step)', () => {
   });
 });
 
+describe('verify sends fresh keys', () => {
+  const creates = (seen: Seen[]) => seen.filter((request) => request.method === 'POST' && request.url === '/v2/payments');
+
+  it('gives every create its own X-REQUEST-ID and clientReferenceId, in one run and across runs', async () => {
+    const seen: Seen[] = [];
+    const url = await serve(tokenServer(seen));
+    const argv = ['--base-url', url, '--header', `Authorization: Bearer ${GIVEN}`, '--operation', 'createPaymentSession'];
+    const first = await verify(argv);
+    const second = await verify(argv);
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    const sent = creates(seen);
+    const perRun = listFixtures().filter((info) => info.operationId === 'createPaymentSession' && info.kind === 'request').length;
+    expect(sent).toHaveLength(2 * perRun);
+    const requestIds = sent.map((request) => request.headers['x-request-id']);
+    const references = sent.map((request) => request.body.clientReferenceId);
+    for (const id of requestIds) expect(id).toMatch(/^[A-Za-z0-9]{16,36}$/);
+    for (const reference of references) expect(reference).toMatch(/^[A-Za-z0-9]{1,100}$/);
+    expect(new Set(requestIds).size).toBe(sent.length);
+    expect(new Set(references).size).toBe(sent.length);
+    // Nothing but the reference differs from the documented example.
+    const card = sent.find((request) => request.headers.prefer === 'example=card-redirect')!;
+    const documented = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'card-redirect' });
+    expect(card.body).toEqual({ ...documented, clientReferenceId: card.body.clientReferenceId });
+    expect(card.body.clientReferenceId).not.toBe(documented.clientReferenceId);
+  });
+});
+
 describe('verify as a robust runner', () => {
   const CARD = ['--example', 'card-redirect'];
 
