@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '../../generated/fixtures/index.js';
 import { freePort, startMock, type MockServer } from '../../scripts/mock.ts';
+import { NEGATIVE_CASES } from '../../scripts/lib/negative-cases.ts';
 import { escapeXml, parseDuration, runVerify } from '../../scripts/verify.ts';
 
 const AUTH = [
@@ -369,6 +370,99 @@ describe('verify sends fresh keys', () => {
     const documented = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'card-redirect' });
     expect(card.body).toEqual({ ...documented, clientReferenceId: card.body.clientReferenceId });
     expect(card.body.clientReferenceId).not.toBe(documented.clientReferenceId);
+  });
+});
+
+describe('verify --negative', () => {
+  const CREDENTIALS = ['--merchant-id', 'merchant-123', '--merchant-secret', 'secret-456'];
+  /** The table's cases that are requests to an endpoint (not responses, callbacks or bare objects). */
+  const REQUEST_CASES = NEGATIVE_CASES.filter(
+    (entry) => /^\w+\/request\//.test(entry.base) && !entry.base.startsWith('paymentCallback/'),
+  );
+  const negativeLines = (lines: string[]) => lines.filter((line) => / negative\./.test(line));
+
+  it('gets a 4xx ErrorResponse from the mock for every invalid request', async () => {
+    const junit = join(scratch, 'negative.xml');
+    const result = await verify(['--base-url', mock.url, ...CREDENTIALS, '--negative', '--junit', junit]);
+    expect(result.errors).toEqual([]);
+    const lines = negativeLines(result.lines);
+    expect(lines.filter((line) => !line.startsWith('✓'))).toEqual([]);
+    for (const line of lines) expect(line).toMatch(/ 4\d\d$/);
+    for (const entry of REQUEST_CASES) {
+      const operationId = entry.base.split('/')[0];
+      expect(lines).toContain(`✓ negative.${operationId} “${entry.rule}” 400`);
+    }
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '✓ negative.createPaymentSession “X-REQUEST-ID "aaaaaaaaaaaaaaa" (alphanumeric, 16–36 characters)” 400',
+        '✓ negative.createPaymentSession “X-REQUEST-ID "0123456789abcdef-" (alphanumeric, 16–36 characters)” 400',
+        '✓ negative.createPaymentSession “X-REQUEST-ID missing” 400',
+        '✓ negative.createPaymentSession “no credentials” 401',
+        '✓ negative.getCustomer “no credentials” 401',
+        '✓ negative.createAccessToken “no credentials” 401',
+      ]),
+    );
+    // Every secured operation gets its "no credentials" case; the mock's seven operations are all secured.
+    expect(lines.filter((line) => line.includes('“no credentials”'))).toHaveLength(7);
+    expect(result.last).toBe(`${EXPECTED + lines.length} passed, 0 failed`);
+    expect(result.code).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('classname="negative.createPaymentSession" name="“clientReferenceId at most 100 characters” 400"');
+  });
+
+  it('is limited by --operation', async () => {
+    const result = await verify(['--base-url', mock.url, ...CREDENTIALS, '--negative', '--operation', 'cancelPaymentSession']);
+    expect(result.lines).toEqual([
+      '✓ createAccessToken client-credentials 200',
+      '✓ cancelPaymentSession requested-by-customer 200',
+      '✓ negative.cancelPaymentSession “merchants cancel only with merchant reasons” 400',
+      '✓ negative.cancelPaymentSession “cancellationReason is required” 400',
+      '✓ negative.cancelPaymentSession “no credentials” 401',
+      '5 passed, 0 failed',
+    ]);
+  });
+
+  it('fails every invalid request a server accepts', async () => {
+    const accepting = await serve(
+      answer(200, 'application/json', JSON.stringify(getPairedResponse('cancelPaymentSession', 'requested-by-customer'))),
+    );
+    const result = await verify(['--base-url', accepting, '--negative', '--operation', 'cancelPaymentSession']);
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([
+      '✓ cancelPaymentSession requested-by-customer 200',
+      '✗ negative.cancelPaymentSession “merchants cancel only with merchant reasons” 200: expected a 4xx rejection, got 200',
+      '✗ negative.cancelPaymentSession “cancellationReason is required” 200: expected a 4xx rejection, got 200',
+      '✗ negative.cancelPaymentSession “no credentials” 200: expected a 4xx rejection, got 200',
+      '1 passed, 3 failed',
+    ]);
+  });
+
+  it('fails a rejection that is not an ErrorResponse, or a 5xx', async () => {
+    let calls = 0;
+    const server = await serve((req, res) => {
+      req.resume();
+      req.once('end', () => {
+        calls += 1;
+        if (calls === 1) return sendJson(res, 200, getPairedResponse('cancelPaymentSession', 'requested-by-customer'));
+        if (calls === 2) return sendJson(res, 400, { error: 'bad request' });
+        if (calls === 3) return sendJson(res, 500, NOT_FOUND);
+        sendJson(
+          res,
+          401,
+          getFixture({ operationId: 'cancelPaymentSession', kind: 'response', status: '401', name: 'credentials-invalid' }),
+        );
+      });
+    });
+    const result = await verify(['--base-url', server, '--negative', '--operation', 'cancelPaymentSession']);
+    expect(result.code).toBe(1);
+    expect(result.lines[1]).toMatch(
+      /^✗ negative\.cancelPaymentSession “merchants cancel only with merchant reasons” 400: not an ErrorResponse: .*code/,
+    );
+    expect(result.lines[2]).toMatch(
+      /^✗ negative\.cancelPaymentSession “cancellationReason is required” 500: server error: 500 application\/json /,
+    );
+    expect(result.lines[3]).toBe('✓ negative.cancelPaymentSession “no credentials” 401');
+    expect(result.last).toBe('2 passed, 2 failed');
   });
 });
 
