@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '../../generated/fixtures/index.js';
 import { freePort, startMock, type MockServer } from '../../scripts/mock.ts';
+import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
 import { NEGATIVE_CASES } from '../../scripts/lib/negative-cases.ts';
 import { escapeXml, parseDuration, runVerify } from '../../scripts/verify.ts';
 
@@ -561,6 +563,57 @@ describe('verify as a robust runner', () => {
     expect(result.errors).toEqual([
       `cannot reach ${hanging} within 0.3 s (--wait-for-server): connections are accepted but nothing answers`,
     ]);
+  });
+});
+
+/** Splits a shell command line into words: quotes, and `$NAME` / `${NAME}` expanded outside single quotes. */
+function shellWords(line: string, env: Record<string, string>): string[] {
+  const words: string[] = [];
+  const pattern = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\s+)|([^\s'"]+)/g;
+  const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (_, name: string) => env[name] ?? '');
+  let word: string | undefined;
+  for (const [, single, double, space, bare] of line.matchAll(pattern)) {
+    if (space !== undefined) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      continue;
+    }
+    word = (word ?? '') + (single ?? expand((double ?? bare)!.replace(/\\(.)/g, '$1')));
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+describe("the README's CI recipe", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const workflow = /```yaml\n(# \.github\/workflows\/contract\.yml[^]*?)```/.exec(readme)?.[1];
+  const steps = parse(workflow ?? '') as Array<{ run: string; env?: Record<string, string> }>;
+  const script = /"contract:test": ("(?:[^"\\]|\\.)*")/.exec(readme)?.[1];
+
+  it('starts the mock in the background, then runs contract:test against its port', () => {
+    expect(workflow).toBeDefined();
+    const mockStep = steps.findIndex((step) => /^npx pivot-contract mock --port \d+ &$/.test(step.run));
+    const testStep = steps.findIndex((step) => step.run.startsWith('npm run contract:test'));
+    expect(mockStep).toBeGreaterThanOrEqual(0);
+    expect(testStep).toBeGreaterThan(mockStep);
+    const port = /--port (\d+)/.exec(steps[mockStep]!.run)![1];
+    expect(steps[testStep]!.env?.PIVOT_BASE_URL).toBe(`http://127.0.0.1:${port}`);
+    expect(JSON.parse(script!)).toContain('--wait-for-server');
+  });
+
+  it("passes against the mock as written (its port swapped for the test mock's)", async () => {
+    const step = steps.find((candidate) => candidate.run.startsWith('npm run contract:test'))!;
+    const env = { ...step.env!, PIVOT_BASE_URL: mock.url };
+    const [binary, command, ...argv] = shellWords(JSON.parse(script!) as string, env);
+    expect([binary, command]).toEqual(['pivot-contract', 'verify']);
+    const junit = argv.indexOf('--junit');
+    if (junit >= 0) argv[junit + 1] = join(scratch, 'readme', argv[junit + 1]!);
+    const result = await verify(argv, env);
+    expect(result.errors).toEqual([]);
+    expect(result.lines[0]).toBe('✓ createAccessToken client-credentials 200');
+    expect(result.lines.filter((line) => !line.startsWith('✓')).slice(0, -1)).toEqual([]);
+    expect(result.last).toMatch(/^\d+ passed, 0 failed$/);
+    expect(result.code).toBe(0);
   });
 });
 
