@@ -6,7 +6,12 @@
  * skipped: they are requests Pivot sends, not endpoints Pivot serves.
  */
 import { getFixture, getPairedResponse, listFixtures } from 'pivot-payments-contract/fixtures';
+import type { Mode } from 'pivot-payments-contract/validators';
 import type { Route } from '../mock.ts';
+import { requestHeaders, type AuthContext } from './auth.ts';
+import { judgeSuccess } from './checks.ts';
+import { withFreshReference } from './keys.ts';
+import type { Step } from './runner.ts';
 
 export interface VerifyCase {
   operationId: string;
@@ -77,4 +82,24 @@ export function buildCases(routes: Route[]): VerifyCase[] {
     }
   }
   return cases;
+}
+
+/** A documented example as a step: the example's body (creates with a fresh reference) and `Prefer`. */
+export function exampleStep(verifyCase: VerifyCase, auth: AuthContext, mode: Mode): Step {
+  const body = withFreshReference(verifyCase.body);
+  return {
+    group: verifyCase.operationId,
+    name: verifyCase.name,
+    request: {
+      method: verifyCase.method,
+      path: verifyCase.path,
+      body,
+      headers: requestHeaders(verifyCase.operationId, auth, {
+        hasBody: body !== undefined,
+        requestId: verifyCase.requestId,
+        prefer: `example=${verifyCase.name}`,
+      }),
+    },
+    judge: judgeSuccess(verifyCase.operationId, mode),
+  };
 }
