@@ -45,9 +45,6 @@ import { badGatewayBody, jsonResponse } from './http/errors.ts';
 import { nearestExample, requestExamples } from './http/examples.ts';
 import { freePort, serveHandler } from './http/serve.ts';
 
-export { loadRoutes, type Route } from './http/routes.ts';
-export { freePort } from './http/serve.ts';
-
 export const PACKAGE_ROOT = REPO_ROOT;
 export const DEFAULT_SPEC = resolve(PACKAGE_ROOT, 'generated', 'openapi.json');
 

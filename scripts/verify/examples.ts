@@ -7,7 +7,7 @@
  */
 import { getFixture, getPairedResponse, listFixtures } from 'pivot-payments-contract/fixtures';
 import type { Mode } from 'pivot-payments-contract/validators';
-import type { Route } from '../mock.ts';
+import type { Route } from '../http/routes.ts';
 import { requestHeaders, type AuthContext } from './auth.ts';
 import { judgeSuccess } from './checks.ts';
 import { withFreshReference } from './keys.ts';

@@ -16,7 +16,7 @@ import type { Operation } from 'fast-json-patch';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { operations, type Mode, type OperationId } from 'pivot-payments-contract/validators';
 import { NEGATIVE_CASES, REQUEST_ID_VALUES } from '../lib/negative-cases.ts';
-import type { Route } from '../mock.ts';
+import type { Route } from '../http/routes.ts';
 import { requestHeaders, type AuthContext } from './auth.ts';
 import { judgeRejection } from './checks.ts';
 import { buildCases, fillPath, pairedResponse, takesRequestId } from './examples.ts';
