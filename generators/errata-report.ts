@@ -47,7 +47,10 @@ export function generateErrataReport(_spec: BundledSpec, ctx: GenContext): FileM
     ...decision,
     count: register.entries.filter((entry) => entry.decision === id).length,
   }));
+  const behaviour = Object.entries(register.behaviour ?? {}).map(([id, decision]) => ({ id, ...decision }));
   const markdown = render(ctx.templates, 'errata/ERRATA.md.hbs', {
+    behaviourCount: behaviour.length,
+    behaviour,
     notice: doNotEditNotice(ctx, 'Errata report'),
     entryCount: rows.length,
     pageCount: pages.length,

@@ -46,8 +46,19 @@ export interface Decision {
   why: string;
 }
 
+/** A decision about behaviour the docs leave open or contradict (the sandbox's rules), not about an example. */
+export interface BehaviourDecision {
+  title: string;
+  page: string;
+  section: string;
+  docs: string;
+  sandbox: string;
+  why: string;
+}
+
 export interface Register {
   decisions: Record<string, Decision>;
+  behaviour: Record<string, BehaviourDecision>;
   entries: RegisterEntry[];
 }
 
@@ -67,7 +78,7 @@ export function loadPublishedSources(specDir: string): PublishedSource[] {
 
 export function loadRegister(specDir: string): Register {
   const register = parseYaml(readFileSync(join(errataDir(specDir), 'register.yaml'), 'utf8')) as Register;
-  return { decisions: register.decisions ?? {}, entries: register.entries ?? [] };
+  return { decisions: register.decisions ?? {}, behaviour: register.behaviour ?? {}, entries: register.entries ?? [] };
 }
 
 /** The published text of a source, followed by the contract's completion when the capture was cut short. */

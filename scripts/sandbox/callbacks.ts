@@ -4,7 +4,7 @@
  * connection error is retried after 5 min, 15 min, 1 h, 3 h, 6 h and 12 h of sandbox time, each counted
  * from the previous attempt; then the delivery is flagged for manual retry (Callback › Delivery Retries).
  * Any other answer ends the delivery: Payment Notify asks endpoints to "return only HTTP Response 200",
- * and Pivot documents no retry for 4xx.
+ * and Pivot documents no retry for 4xx (decision `callback-retry-schedule`).
  */
 import type { Clock } from './clock.ts';
 import type { IdSource } from './ids.ts';

@@ -253,10 +253,12 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
   const mode = body.mode ?? 'REDIRECT';
   const autoConfirm = body.autoConfirm ?? true;
   const isStatic = paymentType === 'MULTIPLE';
+  // decision `expiry-in-the-past`
   if (body.expiryAt !== undefined && !isStatic && Date.parse(body.expiryAt) <= now)
     return { refused: 400, field: 'expiryAt', message: `expiryAt must be in the future (sandbox time is ${iso(now)})` };
   const token = body.paymentMethod?.card?.token ?? resolved.recurring?.token;
   const method = body.paymentMethod ?? (resolved.recurring ? { type: 'CARD' } : undefined);
+  // decision `amount-of-first-authorization`
   const amount =
     body.amount ?? resolved.recurring?.amount ?? (isStatic ? { value: 0, currency: 'IDR' } : { value: 10000, currency: 'IDR' });
   const id = ids.uuid();
@@ -267,7 +269,7 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
     autoConfirm,
     mode,
     ...(mode === 'REDIRECT' ? { bypassStatusPage: body.bypassStatusPage ?? false } : {}),
-    redirectUrl: clone(body.redirectUrl ?? {}),
+    redirectUrl: clone(body.redirectUrl ?? {}), // decision `missing-redirect-url`
     paymentType,
     paymentMethod: echoedMethod(method, token),
     statementDescriptor: body.statementDescriptor ?? MERCHANT_SHORT_NAME,
@@ -305,7 +307,8 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
     Object.assign(session.paymentMethod, pushDetails(session, body.paymentMethodOptions ?? {}, ids, true));
     return { record, callbacks: [] };
   }
-  if (method === undefined) return { record, callbacks: [] }; // State and Status › Pre-charge: REQUIRE_PAYMENT_METHOD
+  // State and Status › Pre-charge: REQUIRE_PAYMENT_METHOD (decision `initial-status-without-method`).
+  if (method === undefined) return { record, callbacks: [] };
   if (!autoConfirm) {
     session.status = 'REQUIRE_CONFIRMATION'; // Pre-charge: "Merchant has finalized Payment data"
     // Payment Session Object › encryptionKey: "Only if paymentMethod.type = CARD, mode = API, autoConfirm = false".
@@ -348,7 +351,8 @@ function startCharge(record: SessionRecord, options: Json, moment: Moment): Outc
   const nonThreeDs = type === 'CARD' && session.mode === 'API' && record.internal.threeDsMethod === 'NEVER';
   if (type === 'CARD' && (record.internal.merchantInitiated || nonThreeDs)) {
     if (record.internal.merchantInitiated) {
-      // A recurring subsequent charge: the documented response is PROCESSING; it completes right after.
+      // A recurring subsequent charge: the documented response is PROCESSING; it completes right after
+      // (decision `recurring-subsequent`).
       charge.status = 'PROCESSING';
       session.status = 'PROCESSING';
       return { record, callbacks: [snapshot(record, 'PAYMENT.PROCESSING')], followUp: 'complete' };
@@ -450,7 +454,7 @@ function savedMethod(record: SessionRecord, charge: Json, ids: IdSource, now: nu
   };
 }
 
-/** A static session's payment: one more SUCCESS charge, the session stays ACTIVE (CHARGE.SUCCESS). */
+/** A static session's payment: one more SUCCESS charge, the session stays ACTIVE (CHARGE.SUCCESS; decision `static-amounts`). */
 export function staticPayment(record: SessionRecord, amount: Json | undefined, moment: Moment): Outcome {
   const { session } = record;
   if (session.status !== 'ACTIVE') return refuseState(session, 'paid', 'only an ACTIVE static session takes payments');
@@ -499,7 +503,7 @@ export function endUnpaid(record: SessionRecord, reason: 'expired' | 'failed', m
     charge.status = reason === 'failed' ? 'FAILED' : 'EXPIRED';
     charge.updatedAt = iso(moment.now);
     if (reason === 'failed') {
-      charge.failureCode = 'DECLINED_BY_CHANNEL';
+      charge.failureCode = 'DECLINED_BY_CHANNEL'; // decision `failed-payment`
       charge.failureMessage = 'The payment was declined (sandbox: the customer chose "Fail")';
     }
   }
@@ -575,7 +579,7 @@ export function captureSession(record: SessionRecord, body: Json, moment: Moment
     paymentSessionClientReferenceId: session.clientReferenceId,
     releaseRemainingAmount: body.releaseRemainingAmount,
     amount: clone(amount),
-    status: 'PENDING', // the documented capture response; the sandbox settles it at once
+    status: 'PENDING', // the documented capture response, settled at once (decision `capture-settles-at-once`)
     createdAt: iso(now),
     updatedAt: iso(now),
   };
@@ -590,7 +594,7 @@ export function captureSession(record: SessionRecord, body: Json, moment: Moment
   };
 }
 
-/** A 422 naming the session's status (Response › HTTP Status List: 422 "Valid request, invalid state"). */
+/** A 422 naming the session's status (Response › 422 "Valid request, invalid state"; decision `invalid-state-is-422`). */
 function refuseState(session: Json, verb: string, rule: string): Refused {
   const final = TERMINAL.has(session.status) ? ' (a final status)' : '';
   return {

@@ -50,7 +50,7 @@ export const CALLBACK_TIMEOUT_MS = 10_000;
 /** Cancel Payment Session hint: "Cancellation can be done if the Payment Session status is REQUIRE_CONFIRMATION or REQUIRE_PAYMENT_METHOD". */
 export const CANCELLABLE = new Set(['REQUIRE_CONFIRMATION', 'REQUIRE_PAYMENT_METHOD']);
 
-/** Sessions the clock can expire: waiting for the merchant or the customer (State and Status › Post-charge). */
+/** Sessions the clock can expire: waiting for the merchant or the customer (State and Status › Post-charge; decision `timeout-is-expired`). */
 export const EXPIRABLE = new Set(['REQUIRE_PAYMENT_METHOD', 'REQUIRE_CONFIRMATION', 'REQUIRE_ACTION']);
 
 /** Final statuses: nothing moves a session out of them (State and Status). */

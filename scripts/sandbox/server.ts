@@ -108,7 +108,7 @@ function ok(data: unknown, headers: Record<string, string> = {}): Response {
   return jsonResponse(200, { code: '00', message: 'Success', data }, headers);
 }
 
-/** The documented test data (Retrieve Customer, tokenized and recurring examples), so documented requests work as sent. */
+/** The documented test data (Retrieve Customer, tokenized and recurring examples), so documented requests work as sent (decision `documented-test-data`). */
 function documentedData(): { customers: Array<{ id: string; customer: Json }>; recurring: Array<{ id: string; token: string }> } {
   const customer = (getFixture({ operationId: 'getCustomer', kind: 'response', status: '200', name: 'with-stored-card' }) as Json)
     .data;
@@ -276,7 +276,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const key = call.headers.get('x-request-id');
     const fingerprint = canonicalJson(body);
     if (key) {
-      // Idempotency › Scenario: same key + same payload → the first answer; another payload → 409; keys live 24 h.
+      // Idempotency › Scenario: same key + same payload → the first answer; another payload → 409; keys live 24 h
+      // (decision `idempotent-payload`).
       const previous = idempotency.get(key);
       if (previous && previous.expiresMs > now) {
         if (previous.fingerprint !== fingerprint) return jsonResponse(409, idempotencyErrorBody(call.operationId));
@@ -425,7 +426,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   function pageAction(record: SessionRecord, action: PageAction, method: string | undefined, base: Moment): Outcome {
     const status = record.session.status;
     if (action === 'cancel') {
-      // Pre-charge: the customer cancels (REQUESTED_BY_CUSTOMER); with a charge waiting: the customer left (EXPIRED).
+      // Pre-charge: the customer cancels (REQUESTED_BY_CUSTOMER); with a charge waiting: the customer left (EXPIRED);
+      // decision `page-cancel`.
       return status === 'REQUIRE_ACTION'
         ? endUnpaid(record, 'expired', base)
         : cancelSession(record, 'REQUESTED_BY_CUSTOMER', base);
