@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../scripts/generate.ts';
 import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
-import { readTree } from '../../scripts/lib/write-files.ts';
+import { MANIFEST, readTree } from '../../scripts/lib/write-files.ts';
 
 // Inside the repository so that generated code resolves ajv from node_modules.
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');
@@ -144,7 +144,11 @@ describe('--only and --check', () => {
     expect((await generate(['--spec', MINIMAL, '--out', out])).code).toBe(0);
     expect((await generate(['--spec', MINIMAL, '--out', out, '--check'])).code).toBe(0);
     writeFileSync(join(out, 'models.d.ts'), '// stale\n');
+    // An owned file an earlier version generated, and a file of the user's that generate ignores.
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8'));
+    writeFileSync(join(out, MANIFEST), JSON.stringify({ ...manifest, files: [...manifest.files, 'leftover.js'] }));
     writeFileSync(join(out, 'leftover.js'), '// no longer generated\n');
+    writeFileSync(join(out, 'precious.txt'), 'mine\n');
     rmSync(join(out, 'openapi.yaml'));
     const before = hashTree(out);
     const { code, err } = await generate(['--spec', MINIMAL, '--out', out, '--check']);
@@ -152,7 +156,12 @@ describe('--only and --check', () => {
     expect(err).toMatch(/stale: .*models\.d\.ts \(differs\)/);
     expect(err).toMatch(/stale: .*leftover\.js \(no longer generated\)/);
     expect(err).toMatch(/stale: .*openapi\.yaml \(missing\)/);
+    expect(err).toMatch(/stale: .*\.pivot-contract-manifest\.json \(differs\)/);
+    expect(err).not.toMatch(/precious/);
     expect(hashTree(out)).toEqual(before);
+    expect((await generate(['--spec', MINIMAL, '--out', out])).code).toBe(0);
+    expect(existsSync(join(out, 'leftover.js'))).toBe(false);
+    expect(readFileSync(join(out, 'precious.txt'), 'utf8')).toBe('mine\n');
   });
 });
 
