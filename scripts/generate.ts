@@ -25,13 +25,15 @@ import {
 export type { Io } from './lib/command.ts';
 
 const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check] [--force]
+                                [--allow-remote-refs]
 
   --out    output directory (default: generated/ of this package). generate owns only the files listed
            in its ${MANIFEST}; it refuses a non-empty folder without one (exit 2)
   --spec   spec root (default: this package's spec/openapi.yaml, or its bundled generated/openapi.json)
   --only   comma-separated artifacts: bundle, types, models, validators, fixtures, errata
   --check  render in memory and exit 1 listing stale files; write nothing
-  --force  write into a non-empty folder that has no manifest (its other files are kept)`;
+  --force  write into a non-empty folder that has no manifest (its other files are kept)
+  --allow-remote-refs  follow http(s) $refs (by default only files inside the spec's folder are read)`;
 
 /** The spec a fresh install generates from: the split spec in a checkout, the bundle in the package. */
 export function defaultSpec(root = REPO_ROOT): string {
@@ -53,6 +55,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       only: { type: 'string' },
       check: { type: 'boolean' },
       force: { type: 'boolean' },
+      'allow-remote-refs': { type: 'boolean' },
     },
     USAGE,
     io,
@@ -75,7 +78,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
         .map((name) => name.trim())
         .filter(Boolean),
     );
-    const spec = await loadSpec(specRoot);
+    const spec = await loadSpec(specRoot, { allowRemoteRefs: args['allow-remote-refs'] });
     const ctx = loadGenContext(dirname(specRoot));
     const rendered: FileMap = { ...generateOutputReadme(ctx) };
     for (const generator of generators) {

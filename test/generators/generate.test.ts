@@ -222,6 +222,37 @@ describe('broken specs', () => {
       want: /invalid-openapi-field\/openapi\.yaml#\/paths\/~1widgets\/post\/operationId: invalid OpenAPI document: must be string/,
     },
     {
+      name: 'absolute $ref to a file outside the spec folder',
+      spec: broken('ref-outside-absolute'),
+      want: /ref-outside-absolute\/openapi\.yaml#\/components\/schemas\/Problem\/properties\/message\/\$ref: \$ref leaves the spec folder .*ref-outside-absolute: \/etc\/passwd/,
+    },
+    {
+      name: '$ref that climbs out of the spec folder, written in a split file',
+      spec: broken('ref-outside-relative'),
+      want: /ref-outside-relative\/paths\/widgets\.yaml#\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref leaves the spec folder .*: \.\.\/\.\.\/outside\.yaml/,
+    },
+    {
+      name: '$ref to a missing file, written in a split file',
+      spec: broken('missing-file-split'),
+      want: /missing-file-split\/paths\/widgets\.yaml#\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref to a file that does not exist: .*missing-file-split\/components\/Nope\.yaml/,
+    },
+    {
+      name: '$ref to a missing pointer, written in a split file',
+      spec: broken('missing-pointer-split'),
+      want: /missing-pointer-split\/paths\/widgets\.yaml#\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref points at nothing: \.\.\/openapi\.yaml#\/components\/schemas\/Nope/,
+    },
+    {
+      name: 'remote $ref without --allow-remote-refs',
+      spec: broken('remote-ref'),
+      want: /remote-ref\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: remote \$ref https:\/\/example\.com\/schemas\/Problem\.yaml is not followed without --allow-remote-refs/,
+    },
+    {
+      // 10^9 strings if expanded: today's parsers would hang; the bound fails at the first nested alias.
+      name: 'YAML alias bomb',
+      spec: broken('alias-bomb'),
+      want: /alias-bomb\/openapi\.yaml#\/x-bomb\/l2\/0: YAML aliases expand beyond the limit of 100 \(an alias bomb\?\) at line 8/,
+    },
+    {
       name: 'missing spec file',
       spec: 'test/fixtures/broken-specs/nowhere/openapi.yaml',
       want: /nowhere\/openapi\.yaml: no such file/,
