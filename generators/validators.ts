@@ -8,7 +8,15 @@ import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { resolveLocal as resolve } from './lib/document.ts';
 import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
-import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from './lib/schema-set.ts';
+import {
+  appendErrorsInPlace,
+  collectRules,
+  createAjv,
+  resourceId,
+  toSchemaResources,
+  type Mode,
+  type SchemaMap,
+} from './lib/schema-set.ts';
 import { asset, render } from './lib/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
@@ -126,7 +134,7 @@ function standaloneModule(schemas: SchemaMap, mode: Mode, exported: string[]): s
   });
   ajv.addSchema(toSchemaResources(schemas, mode));
   const refs = Object.fromEntries(exported.map((name) => [name, resourceId(name, mode)]));
-  return esmImports(standaloneCode.default(ajv, refs));
+  return esmImports(appendErrorsInPlace(standaloneCode.default(ajv, refs)));
 }
 
 export async function generateValidators(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {

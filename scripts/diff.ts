@@ -3,11 +3,11 @@
  * of the contract as breaking or not for merchants (rules in lib/spec-diff.ts).
  * Exit codes: 0 no breaking change, 1 at least one breaking change, 2 usage or load error.
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCommand, type Io } from './lib/command.ts';
+import { bundleSpec } from './lib/load-spec.ts';
 import { diffSpecs, formatChange, summarize } from './lib/spec-diff.ts';
 
 const USAGE = `usage: pivot-contract diff <old-spec> <new-spec> [--json]
@@ -25,7 +25,8 @@ export async function loadForDiff(file: string): Promise<unknown> {
   if (!existsSync(path)) throw new LoadError(`cannot load ${file}: no such file`);
   let document: unknown;
   try {
-    document = await SwaggerParser.bundle(path);
+    // Confined like generate: $refs stay inside the spec's folder, YAML aliases are bounded.
+    document = await bundleSpec(path);
   } catch (error) {
     throw new LoadError(`cannot load ${file}: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -3,23 +3,37 @@
  * drift (`--check`, writes nothing) or replace the output directory atomically.
  */
 import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { generateOutputReadme, selectGenerators } from '../generators/index.ts';
 import type { FileMap } from '../generators/types.ts';
 import { sortFiles } from '../generators/lib/output.ts';
 import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
 import { loadSpec, SpecError } from './lib/load-spec.ts';
 import { parseCommand, type Io } from './lib/command.ts';
-import { drift, isClean, replaceTree } from './lib/write-files.ts';
+import {
+  assertUsableFolder,
+  displayPath,
+  drift,
+  isClean,
+  MANIFEST,
+  OutputRefused,
+  planOutput,
+  prepareOutputFolder,
+  replaceTree,
+} from './lib/write-files.ts';
 
 export type { Io } from './lib/command.ts';
 
-const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check]
+const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check] [--force]
+                                [--allow-remote-refs]
 
-  --out    output directory (default: generated/ of this package)
+  --out    output directory (default: generated/ of this package). generate owns only the files listed
+           in its ${MANIFEST}; it refuses a non-empty folder without one (exit 2)
   --spec   spec root (default: this package's spec/openapi.yaml, or its bundled generated/openapi.json)
   --only   comma-separated artifacts: bundle, types, models, validators, fixtures, errata
-  --check  render in memory and exit 1 listing stale files; write nothing`;
+  --check  render in memory and exit 1 listing stale files; write nothing
+  --force  write into a non-empty folder that has no manifest (its other files are kept)
+  --allow-remote-refs  follow http(s) $refs (by default only files inside the spec's folder are read)`;
 
 /** The spec a fresh install generates from: the split spec in a checkout, the bundle in the package. */
 export function defaultSpec(root = REPO_ROOT): string {
@@ -35,7 +49,14 @@ function owns(outputs: string[]): (path: string) => boolean {
 export async function runGenerate(argv: string[], io: Io = console): Promise<number> {
   const parsed = parseCommand(
     argv,
-    { out: { type: 'string' }, spec: { type: 'string' }, only: { type: 'string' }, check: { type: 'boolean' } },
+    {
+      out: { type: 'string' },
+      spec: { type: 'string' },
+      only: { type: 'string' },
+      check: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'allow-remote-refs': { type: 'boolean' },
+    },
     USAGE,
     io,
   );
@@ -43,14 +64,21 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
   const args = parsed.values;
   const specRoot = resolve(args.spec ?? defaultSpec());
   const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
+  const where = displayPath(outDir);
   try {
+    // Before the (slow) render, so that a wrong --out fails at once.
+    if (args.check) assertUsableFolder(outDir);
+    else {
+      const leftovers = prepareOutputFolder(outDir, { force: args.force });
+      if (leftovers.length > 0) io.log(`cleaned up after an interrupted run: ${leftovers.join(', ')}`);
+    }
     const generators = selectGenerators(
       args.only
         ?.split(',')
         .map((name) => name.trim())
         .filter(Boolean),
     );
-    const spec = await loadSpec(specRoot);
+    const spec = await loadSpec(specRoot, { allowRemoteRefs: args['allow-remote-refs'] });
     const ctx = loadGenContext(dirname(specRoot));
     const rendered: FileMap = { ...generateOutputReadme(ctx) };
     for (const generator of generators) {
@@ -65,12 +93,11 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
           .padStart(6)} ms`,
       );
     }
-    // A full run owns the whole directory (stale files go); `--only` owns just its artifacts' files.
-    const owned = args.only ? owns(generators.flatMap((generator) => generator.outputs)) : () => true;
-    const files = sortFiles(rendered);
-    const change = drift(outDir, files, owned);
-    const where = relative(process.cwd(), outDir) || '.';
+    // A full run answers for every file of the manifest (stale ones go); `--only` for its artifacts' files.
+    const claims = args.only ? owns(generators.flatMap((generator) => generator.outputs)) : () => true;
+    const plan = planOutput(outDir, sortFiles(rendered), claims);
     if (args.check) {
+      const change = drift(outDir, plan);
       if (isClean(change)) {
         io.log(`${where} is up to date`);
         return 0;
@@ -81,10 +108,14 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       io.error(`${where} is stale: run \`npm run generate\``);
       return 1;
     }
-    replaceTree(outDir, files, owned);
-    io.log(`wrote ${Object.keys(files).length} files to ${where}`);
+    replaceTree(outDir, plan);
+    io.log(`wrote ${Object.keys(plan.files).length} files to ${where}`);
     return 0;
   } catch (error) {
+    if (error instanceof OutputRefused) {
+      io.error(error.message);
+      return 2;
+    }
     if (error instanceof SpecError) {
       io.error(`spec error: ${error.message}`);
       return 1;

@@ -146,6 +146,8 @@ export interface ValidateOptions {
 
 export type ValidationResult = { valid: true } | { valid: false; errors: Violation[] };
 
+/** At most this many errors are listed, then one `truncated` entry "…and N more violations". */
+export declare const maxErrors: 100;
 export declare const schemaNames: readonly SchemaName[];
 export declare const tolerantSchemaNames: readonly TolerantSchemaName[];
 export declare const operations: {

@@ -5,7 +5,10 @@
 import * as strict from './strict.js';
 import * as tolerant from './tolerant.js';
 import { rules } from './rules.js';
-import { toViolations } from './violations.js';
+import { MAX_VIOLATIONS, toViolations } from './violations.js';
+
+/** At most this many errors are listed, then one `truncated` entry "…and N more violations". */
+export const maxErrors = MAX_VIOLATIONS;
 
 /** Every component schema that has a validator, in alphabetical order. */
 export const schemaNames = Object.freeze([
@@ -276,6 +279,14 @@ function invalid(keyword, message) {
   return { valid: false, errors: [{ path: '', keyword, message }] };
 }
 
+// Names come from callers (and from HTTP requests through the mock): a symbol, an object or a 10 MB
+// string must not break or bloat the message, and `constructor` is as unknown as any other name.
+function quote(name) {
+  if (typeof name === 'number') return String(name);
+  if (typeof name !== 'string') return `(${name === null ? 'null' : typeof name}, not a string)`;
+  return JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
+}
+
 function modeOf(options) {
   const mode = options?.mode ?? 'strict';
   if (!MODES.includes(mode))
@@ -293,7 +304,8 @@ function run(validator, data) {
  */
 export function validate(schema, data, options) {
   const mode = modeOf(options);
-  if (!hasOwn(strict, schema)) return invalid('schema', `unknown schema ${JSON.stringify(schema)}`);
+  if (typeof schema !== 'string' || !hasOwn(strict, schema))
+    return invalid('schema', `unknown schema ${quote(schema)}`);
   const validator = mode === 'tolerant' && hasOwn(tolerant, schema) ? tolerant[schema] : strict[schema];
   return run(validator, data);
 }
@@ -304,8 +316,8 @@ export function validate(schema, data, options) {
  * sends) may be validated in tolerant mode.
  */
 export function validateRequest(operationId, body, options) {
-  if (!hasOwn(operations, operationId))
-    return invalid('operation', `unknown operation ${JSON.stringify(operationId)}`);
+  if (typeof operationId !== 'string' || !hasOwn(operations, operationId))
+    return invalid('operation', `unknown operation ${quote(operationId)}`);
   const operation = operations[operationId];
   if (!operation.request) return invalid('operation', `${operationId} has no request body`);
   return validate(operation.request, body, operation.webhook ? options : undefined);
@@ -313,16 +325,19 @@ export function validateRequest(operationId, body, options) {
 
 /** Validates a response body of an operation for an HTTP status (number or string). */
 export function validateResponse(operationId, status, body, options) {
-  if (!hasOwn(operations, operationId))
-    return invalid('operation', `unknown operation ${JSON.stringify(operationId)}`);
+  if (typeof operationId !== 'string' || !hasOwn(operations, operationId))
+    return invalid('operation', `unknown operation ${quote(operationId)}`);
   const { responses } = operations[operationId];
-  const key = String(status);
-  const schema = responses[key] ?? responses[`${key[0]}XX`] ?? responses.default;
+  const key = typeof status === 'number' || typeof status === 'string' ? String(status) : '';
+  // Own keys only: `responses.constructor` is Object's, not a documented status.
+  const schema = [key, `${key[0]}XX`, 'default']
+    .filter((candidate) => hasOwn(responses, candidate))
+    .map((candidate) => responses[candidate])[0];
   if (schema === undefined) {
     const documented = Object.keys(responses).join(', ');
     return invalid(
       'status',
-      `status ${key} is not documented for ${operationId} (documented: ${documented})`,
+      `unknown status ${quote(status)}: not documented for ${operationId} (documented: ${documented})`,
     );
   }
   return validate(schema, body, options);

@@ -15,4 +15,12 @@ export interface Violation {
 /** The contract's cross-field rules by id (`x-rule`), with a one-sentence description. */
 export type RuleTable = Record<string, { description: string }>;
 
-export function toViolations(errors: ReadonlyArray<ErrorObject> | null | undefined, rules?: RuleTable): Violation[];
+/** How many violations are listed before one last `truncated` entry ("…and N more violations"). */
+export declare const MAX_VIOLATIONS: 100;
+
+/** The violations of Ajv's errors: at most `limit` (default MAX_VIOLATIONS), then one `truncated` entry. */
+export function toViolations(
+  errors: ReadonlyArray<ErrorObject> | null | undefined,
+  rules?: RuleTable,
+  limit?: number,
+): Violation[];

@@ -3,6 +3,12 @@
 // JSON pointer to the offending value (for a missing or unexpected property, the property itself)
 // and `message` reads on its own. Shipped verbatim with the generated validators.
 
+/**
+ * At most this many violations are listed; the others are counted in one last entry (keyword
+ * `truncated`, "…and N more violations"), so that a hostile body's error list stays small.
+ */
+export const MAX_VIOLATIONS = 100;
+
 /** Keywords that only summarise errors reported below them. */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
 
@@ -55,11 +61,13 @@ function ruleOf(error, rules) {
  * @param {ReadonlyArray<import('ajv').ErrorObject> | null | undefined} errors
  * @param {Record<string, { description: string }>} [rules] the contract's rule descriptions by id
  *   (errors must come from a validator compiled with `verbose: true`)
+ * @param {number} [limit] how many violations to list before the summary entry
  * @returns {Array<{ path: string; message: string; keyword: string; rule?: string }>}
  */
-export function toViolations(errors, rules) {
+export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
   const violations = [];
   const seen = new Set();
+  let more = 0;
   for (const error of errors ?? []) {
     if (SUMMARY_KEYWORDS.has(error.keyword)) continue;
     // The `null` branch of a nullable object (`oneOf: [X, {type: 'null'}]`): its "must be null" says
@@ -74,7 +82,14 @@ export function toViolations(errors, rules) {
     const key = `${error.keyword} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });
+    if (violations.length >= limit) more += 1;
+    else violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });
   }
+  if (more > 0)
+    violations.push({
+      path: '',
+      message: `…and ${more} more violation${more === 1 ? '' : 's'} (only the first ${limit} are listed)`,
+      keyword: 'truncated',
+    });
   return violations;
 }

@@ -183,10 +183,35 @@ export const AJV_OPTIONS: Options = {
   verbose: true,
   // The formats the contract uses, as generators/runtime/formats.js picks them from ajv-formats.
   validateFormats: true,
+  // Only own properties count (for `required`, `properties`, `additionalProperties`): an object whose
+  // prototype carries `amount` has no `amount`, and JSON never has inherited properties.
+  ownProperties: true,
 };
 
+const CONCAT_ERRORS = /vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);/g;
+
+/**
+ * Ajv's code appends a referenced validator's errors with `vErrors.concat(…)`, which copies every
+ * error collected so far: n failing array items cost O(n²). This appends in place instead (a loop,
+ * not `push(...errors)`, which would overflow the stack on a huge list). Throws if Ajv's code changes
+ * shape, so the fix cannot silently stop applying.
+ */
+export function appendErrorsInPlace(code: string): string {
+  const fixed = code.replace(
+    CONCAT_ERRORS,
+    (_match, name: string) =>
+      `if (vErrors === null) vErrors = ${name}.errors; else for (const error of ${name}.errors) vErrors.push(error);`,
+  );
+  if (/vErrors\.concat\(/.test(fixed)) throw new Error('Ajv generated an error concat this code does not recognise');
+  return fixed;
+}
+
 export function createAjv(options: Options = {}): Ajv2020 {
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, ...options });
+  const ajv = new Ajv2020({
+    ...AJV_OPTIONS,
+    ...options,
+    code: { process: (code: string) => appendErrorsInPlace(code), ...options.code },
+  });
   for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   ajv.addVocabulary([...ANNOTATION_KEYWORDS]);
   return ajv;

@@ -1,12 +1,14 @@
 /**
- * Loads a spec for the generators: parse, resolve and bundle every `$ref` (swagger-parser), validate
- * it against the OpenAPI 3.1 schema, then check what the generators rely on. Every failure becomes a
- * SpecError naming the file and the JSON pointer, so a broken spec never reaches the writer.
+ * Loads a spec for the generators: check every `$ref` (confined to the spec's folder, bounded YAML),
+ * then resolve and bundle them (swagger-parser), validate against the OpenAPI 3.1 schema, then check
+ * what the generators rely on. Every failure becomes a SpecError naming the file and the JSON pointer,
+ * so a broken spec never reaches the writer.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Node } from 'yaml';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isAlias, isMap, isSeq, parse as parseYaml, parseDocument, visit, type Node } from 'yaml';
 import { toViolations } from '../../generators/runtime/violations.js';
 import type { BundledSpec } from '../../generators/types.ts';
 import { createAjv } from '../../generators/lib/schema-set.ts';
@@ -212,7 +214,7 @@ function findRef(file: string, matches: (ref: string) => boolean): string | unde
     return undefined;
   };
   try {
-    return search(parseYaml(readFileSync(file, 'utf8')), '');
+    return search(parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: MAX_YAML_ALIASES }), '');
   } catch {
     return undefined;
   }
@@ -255,14 +257,209 @@ function describeLoadError(specRoot: string, error: unknown): SpecError {
   return new SpecError(relative(process.cwd(), specRoot), version, err.message.split('\n').slice(0, 3).join(' '));
 }
 
-/** Reads, bundles, validates and checks a spec; throws a SpecError naming the file and pointer. */
-export async function loadSpec(specRoot: string): Promise<BundledSpec> {
-  if (!existsSync(specRoot)) throw new SpecError(relative(process.cwd(), specRoot), '', 'no such file');
-  let bundled: BundledSpec;
+/**
+ * How far YAML aliases may expand (the `yaml` library's `maxAliasCount`: uses of an anchor times the
+ * aliases inside it). The contract uses none; an alias bomb (`b: [*a, *a, …]` nested) fails at once
+ * instead of being expanded into gigabytes.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+export interface LoadOptions {
+  /** Follow `http(s)://` `$ref`s (off by default: a spec must not make the generator fetch anything). */
+  allowRemoteRefs?: boolean;
+}
+
+const display = (file: string) => relative(process.cwd(), file) || '.';
+
+/** The alias an over-expanding document trips on: the first one whose anchor itself holds aliases. */
+function culpritAlias(document: ReturnType<typeof parseDocument>): Node | undefined {
+  const aliases: Node[] = [];
+  visit(document, { Alias: (_, node) => void aliases.push(node) });
+  const nested = aliases.find((alias) => {
+    const source = isAlias(alias) ? alias.resolve(document) : undefined;
+    let found = false;
+    if (source) visit(source as never, { Alias: () => ((found = true), visit.BREAK) });
+    return found;
+  });
+  return nested ?? aliases[0];
+}
+
+/** Parses a spec file as the bundler will (JSON, or YAML with bounded aliases); syntax errors name line and pointer. */
+export function parseSpecFile(file: string, text: string): unknown {
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all: YAML is a superset, and its errors say where
+    }
+  }
+  const document = parseDocument(text);
+  const syntax = document.errors[0];
+  if (syntax) {
+    throw new SpecError(
+      display(file),
+      pointerAt(document.contents, syntax.pos[0]),
+      `YAML syntax error at line ${syntax.linePos?.[0].line}, column ${syntax.linePos?.[0].col}: ${syntax.message.split('\n')[0]}`,
+    );
+  }
   try {
-    bundled = (await SwaggerParser.bundle(specRoot)) as BundledSpec;
-    // validate() dereferences in place, so it gets its own copy.
-    await SwaggerParser.validate(structuredClone(bundled) as never);
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const alias = culpritAlias(document);
+    const offset = alias?.range?.[0] ?? 0;
+    const line = text.slice(0, offset).split('\n').length;
+    throw new SpecError(
+      display(file),
+      pointerAt(document.contents, offset),
+      `YAML aliases expand beyond the limit of ${MAX_YAML_ALIASES} (an alias bomb?) at line ${line}`,
+    );
+  }
+}
+
+function isInside(folder: string, file: string): boolean {
+  return file === folder || file.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** Follows a JSON pointer; a `$ref` met on the way ends the check (the bundler follows it). */
+function pointerExists(document: unknown, fragment: string): boolean {
+  if (fragment === '' || fragment === '/') return true;
+  if (!fragment.startsWith('/')) return true; // a plain-name anchor: left to the bundler
+  let node: unknown = document;
+  for (const raw of fragment.slice(1).split('/')) {
+    if (node !== null && typeof node === 'object' && '$ref' in node) return true;
+    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+const REMOTE = /^https?:\/\//i;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Checks every `$ref` reachable from the root before anything is bundled: a local file must lie inside
+ * the spec's folder (after symlinks) and exist, its pointer must exist, and a remote one needs
+ * `allowRemoteRefs`. Each failure names the file and the pointer where the `$ref` is written, and no
+ * file outside the folder is ever read.
+ */
+export function checkRefs(specRoot: string, options: LoadOptions = {}): RemoteRef[] {
+  const folder = realpathSync(dirname(specRoot));
+  const remote: RemoteRef[] = [];
+  const documents = new Map<string, unknown>();
+  const pointers: Array<{ file: string; at: string; ref: string; target: string; fragment: string }> = [];
+  const queue = [realpathSync(specRoot)];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (documents.has(file)) continue;
+    const document = parseSpecFile(file, readFileSync(file, 'utf8'));
+    documents.set(file, document);
+    const fail = (at: string, detail: string): never => {
+      throw new SpecError(display(file), at, detail);
+    };
+    const visitRefs = (node: unknown, pointer: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        const at = `${pointer}/${escape(key)}`;
+        if (key !== '$ref' || typeof value !== 'string') {
+          visitRefs(value, at);
+          continue;
+        }
+        const hash = value.indexOf('#');
+        const address = hash === -1 ? value : value.slice(0, hash);
+        const fragment = hash === -1 ? '' : value.slice(hash + 1);
+        if (REMOTE.test(address)) {
+          if (!options.allowRemoteRefs) fail(at, `remote $ref ${value} is not followed without --allow-remote-refs`);
+          remote.push({ file: display(file), at, url: address });
+          continue;
+        }
+        if (SCHEME.test(address) && !/^file:/i.test(address)) fail(at, `unsupported $ref scheme: ${value}`);
+        const path = /^file:/i.test(address) ? fileURLToPath(address) : decodeURIComponent(address);
+        const target = address === '' ? file : isAbsolute(path) ? resolve(path) : resolve(dirname(file), path);
+        const outside = `$ref leaves the spec folder ${display(folder)}: ${value}`;
+        if (!isInside(folder, target)) fail(at, outside);
+        if (!existsSync(target)) fail(at, `$ref to a file that does not exist: ${display(target)}`);
+        const real = realpathSync(target);
+        if (!isInside(folder, real)) fail(at, `${outside} (a symbolic link to ${real})`);
+        if (!statSync(real).isFile()) fail(at, `$ref to something that is not a file: ${display(target)}`);
+        queue.push(real);
+        pointers.push({ file, at, ref: value, target: real, fragment });
+      }
+    };
+    visitRefs(document, '');
+  }
+  for (const { file, at, ref, target, fragment } of pointers) {
+    if (!pointerExists(documents.get(target), fragment))
+      throw new SpecError(display(file), at, `$ref points at nothing: ${ref} (no ${fragment} in ${display(target)})`);
+  }
+  return remote;
+}
+
+/** A remote `$ref` that `checkRefs` let through (with `allowRemoteRefs`), and where it is written. */
+interface RemoteRef {
+  file: string;
+  at: string;
+  url: string;
+}
+
+/** A failed download, told at the `$ref` that asked for it. */
+function describeRemoteError(remote: RemoteRef[], error: unknown): SpecError | undefined {
+  const message = (error as Error).message ?? '';
+  const ref = remote.find((candidate) => message.includes(candidate.url));
+  if (!ref) return undefined;
+  const reason = /Unable to resolve \$ref pointer/.test(message)
+    ? 'local and private-network addresses are never fetched'
+    : message.split('\n')[0]!;
+  return new SpecError(ref.file, ref.at, `cannot fetch remote $ref ${ref.url}: ${reason}`);
+}
+
+/** swagger-parser options that read only what `checkRefs` allowed: files inside the folder, bounded YAML. */
+function bundlerOptions(specRoot: string, options: LoadOptions): SwaggerParser.Options {
+  const folder = realpathSync(dirname(specRoot));
+  return {
+    parse: {
+      yaml: {
+        order: 200,
+        allowEmpty: true,
+        canParse: ['.yaml', '.yml', '.json'],
+        parse: (file: { url: string; data: Buffer | string }) =>
+          parseSpecFile(file.url, Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data)),
+      },
+    },
+    resolve: {
+      file: {
+        order: 100,
+        canRead: (file: { url: string }) => !SCHEME.test(file.url) || /^file:/i.test(file.url),
+        read: (file: { url: string }) => {
+          // Defence in depth: checkRefs has already refused these with the $ref's location.
+          const path = realpathSync(/^file:/i.test(file.url) ? fileURLToPath(file.url) : decodeURIComponent(file.url));
+          if (!isInside(folder, path)) throw new Error(`$ref leaves the spec folder ${display(folder)}: ${path}`);
+          return readFileSync(path);
+        },
+      },
+      http: options.allowRemoteRefs ? { timeout: 10_000, redirects: 3 } : false,
+    },
+  };
+}
+
+/** Bundles a spec confined to its folder (see `checkRefs`); throws a SpecError naming the file and pointer. */
+export async function bundleSpec(specRoot: string, options: LoadOptions = {}): Promise<BundledSpec> {
+  if (!existsSync(specRoot)) throw new SpecError(display(specRoot), '', 'no such file');
+  const remote = checkRefs(specRoot, options);
+  try {
+    return (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options))) as BundledSpec;
+  } catch (error) {
+    throw describeRemoteError(remote, error) ?? describeLoadError(specRoot, error);
+  }
+}
+
+/** Reads, bundles, validates and checks a spec; throws a SpecError naming the file and pointer. */
+export async function loadSpec(specRoot: string, options: LoadOptions = {}): Promise<BundledSpec> {
+  const bundled = await bundleSpec(specRoot, options);
+  try {
+    // validate() dereferences in place, so it gets its own copy; the bundle has only internal refs.
+    await SwaggerParser.validate(structuredClone(bundled) as never, { resolve: { external: false } });
   } catch (error) {
     throw describeLoadError(specRoot, error);
   }
@@ -272,5 +469,5 @@ export async function loadSpec(specRoot: string): Promise<BundledSpec> {
 
 /** The YAML or JSON text of a file, parsed, for tools that need a document without bundling. */
 export function readDocument(file: string): unknown {
-  return parseYaml(readFileSync(file, 'utf8'));
+  return parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: MAX_YAML_ALIASES });
 }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../scripts/generate.ts';
 import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
-import { readTree } from '../../scripts/lib/write-files.ts';
+import { MANIFEST, readTree } from '../../scripts/lib/write-files.ts';
 
 // Inside the repository so that generated code resolves ajv from node_modules.
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');
@@ -144,7 +144,11 @@ describe('--only and --check', () => {
     expect((await generate(['--spec', MINIMAL, '--out', out])).code).toBe(0);
     expect((await generate(['--spec', MINIMAL, '--out', out, '--check'])).code).toBe(0);
     writeFileSync(join(out, 'models.d.ts'), '// stale\n');
+    // An owned file an earlier version generated, and a file of the user's that generate ignores.
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8'));
+    writeFileSync(join(out, MANIFEST), JSON.stringify({ ...manifest, files: [...manifest.files, 'leftover.js'] }));
     writeFileSync(join(out, 'leftover.js'), '// no longer generated\n');
+    writeFileSync(join(out, 'precious.txt'), 'mine\n');
     rmSync(join(out, 'openapi.yaml'));
     const before = hashTree(out);
     const { code, err } = await generate(['--spec', MINIMAL, '--out', out, '--check']);
@@ -152,7 +156,12 @@ describe('--only and --check', () => {
     expect(err).toMatch(/stale: .*models\.d\.ts \(differs\)/);
     expect(err).toMatch(/stale: .*leftover\.js \(no longer generated\)/);
     expect(err).toMatch(/stale: .*openapi\.yaml \(missing\)/);
+    expect(err).toMatch(/stale: .*\.pivot-contract-manifest\.json \(differs\)/);
+    expect(err).not.toMatch(/precious/);
     expect(hashTree(out)).toEqual(before);
+    expect((await generate(['--spec', MINIMAL, '--out', out])).code).toBe(0);
+    expect(existsSync(join(out, 'leftover.js'))).toBe(false);
+    expect(readFileSync(join(out, 'precious.txt'), 'utf8')).toBe('mine\n');
   });
 });
 
@@ -211,6 +220,37 @@ describe('broken specs', () => {
       name: 'invalid OpenAPI field',
       spec: broken('invalid-openapi-field'),
       want: /invalid-openapi-field\/openapi\.yaml#\/paths\/~1widgets\/post\/operationId: invalid OpenAPI document: must be string/,
+    },
+    {
+      name: 'absolute $ref to a file outside the spec folder',
+      spec: broken('ref-outside-absolute'),
+      want: /ref-outside-absolute\/openapi\.yaml#\/components\/schemas\/Problem\/properties\/message\/\$ref: \$ref leaves the spec folder .*ref-outside-absolute: \/etc\/passwd/,
+    },
+    {
+      name: '$ref that climbs out of the spec folder, written in a split file',
+      spec: broken('ref-outside-relative'),
+      want: /ref-outside-relative\/paths\/widgets\.yaml#\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref leaves the spec folder .*: \.\.\/\.\.\/outside\.yaml/,
+    },
+    {
+      name: '$ref to a missing file, written in a split file',
+      spec: broken('missing-file-split'),
+      want: /missing-file-split\/paths\/widgets\.yaml#\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref to a file that does not exist: .*missing-file-split\/components\/Nope\.yaml/,
+    },
+    {
+      name: '$ref to a missing pointer, written in a split file',
+      spec: broken('missing-pointer-split'),
+      want: /missing-pointer-split\/paths\/widgets\.yaml#\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: \$ref points at nothing: \.\.\/openapi\.yaml#\/components\/schemas\/Nope/,
+    },
+    {
+      name: 'remote $ref without --allow-remote-refs',
+      spec: broken('remote-ref'),
+      want: /remote-ref\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json\/schema\/\$ref: remote \$ref https:\/\/example\.com\/schemas\/Problem\.yaml is not followed without --allow-remote-refs/,
+    },
+    {
+      // 10^9 strings if expanded: today's parsers would hang; the bound fails at the first nested alias.
+      name: 'YAML alias bomb',
+      spec: broken('alias-bomb'),
+      want: /alias-bomb\/openapi\.yaml#\/x-bomb\/l2\/0: YAML aliases expand beyond the limit of 100 \(an alias bomb\?\) at line 8/,
     },
     {
       name: 'missing spec file',
