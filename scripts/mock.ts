@@ -40,6 +40,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { REPO_ROOT } from './lib/gen-context.ts';
 import { parseCommand, type Io } from './lib/command.ts';
+import { watchAncestors } from './lib/lifeline.ts';
 import { createContractApp, type ContractCall } from './http/core.ts';
 import { badGatewayBody, jsonResponse } from './http/errors.ts';
 import { nearestExample, requestExamples } from './http/examples.ts';
@@ -308,6 +309,7 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
   );
   let stopping = false;
   let stop: (signal: NodeJS.Signals) => void = () => {};
+  let unwatch = () => {};
   const outcome = await new Promise<number>((done) => {
     stop = (signal) => {
       stopping = true;
@@ -316,6 +318,12 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    unwatch = watchAncestors(() => {
+      if (stopping) return;
+      stopping = true;
+      io.error('the process that started the mock has exited: stopping');
+      done(0);
+    });
     void mock.prismExited.then(() => {
       if (stopping) return;
       stopping = true;
@@ -325,6 +333,7 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
   });
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
+  unwatch();
   await mock.close();
   io.log('mock stopped');
   return outcome;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommand, type Io } from './lib/command.ts';
+import { watchAncestors } from './lib/lifeline.ts';
 import { DEFAULT_SPEC } from './mock.ts';
 import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
 
@@ -114,11 +115,17 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      unwatch();
       done();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const unwatch = watchAncestors(() => {
+      io.error('the process that started the sandbox has exited: stopping');
+      stop();
+    });
   });
   await running.close();
+  io.log('sandbox stopped');
   return 0;
 }

@@ -1,0 +1,44 @@
+/**
+ * A long-running command (`sandbox`, `mock`) stops when whatever started it is gone. `npm run` runs a
+ * script through `sh -c`, and a SIGTERM to npm kills that shell without reaching the server; `tsx` adds
+ * one more wrapper process. So the server watches its parent and grandparent: when either exits (the
+ * server has been orphaned), it shuts down as it would on SIGTERM, and leaves no process listening.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The parent process id of `pid`, from /proc (Linux); undefined elsewhere or when unreadable. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: read after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Calls `onGone` once, when the parent or the grandparent process exits. Returns a function that stops watching. */
+export function watchAncestors(onGone: () => void, intervalMs = 500): () => void {
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  const watched = [parent, grandparent].filter((pid): pid is number => pid !== undefined && pid > 1);
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || watched.some((pid) => !alive(pid))) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
