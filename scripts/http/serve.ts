@@ -52,7 +52,7 @@ export async function serveHandler(
   options: { host?: string; port?: number } = {},
 ): Promise<ServedHandler> {
   const host = options.host ?? '127.0.0.1';
-  const server = createAdaptorServer({ fetch: handler, overrideGlobalObjects: false }) as Server;
+  const server = createAdaptorServer({ fetch: handler }) as Server;
   server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
   server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
   server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;

@@ -35,6 +35,8 @@ export interface SessionRecord {
     storedCard?: Json;
     /** A recurring subsequent charge is merchant-initiated: no customer action. */
     merchantInitiated: boolean;
+    /** The X-REQUEST-ID that created the session, whose replay must stay the first answer. */
+    idempotencyKey?: string;
   };
 }
 
@@ -94,8 +96,9 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** A deep copy of JSON data (several times faster than `structuredClone` for these small plain objects). */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function pageUrl(baseUrl: string, id: string): string {
@@ -247,6 +250,7 @@ function echoedMethod(method: Json | undefined, token: string | undefined): Json
  * A new session from a valid create request (Create Payment Session: request table defaults, response
  * examples of each variant). `expiryAt` defaults to 15 minutes (request table); MULTIPLE has none.
  */
+/** `body` becomes part of the new session (the caller hands over a freshly parsed request it no longer uses). */
 export function createSession(body: Json, moment: Moment, resolved: Resolved, defaultSeconds: number): Outcome {
   const { now, ids } = moment;
   const paymentType = body.paymentType ?? 'SINGLE';
@@ -265,11 +269,11 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
   const session: Json = {
     id,
     clientReferenceId: body.clientReferenceId,
-    amount: clone(amount),
+    amount,
     autoConfirm,
     mode,
     ...(mode === 'REDIRECT' ? { bypassStatusPage: body.bypassStatusPage ?? false } : {}),
-    redirectUrl: clone(body.redirectUrl ?? {}), // decision `missing-redirect-url`
+    redirectUrl: body.redirectUrl ?? {}, // decision `missing-redirect-url`
     paymentType,
     paymentMethod: echoedMethod(method, token),
     statementDescriptor: body.statementDescriptor ?? MERCHANT_SHORT_NAME,
@@ -288,8 +292,8 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
     chargeDetails: null,
     ...(resolved.customerId !== undefined ? { customerId: resolved.customerId } : {}),
     ...(resolved.customer !== undefined ? { customer: clone(resolved.customer) } : {}),
-    ...(body.orderInformation !== undefined ? { orderInformation: clone(body.orderInformation) } : {}),
-    ...(body.metadata !== undefined ? { metadata: clone(body.metadata) } : {}),
+    ...(body.orderInformation !== undefined ? { orderInformation: body.orderInformation } : {}),
+    ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
   };
   if (mode === 'REDIRECT') session.paymentUrl = pageUrl(moment.baseUrl, id);
   const record: SessionRecord = {

@@ -4,6 +4,7 @@
  * idempotency, customers, the state machine of `lifecycle.ts`, callbacks) plus the control routes under
  * `/_sandbox` that Pivot's API does not have (clock, session read-out, deliveries, reset, hosted page).
  */
+import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import { getFixture, listFixtures } from 'pivot-payments-contract/fixtures';
 import { createContractApp, type ContractCall, type FetchHandler } from '../http/core.ts';
@@ -14,7 +15,6 @@ import {
   resourceMissingBody,
   validationErrorBody,
 } from '../http/errors.ts';
-import { canonicalJson } from '../http/examples.ts';
 import { serveHandler, type ServedHandler } from '../http/serve.ts';
 import { callbackQueue, type CallbackQueue } from './callbacks.ts';
 import { sandboxClock, type Clock } from './clock.ts';
@@ -81,11 +81,26 @@ export interface Sandbox {
   idle(): Promise<void>;
 }
 
+/**
+ * What a key remembers: a hash of its payload and the session it created. The first answer is the
+ * session as first stored, so it is rebuilt from the store until the session changes; only then is the
+ * first answer's text kept here (one copy of each session in memory, not two).
+ */
 interface IdempotentAnswer {
   fingerprint: string;
-  status: number;
-  text: string;
+  sessionId: string;
+  text?: string;
   expiresMs: number;
+}
+
+/** The `{ code, message, data }` envelope of a session, as every session operation answers it. */
+function envelope(session: Json): string {
+  return JSON.stringify({ code: '00', message: 'Success', data: session });
+}
+
+/** SHA-256 of the payload as parsed JSON: whitespace and number spelling do not count, key order does. */
+function payloadHash(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('base64');
 }
 
 interface StoredMethodRef {
@@ -176,6 +191,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   /** Stores the moved session, keeps what a successful charge saved, and queues its callbacks. */
   function commit(moved: Moved, call: { request: Request }): void {
     const { session } = moved.record;
+    const key = moved.record.internal.idempotencyKey;
+    const remembered = key === undefined ? undefined : idempotency.get(key);
+    if (remembered && remembered.text === undefined && remembered.sessionId === session.id) {
+      const first = store.get(session.id);
+      if (first) remembered.text = envelope(first.session); // the session changes: keep its first answer
+    }
     store.put(session.id, moved.record);
     if (typeof session.expiryAt === 'string' && session.paymentType !== 'MULTIPLE')
       expiries.set(session.id, Date.parse(session.expiryAt));
@@ -274,15 +295,17 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const body = call.body as Json;
     const now = clock.now();
     const key = call.headers.get('x-request-id');
-    const fingerprint = canonicalJson(body);
+    const fingerprint = payloadHash(body);
     if (key) {
       // Idempotency › Scenario: same key + same payload → the first answer; another payload → 409; keys live 24 h
       // (decision `idempotent-payload`).
       const previous = idempotency.get(key);
-      if (previous && previous.expiresMs > now) {
+      const first = previous?.text ?? (previous ? store.get(previous.sessionId) : undefined);
+      // A key whose session was evicted (--max-sessions) has nothing left to replay: it is free again.
+      if (previous && previous.expiresMs > now && first !== undefined) {
         if (previous.fingerprint !== fingerprint) return jsonResponse(409, idempotencyErrorBody(call.operationId));
-        return new Response(previous.text, {
-          status: previous.status,
+        return new Response(typeof first === 'string' ? first : envelope(first.session), {
+          status: 200,
           headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
         });
       }
@@ -291,9 +314,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     if ('refused' in resolved) return refusal(call.operationId, resolved);
     const outcome = createSession(body, moment(call), resolved, DEFAULT_SESSION_SECONDS);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
+    if (key) outcome.record.internal.idempotencyKey = key;
     commit(outcome, call);
-    const text = JSON.stringify({ code: '00', message: 'Success', data: outcome.record.session });
-    if (key) idempotency.set(key, { fingerprint, status: 200, text, expiresMs: now + IDEMPOTENCY_TTL_SECONDS * 1000 });
+    const text = envelope(outcome.record.session);
+    if (key)
+      idempotency.set(key, {
+        fingerprint,
+        sessionId: outcome.record.session.id,
+        expiresMs: now + IDEMPOTENCY_TTL_SECONDS * 1000,
+      });
     return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
   }
 

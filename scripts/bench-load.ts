@@ -1,0 +1,61 @@
+/**
+ * The load generator of the server benchmarks, run as its own process so that it never shares a CPU
+ * queue or a heap with the server it measures: `tsx scripts/bench-load.ts <json options>` runs autocannon
+ * against one URL and prints one line of JSON with the figures. Every request gets a fresh
+ * `X-REQUEST-ID` (16–36 alphanumerics), so a stateful server really creates a session each time.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body?: string;
+  connections: number;
+  durationSeconds: number;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function main(options: LoadOptions): Promise<LoadResult> {
+  let counter = 0;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    requests: [
+      {
+        method: options.method,
+        headers: options.headers,
+        body: options.body,
+        setupRequest: (request) => {
+          counter += 1;
+          request.headers = { ...request.headers, 'x-request-id': `BENCH${process.pid}N${String(counter).padStart(12, '0')}` };
+          return request;
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
+  console.log(JSON.stringify(await main(options)));
+}

@@ -1,0 +1,146 @@
+/**
+ * Sandbox benchmark, two figures measured in one run:
+ *
+ * - throughput and p99 latency of `POST /v2/payments` (the documented `card-redirect` request, a fresh
+ *   `X-REQUEST-ID` each time, so every request creates and stores a session), sandbox vs the Prism mock,
+ *   same request, same load: autocannon in its own process (`bench-load.ts`), 50 connections, 10 s;
+ * - bytes of heap per stored session, with 100,000 sessions created through the sandbox's fetch handler
+ *   in a fresh `node --expose-gc` process (heap after a full GC, minus the heap before, over the count).
+ *
+ * `npm run bench` calls `benchSandbox()`; `tsx scripts/bench-sandbox.ts` runs it alone.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { getFixture } from 'pivot-payments-contract/fixtures';
+import type { LoadOptions, LoadResult } from './bench-load.ts';
+import { REPO_ROOT } from './lib/gen-context.ts';
+import { DEFAULT_SPEC, startMock } from './mock.ts';
+import { startSandbox } from './sandbox/server.ts';
+
+const run = promisify(execFile);
+
+export interface SandboxBenchResult {
+  connections: number;
+  durationSeconds: number;
+  sandbox: LoadResult;
+  mock: LoadResult;
+  sessions: number;
+  bytesPerSession: number;
+}
+
+/** The documented card-redirect request, with an expiry a day ahead (documented expiries are in the past). */
+export function benchRequest(): string {
+  const body = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'card-redirect' }) as unknown as Record<
+    string,
+    unknown
+  >;
+  body.expiryAt = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return JSON.stringify(body);
+}
+
+async function load(options: LoadOptions): Promise<LoadResult> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bench-load.ts'), JSON.stringify(options)],
+    {
+      cwd: REPO_ROOT,
+      maxBuffer: 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+}
+
+/** Heap bytes per session for `count` sessions, measured in a fresh process with `--expose-gc`. */
+async function bytesPerSession(count: number): Promise<number> {
+  const code = `
+    import { readFileSync } from 'node:fs';
+    import { createSandbox } from './scripts/sandbox/server.ts';
+    import { benchRequest } from './scripts/bench-sandbox.ts';
+    const document = JSON.parse(readFileSync(${JSON.stringify(DEFAULT_SPEC)}, 'utf8'));
+    const sandbox = createSandbox({ document, maxSessions: ${count} });
+    const post = (path, headers, body) => sandbox.fetch(new Request('http://sandbox.local' + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));
+    const token = (await (await post('/v1/access-token', { 'x-merchant-id': 'sandbox-merchant', 'x-merchant-secret': 'sandbox-secret' }, '{"grantType":"client_credentials"}')).json()).data.accessToken;
+    const body = benchRequest();
+    // A Request's AbortSignal is held by a WeakRef until the task ends: let a task pass before each GC.
+    const settle = async () => { for (let round = 0; round < 2; round++) { await new Promise((done) => setTimeout(done, 50)); globalThis.gc(); } };
+    await settle();
+    const before = process.memoryUsage().heapUsed;
+    for (let index = 0; index < ${count}; index++) {
+      const answer = await post('/v2/payments', { authorization: 'Bearer ' + token, 'x-request-id': 'MEMORY' + String(index).padStart(12, '0') }, body);
+      if (answer.status !== 200) throw new Error('create answered ' + answer.status + ': ' + (await answer.text()));
+      await answer.arrayBuffer();
+    }
+    await sandbox.idle();
+    await settle();
+    const after = process.memoryUsage().heapUsed;
+    if (sandbox.store.size !== ${count}) throw new Error('stored ' + sandbox.store.size);
+    console.log(JSON.stringify({ bytes: (after - before) / ${count} }));
+  `;
+  const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: REPO_ROOT,
+    maxBuffer: 1024 * 1024,
+  });
+  return Math.round((JSON.parse(stdout.trim().split('\n').at(-1)!) as { bytes: number }).bytes);
+}
+
+export async function benchSandbox(
+  options: { connections?: number; durationSeconds?: number; sessions?: number } = {},
+): Promise<SandboxBenchResult> {
+  const connections = options.connections ?? 50;
+  const durationSeconds = options.durationSeconds ?? 10;
+  const sessions = options.sessions ?? 100_000;
+  const body = benchRequest();
+  const document = JSON.parse(readFileSync(DEFAULT_SPEC, 'utf8')) as Record<string, unknown>;
+
+  const sandbox = await startSandbox({ document, port: 0, maxSessions: 1_000_000 });
+  let sandboxLoad: LoadResult;
+  try {
+    const issued = await fetch(`${sandbox.url}/v1/access-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-merchant-id': 'sandbox-merchant', 'x-merchant-secret': 'sandbox-secret' },
+      body: '{"grantType":"client_credentials"}',
+    });
+    const token = ((await issued.json()) as { data: { accessToken: string } }).data.accessToken;
+    sandboxLoad = await load({
+      url: `${sandbox.url}/v2/payments`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+      connections,
+      durationSeconds,
+    });
+  } finally {
+    await sandbox.close();
+  }
+
+  const mock = await startMock({ port: 0 });
+  let mockLoad: LoadResult;
+  try {
+    mockLoad = await load({
+      url: `${mock.url}/v2/payments`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench.token', prefer: 'example=card-redirect' },
+      body,
+      connections,
+      durationSeconds,
+    });
+  } finally {
+    await mock.close();
+  }
+
+  return {
+    connections,
+    durationSeconds,
+    sandbox: sandboxLoad,
+    mock: mockLoad,
+    sessions,
+    bytesPerSession: await bytesPerSession(sessions),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = await benchSandbox();
+  console.log(JSON.stringify(figures, null, 2));
+}
