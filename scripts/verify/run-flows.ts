@@ -77,16 +77,15 @@ export function firstDifference(first: unknown, second: unknown, pointer = ''): 
   return `${pointer || '/'}: ${show(first)} ≠ ${show(second)}`;
 }
 
-/** How a session (an answer's or the held one) differs from the expected transition. */
-function transitionProblems(session: Json | undefined, want: { status?: string; charge?: string }, where: string): string[] {
-  const problems: string[] = [];
+/** How a session (an answer's or the held one) differs from the expected transition: one line, or none. */
+function transitionProblem(session: Json | undefined, want: { status?: string; charge?: string }, where: string): string[] {
+  const parts: string[] = [];
   const status = session?.status;
   if (want.status !== undefined && status !== want.status)
-    problems.push(`${where} the session is ${status ?? 'without a status'}, expected ${want.status}`);
+    parts.push(`the session is ${status ?? 'without a status'} (expected ${want.status})`);
   const charge = (session?.chargeDetails as Json[] | null | undefined)?.at(-1)?.status;
-  if (want.charge !== undefined && charge !== want.charge)
-    problems.push(`${where} its latest charge is ${charge ?? 'missing'}, expected ${want.charge}`);
-  return problems;
+  if (want.charge !== undefined && charge !== want.charge) parts.push(`its latest charge is ${charge ?? 'missing'} (expected ${want.charge})`);
+  return parts.length > 0 ? [`${where} ${parts.join(', ')}`] : [];
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -109,9 +108,9 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
       const body = outcome.json!.value;
       const validation = validate('PaymentSessionResponse', body, { mode });
       if (!validation.valid) return validation.errors.map((violation) => `GET ${path}: ${violation.message}`);
-      const problems = transitionProblems((body as Json).data, { status: expect.session, charge: expect.charge }, 'after the step');
+      const problems = transitionProblem((body as Json).data, { status: expect.session, charge: expect.charge }, 'after the step');
       if (problems.length === 0 || !expect.settlesLater || performance.now() >= until || runner.stopped)
-        return problems.map((text) => `${text} (${path})`);
+        return problems.map((text) => `${text} (GET ${path})`);
       await sleep(READ_OUT_PAUSE_MS);
     }
   }
@@ -154,7 +153,7 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
           if (ANSWERS_SESSION.has(operationId)) {
             const answered = step.expect.answered ?? step.expect.session;
             const charge = step.expect.answered === undefined ? step.expect.charge : undefined;
-            problems.push(...transitionProblems(value.data, { status: answered, charge }, 'the answer shows'));
+            problems.push(...transitionProblem(value.data, { status: answered, charge }, 'in the answer'));
           }
           action.keep?.(value.data ?? {}, context);
           if (isCreate) context.lastCreate = { requestId: headers.get('x-request-id') ?? '', body: body as Json, answer: value };
@@ -289,7 +288,9 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
         complete = false;
         const left = flow.steps.length - index - 1;
         if (left > 0)
-          options.log(`○ ${group}: ${left === 1 ? 'the last step is' : `the last ${left} steps are`} not sent: they build on the failed one`);
+          options.log(
+            `○ ${group}: ${left === 1 ? 'the last step is not sent: it builds' : `the last ${left} steps are not sent: they build`} on the failed one`,
+          );
         break;
       }
       const sessionId = context.sessions[step.session];
