@@ -440,8 +440,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   /** The answer, with a planted `corruptField` fault applied to the first 200 of its operation. */
   async function answerWithFaults(call: ContractCall): Promise<Response> {
     const response = answer(call);
-    if (response.status !== 200 || !fault('corruptField', (planted) => planted.operationId === call.operationId))
-      return response;
+    if (response.status !== 200 || !fault('corruptField', (planted) => planted.operationId === call.operationId)) return response;
     const body = (await response.json()) as Json;
     body.data[options.faults!.corruptField!.field] = { corrupted: true };
     return jsonResponse(200, body);

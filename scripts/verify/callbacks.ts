@@ -156,12 +156,16 @@ export function callbackProblems(received: ReceivedCallback[], expected: Expecte
     // The key is a secret: say that it differs, never what it is (CI logs are read widely).
     const key = callback.headers['x-api-key'];
     if (key !== check.apiKey)
-      problems.push(`${event} callback: X-API-Key is ${key === undefined ? 'missing' : 'not the configured key'} (--callback-api-key)`);
+      problems.push(
+        `${event} callback: X-API-Key is ${key === undefined ? 'missing' : 'not the configured key'} (--callback-api-key)`,
+      );
   }
   const sessions = [...new Set(expected.map((item) => item.sessionId))];
   for (const id of sessions) {
     const want = expected.filter((item) => item.sessionId === id).map((item) => item.event);
-    const got = received.filter((callback) => sessionOf(callback) === id).map((callback) => String((callback.body as Json).event));
+    const got = received
+      .filter((callback) => sessionOf(callback) === id)
+      .map((callback) => String((callback.body as Json).event));
     if (want.join() === (check.allowMore ? got.slice(0, want.length) : got).join()) continue;
     const onlyLate = got.length < want.length && want.slice(0, got.length).join() === got.join();
     problems.push(

@@ -152,7 +152,11 @@ function confirmCard(expect: Transition, options: StepOptions = {}): FlowStep {
   return call('confirm with an encrypted card', 'confirmPaymentSession', expect, { ...options, body: () => ENCRYPTED_CARD });
 }
 
-function simulate(chargeStatus: 'SUCCESS' | 'EXPIRED', expect: Transition, options: StepOptions & { amount?: number } = {}): FlowStep {
+function simulate(
+  chargeStatus: 'SUCCESS' | 'EXPIRED',
+  expect: Transition,
+  options: StepOptions & { amount?: number } = {},
+): FlowStep {
   const amount = options.amount === undefined ? {} : { amount: { value: options.amount, currency: 'IDR' } };
   return call(`simulate ${chargeStatus}${options.amount === undefined ? '' : ` ${options.amount}`}`, 'simulatePayment', expect, {
     ...options,
@@ -217,7 +221,8 @@ export const FLOWS: Flow[] = [
   },
   {
     name: 'card-manual-capture',
-    summary: 'card, captureMethod manual: authorised (WAITING_FOR_CAPTURE), partial capture, capture with releaseRemainingAmount → PAID',
+    summary:
+      'card, captureMethod manual: authorised (WAITING_FOR_CAPTURE), partial capture, capture with releaseRemainingAmount → PAID',
     steps: [
       create(
         'card-redirect',
@@ -225,13 +230,23 @@ export const FLOWS: Flow[] = [
         { changes: () => ({ paymentMethodOptions: { card: { captureMethod: 'manual' } } }) },
       ),
       page('pay', { session: 'PROCESSING', charge: 'WAITING_FOR_CAPTURE' }, { callbacks: ['PAYMENT.PROCESSING'] }),
-      call('capture 3000, keep the rest', 'capturePaymentSession', { session: 'PROCESSING', charge: 'WAITING_FOR_CAPTURE' }, {
-        body: () => ({ releaseRemainingAmount: false, amount: { value: 3000, currency: 'IDR' } }),
-      }),
-      call('capture 3000, release the rest', 'capturePaymentSession', { session: 'PAID', charge: 'SUCCESS' }, {
-        body: () => ({ releaseRemainingAmount: true, amount: { value: 3000, currency: 'IDR' } }),
-        callbacks: ['PAYMENT.PAID'],
-      }),
+      call(
+        'capture 3000, keep the rest',
+        'capturePaymentSession',
+        { session: 'PROCESSING', charge: 'WAITING_FOR_CAPTURE' },
+        {
+          body: () => ({ releaseRemainingAmount: false, amount: { value: 3000, currency: 'IDR' } }),
+        },
+      ),
+      call(
+        'capture 3000, release the rest',
+        'capturePaymentSession',
+        { session: 'PAID', charge: 'SUCCESS' },
+        {
+          body: () => ({ releaseRemainingAmount: true, amount: { value: 3000, currency: 'IDR' } }),
+          callbacks: ['PAYMENT.PAID'],
+        },
+      ),
     ],
   },
   {
@@ -254,14 +269,19 @@ export const FLOWS: Flow[] = [
         },
       ),
       page('pay', { session: 'PAID', charge: 'SUCCESS' }, { session: 'saving', callbacks: PAID_PULL }),
-      call('getCustomer with the stored card', 'getCustomer', {}, {
-        session: 'saving',
-        params: (context) => ({ customerId: context.values.customerId ?? '' }),
-        keep: (data, context) => {
-          const token = data.storedPaymentMethods?.at(-1)?.token;
-          if (typeof token === 'string') context.values.token = token;
+      call(
+        'getCustomer with the stored card',
+        'getCustomer',
+        {},
+        {
+          session: 'saving',
+          params: (context) => ({ customerId: context.values.customerId ?? '' }),
+          keep: (data, context) => {
+            const token = data.storedPaymentMethods?.at(-1)?.token;
+            if (typeof token === 'string') context.values.token = token;
+          },
         },
-      }),
+      ),
       create(
         'card-tokenization-api-use',
         { session: 'REQUIRE_ACTION' },
@@ -294,27 +314,23 @@ export const FLOWS: Flow[] = [
       ),
     ],
   },
-  ...(['va', 'qr'] as const).map(
-    (kind): Flow => ({
-      name: `${kind}-single`,
-      summary: `${kind === 'va' ? 'virtual account' : 'QRIS'}, single payment: create, simulate SUCCESS → PAID`,
-      steps: [
-        create(`${kind}-api`, { session: 'REQUIRE_ACTION', charge: 'WAITING_FOR_USER_ACTION' }),
-        simulate('SUCCESS', { session: 'PAID', charge: 'SUCCESS' }, { callbacks: ['PAYMENT.PAID'] }),
-      ],
-    }),
-  ),
-  ...(['va', 'qr'] as const).map(
-    (kind): Flow => ({
-      name: `${kind}-static`,
-      summary: `${kind === 'va' ? 'virtual account' : 'QRIS'}, static (MULTIPLE, open amount): two payments, the session stays ACTIVE`,
-      steps: [
-        create(`${kind}-static`, { session: 'ACTIVE' }, { changes: () => ({ amount: undefined }) }),
-        simulate('SUCCESS', { session: 'ACTIVE', charge: 'SUCCESS' }, { amount: 25000, callbacks: ['CHARGE.SUCCESS'] }),
-        simulate('SUCCESS', { session: 'ACTIVE', charge: 'SUCCESS' }, { amount: 40000, callbacks: ['CHARGE.SUCCESS'] }),
-      ],
-    }),
-  ),
+  ...(['va', 'qr'] as const).map((kind): Flow => ({
+    name: `${kind}-single`,
+    summary: `${kind === 'va' ? 'virtual account' : 'QRIS'}, single payment: create, simulate SUCCESS → PAID`,
+    steps: [
+      create(`${kind}-api`, { session: 'REQUIRE_ACTION', charge: 'WAITING_FOR_USER_ACTION' }),
+      simulate('SUCCESS', { session: 'PAID', charge: 'SUCCESS' }, { callbacks: ['PAYMENT.PAID'] }),
+    ],
+  })),
+  ...(['va', 'qr'] as const).map((kind): Flow => ({
+    name: `${kind}-static`,
+    summary: `${kind === 'va' ? 'virtual account' : 'QRIS'}, static (MULTIPLE, open amount): two payments, the session stays ACTIVE`,
+    steps: [
+      create(`${kind}-static`, { session: 'ACTIVE' }, { changes: () => ({ amount: undefined }) }),
+      simulate('SUCCESS', { session: 'ACTIVE', charge: 'SUCCESS' }, { amount: 25000, callbacks: ['CHARGE.SUCCESS'] }),
+      simulate('SUCCESS', { session: 'ACTIVE', charge: 'SUCCESS' }, { amount: 40000, callbacks: ['CHARGE.SUCCESS'] }),
+    ],
+  })),
   {
     name: 'ewallet-api',
     summary: 'e-wallet, API: create, simulate SUCCESS → PAID',
@@ -337,10 +353,15 @@ export const FLOWS: Flow[] = [
     steps: [
       create('payment-ui', { session: 'REQUIRE_PAYMENT_METHOD' }),
       cancel('VOID_SESSION', { session: 'CANCELLED' }, { callbacks: ['PAYMENT.CANCELLED'] }),
-      call('confirm a cancelled session', 'confirmPaymentSession', { session: 'CANCELLED' }, {
-        status: 422,
-        body: () => ({ paymentMethod: { type: 'QR' } }),
-      }),
+      call(
+        'confirm a cancelled session',
+        'confirmPaymentSession',
+        { session: 'CANCELLED' },
+        {
+          status: 422,
+          body: () => ({ paymentMethod: { type: 'QR' } }),
+        },
+      ),
     ],
   },
   {
@@ -365,10 +386,20 @@ export const FLOWS: Flow[] = [
     summary: 'create, replay with the same X-REQUEST-ID and payload → the same answer; another payload → 409',
     steps: [
       create('va-api', { session: 'REQUIRE_ACTION' }),
-      call('replay: same X-REQUEST-ID, same payload', 'createPaymentSession', { session: 'REQUIRE_ACTION' }, {
-        idempotency: 'replay',
-      }),
-      call('replay: same X-REQUEST-ID, another payload', 'createPaymentSession', {}, { idempotency: 'replay-other', status: 409 }),
+      call(
+        'replay: same X-REQUEST-ID, same payload',
+        'createPaymentSession',
+        { session: 'REQUIRE_ACTION' },
+        {
+          idempotency: 'replay',
+        },
+      ),
+      call(
+        'replay: same X-REQUEST-ID, another payload',
+        'createPaymentSession',
+        {},
+        { idempotency: 'replay-other', status: 409 },
+      ),
     ],
   },
   {
@@ -408,7 +439,7 @@ export function listFlows(flows: Flow[] = FLOWS): string[] {
       return `${flow.name.padEnd(width)}  ${mark}  ${flow.summary}`;
     }),
     '',
-    '[sandbox]: from its first hosted-page or clock step on, the flow needs the sandbox\'s control routes (/_sandbox);',
+    "[sandbox]: from its first hosted-page or clock step on, the flow needs the sandbox's control routes (/_sandbox);",
     'against another server it runs the steps before and says in one line that it skipped the rest.',
   ];
 }

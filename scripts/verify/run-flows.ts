@@ -66,7 +66,13 @@ export async function probeControlRoutes(runner: Runner): Promise<{ now: number 
 /** The first place two JSON values differ, as a JSON pointer with both values: `/data/id: "a" ≠ "b"`. */
 export function firstDifference(first: unknown, second: unknown, pointer = ''): string | undefined {
   if (canonicalJson(first) === canonicalJson(second)) return undefined;
-  if (first && second && typeof first === 'object' && typeof second === 'object' && !Array.isArray(first) === !Array.isArray(second)) {
+  if (
+    first &&
+    second &&
+    typeof first === 'object' &&
+    typeof second === 'object' &&
+    !Array.isArray(first) === !Array.isArray(second)
+  ) {
     const keys = [...new Set([...Object.keys(first), ...Object.keys(second)])].sort();
     for (const key of keys) {
       const found = firstDifference((first as Json)[key], (second as Json)[key], `${pointer}/${key}`);
@@ -84,7 +90,8 @@ function transitionProblem(session: Json | undefined, want: { status?: string; c
   if (want.status !== undefined && status !== want.status)
     parts.push(`the session is ${status ?? 'without a status'} (expected ${want.status})`);
   const charge = (session?.chargeDetails as Json[] | null | undefined)?.at(-1)?.status;
-  if (want.charge !== undefined && charge !== want.charge) parts.push(`its latest charge is ${charge ?? 'missing'} (expected ${want.charge})`);
+  if (want.charge !== undefined && charge !== want.charge)
+    parts.push(`its latest charge is ${charge ?? 'missing'} (expected ${want.charge})`);
   return parts.length > 0 ? [`${where} ${parts.join(', ')}`] : [];
 }
 
@@ -108,7 +115,11 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
       const body = outcome.json!.value;
       const validation = validate('PaymentSessionResponse', body, { mode });
       if (!validation.valid) return validation.errors.map((violation) => `GET ${path}: ${violation.message}`);
-      const problems = transitionProblem((body as Json).data, { status: expect.session, charge: expect.charge }, 'after the step');
+      const problems = transitionProblem(
+        (body as Json).data,
+        { status: expect.session, charge: expect.charge },
+        'after the step',
+      );
       if (problems.length === 0 || !expect.settlesLater || performance.now() >= until || runner.stopped)
         return problems.map((text) => `${text} (GET ${path})`);
       await sleep(READ_OUT_PAUSE_MS);
@@ -207,7 +218,15 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
   async function renewToken(group: string, step: FlowStep): Promise<boolean> {
     if (!options.tokenCase || !auth.merchant) {
       runner.record(
-        { group, name: step.name, request: undefined, status: undefined, problems: [], skipped: 'no merchant credentials', ms: 0 },
+        {
+          group,
+          name: step.name,
+          request: undefined,
+          status: undefined,
+          problems: [],
+          skipped: 'no merchant credentials',
+          ms: 0,
+        },
         `○ ${group} ${step.name}: skipped, no merchant credentials (--merchant-id / --merchant-secret)`,
       );
       return true;
@@ -230,7 +249,10 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
     const labels = [...new Set(expected.map((item) => item.label))];
     const name = `callbacks ${labels
       .map((label) => {
-        const events = expected.filter((item) => item.label === label).map((item) => item.event).join(' → ');
+        const events = expected
+          .filter((item) => item.label === label)
+          .map((item) => item.event)
+          .join(' → ');
         return labels.length > 1 || label !== 'main' ? `${label}: ${events}` : events;
       })
       .join(', ')}`;
@@ -255,7 +277,15 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
       const sessions = new Set(expected.map((item) => item.sessionId));
       problems = callbackProblems(callbacksFor(receiver, sessions), expected, { ...check, allowMore: !complete });
     }
-    const result = { group, name, request: undefined, status: undefined, problems, ms: performance.now() - started, check: true as const };
+    const result = {
+      group,
+      name,
+      request: undefined,
+      status: undefined,
+      problems,
+      ms: performance.now() - started,
+      check: true as const,
+    };
     runner.record(result, stepLine(result));
   }
 
@@ -294,8 +324,7 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
         break;
       }
       const sessionId = context.sessions[step.session];
-      if (sessionId !== undefined)
-        for (const event of step.callbacks) expected.push({ sessionId, event, label: step.session });
+      if (sessionId !== undefined) for (const event of step.callbacks) expected.push({ sessionId, event, label: step.session });
     }
     await checkCallbacks(group, expected, complete);
   }

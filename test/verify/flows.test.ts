@@ -75,7 +75,8 @@ describe('verify --flows against the sandbox', () => {
     expect(result.lines).toContain('✓ flow.va-static callbacks CHARGE.SUCCESS → CHARGE.SUCCESS');
     expect(result.lines).toContain('✓ flow.idempotency replay: same X-REQUEST-ID, another payload 409');
     expect(result.lines).toContain('✓ flow.expiry-by-clock simulate SUCCESS 422');
-    for (const flow of flowsWithCallbacks) expect(result.lines.some((line) => line.startsWith(`✓ flow.${flow.name} callbacks `))).toBe(true);
+    for (const flow of flowsWithCallbacks)
+      expect(result.lines.some((line) => line.startsWith(`✓ flow.${flow.name} callbacks `))).toBe(true);
 
     const xml = readFileSync(junit, 'utf8');
     for (const flow of FLOWS) {
@@ -88,10 +89,20 @@ describe('verify --flows against the sandbox', () => {
   });
 
   it('passes again on the same server: no key or reference of the first run is reused', async () => {
-    const result = await verify(['--base-url', sandbox.running.url, '--flow', 'idempotency', '--flow', 'va-single', ...CREDENTIALS]);
+    const result = await verify([
+      '--base-url',
+      sandbox.running.url,
+      '--flow',
+      'idempotency',
+      '--flow',
+      'va-single',
+      ...CREDENTIALS,
+    ]);
     expect(result.failed).toEqual([]);
     expect(result.code).toBe(0);
-    expect(result.lines).toContain("callbacks are not checked: give --callback-port P and point the provider's callback URL at http://127.0.0.1:P/");
+    expect(result.lines).toContain(
+      "callbacks are not checked: give --callback-port P and point the provider's callback URL at http://127.0.0.1:P/",
+    );
   });
 
   it('fails the callbacks of a flow whose X-API-Key is not the configured one, without printing the key', async () => {
@@ -232,7 +243,9 @@ describe('verify --flows when the provider cannot reach the receiver', () => {
     expect(result.failed[0]).toMatch(
       /^✗ flow\.va-single callbacks PAYMENT\.PAID: no callback arrived at http:\/\/127\.0\.0\.1:\d+\/ within 0\.3 s \(--callback-timeout\): the provider may not reach the receiver/,
     );
-    expect(result.lines).toContainEqual(expect.stringMatching(/^○ flow\.qr-single callbacks PAYMENT\.PAID: not checked, no callback has reached/));
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(/^○ flow\.qr-single callbacks PAYMENT\.PAID: not checked, no callback has reached/),
+    );
     expect(result.last).toBe('5 passed, 1 failed, 1 skipped');
   });
 });
