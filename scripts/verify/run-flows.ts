@@ -302,10 +302,11 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
       const rest = flow.steps.slice(index);
       if (needsControl(step) && !options.control) {
         skipRest(group, rest, 'needs the sandbox control routes (/_sandbox)');
-        options.log(
-          `○ ${group}: ${rest.length === 1 ? 'the last step' : `the last ${rest.length} steps`} from “${step.name}” on skipped: ` +
-            `they need the sandbox's control routes (/_sandbox), which ${runner.baseUrl} does not have`,
-        );
+        const what =
+          rest.length === 1
+            ? `${step.name} skipped: it needs`
+            : `the last ${rest.length} steps, from ${step.name} on, skipped: they need`;
+        options.log(`○ ${group}: ${what} the sandbox's control routes (/_sandbox), which ${runner.baseUrl} does not have`);
         break;
       }
       let passed: boolean;
