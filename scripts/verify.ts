@@ -19,20 +19,26 @@
  * (`--deadline`), stops at once with one line when the server cannot be reached, and turns HTML,
  * non-JSON, 5xx answers and hangs into one readable failure line each.
  *
+ * `--flows` (or `--flow NAME`) runs the lifecycle flows of `verify/flows.ts` instead of the examples,
+ * on the same runner (`verify/run-flows.ts`); `--callback-port` receives the callbacks they cause
+ * (`verify/callbacks.ts`).
+ *
  * Output: one line per step (`✓ createPaymentSession card-redirect 200`, `✗ … 200: /data/status is
  * required; …`), then `N passed, N failed` alone on the last line. `--junit file.xml` also writes a
- * JUnit report.
+ * JUnit report, one testsuite per operation, flow or negative suite.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import type { Io } from './lib/command.ts';
 import { ACCESS_TOKEN_OPERATION, issuedToken, needsTokenStep, type AuthContext } from './verify/auth.ts';
+import { startReceiver, type CallbackReceiver } from './verify/callbacks.ts';
 import { exampleStep } from './verify/examples.ts';
 import { seconds, waitForServer } from './verify/exchange.ts';
 import { junitReport } from './verify/junit.ts';
 import { negativeRequests, negativeStep } from './verify/negative.ts';
 import { parseVerifyArgs } from './verify/options.ts';
+import { probeControlRoutes, runFlows } from './verify/run-flows.ts';
 import { createRunner, EXIT, StopRun } from './verify/runner.ts';
 
 export { escapeXml, junitReport } from './verify/junit.ts';
@@ -54,6 +60,16 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
     }
   }
 
+  let receiver: CallbackReceiver | undefined;
+  if (options.callbacks) {
+    try {
+      receiver = await startReceiver(options.callbacks.port);
+    } catch (error) {
+      io.error(`cannot receive callbacks on 127.0.0.1:${options.callbacks.port} (--callback-port): ${(error as Error).message}`);
+      return EXIT.usage;
+    }
+  }
+
   const auth: AuthContext = { extra: options.headers, merchant: options.merchant, token: undefined };
   const runner = createRunner({
     baseUrl,
@@ -65,8 +81,10 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
   // createAccessToken example, which the example suite then does not send a second time.
   const tokenCase = needsTokenStep(auth) ? allCases.find((item) => item.operationId === ACCESS_TOKEN_OPERATION) : undefined;
   if (tokenCase) cases = cases.filter((item) => item !== tokenCase);
+  const flows = options.flows;
   const negative = options.negative ? negativeRequests(routes, options.operations) : [];
-  const planned = (tokenCase ? 1 : 0) + cases.length + negative.length;
+  const suite = flows ? flows.reduce((sum, flow) => sum + flow.steps.length, 0) : cases.length;
+  const planned = (tokenCase ? 1 : 0) + suite + negative.length;
   try {
     if (tokenCase) {
       const { result, answer } = await runner.run(exampleStep(tokenCase, auth, mode));
@@ -81,7 +99,28 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
       }
     }
     // Steps are built as they are sent, so each carries fresh keys and the issued token.
-    for (const verifyCase of cases) await runner.run(exampleStep(verifyCase, auth, mode));
+    if (flows) {
+      const probe = await probeControlRoutes(runner);
+      const control = 'now' in probe;
+      if (!control)
+        io.log(
+          `no sandbox control routes at ${baseUrl} (${probe.missing}): transitions are checked from the answers, and steps that need the hosted page or the clock are skipped`,
+        );
+      if (receiver) io.log(`receiving callbacks at ${receiver.url} (the provider's callback URL must point here)`);
+      else if (flows.some((flow) => flow.steps.some((step) => step.callbacks.length > 0)))
+        io.log("callbacks are not checked: give --callback-port P and point the provider's callback URL at http://127.0.0.1:P/");
+      await runFlows(flows, {
+        runner,
+        auth,
+        mode,
+        routes,
+        timeoutMs: options.timeoutMs,
+        tokenCase: allCases.find((item) => item.operationId === ACCESS_TOKEN_OPERATION),
+        control,
+        callbacks: receiver && options.callbacks ? { receiver, check: { ...options.callbacks, mode } } : undefined,
+        log: (line) => io.log(line),
+      });
+    } else for (const verifyCase of cases) await runner.run(exampleStep(verifyCase, auth, mode));
     for (const request of negative) await runner.run(negativeStep(request, auth, mode));
   } catch (error) {
     if (!(error instanceof StopRun)) throw error;
@@ -91,14 +130,18 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
     }
   } finally {
     runner.close();
+    await receiver?.close();
   }
   return summary();
 
   function summary(): number {
     const results = runner.results;
     const failed = results.filter((item) => item.problems.length > 0).length;
-    const notSent = planned - results.length;
-    const line = `${results.length - failed} passed, ${failed} failed${notSent > 0 ? `, ${notSent} not sent` : ''}`;
+    const skipped = results.filter((item) => item.skipped !== undefined).length;
+    const notSent = planned - results.filter((item) => !item.check).length;
+    const line =
+      `${results.length - failed - skipped} passed, ${failed} failed` +
+      `${skipped > 0 ? `, ${skipped} skipped` : ''}${notSent > 0 ? `, ${notSent} not sent` : ''}`;
     if (junit) {
       const file = resolve(junit);
       try {

@@ -29,6 +29,7 @@ import {
   isDue,
   isRefused,
   staticPayment,
+  type CallbackEvent,
   type Moment,
   type Moved,
   type Outcome,
@@ -66,6 +67,34 @@ export interface SandboxOptions {
   /** Posts callbacks (default: global fetch). */
   send?: typeof fetch;
   log?: (line: string) => void;
+  /** TEST ONLY: planted failures for the tests of `verify --flows`; the CLI never sets them. */
+  faults?: SandboxFaults;
+}
+
+/**
+ * TEST ONLY. Each fault fires once, at its first chance, so a test can prove that `verify --flows`
+ * reports exactly the failures planted and nothing else. Never set by `pivot-contract sandbox`.
+ */
+export interface SandboxFaults {
+  /** The first successful call of this operation answers as usual but leaves the session where it was. */
+  skipTransition?: string;
+  /** The first 200 answer of this operation has `data[field]` replaced by a value the contract forbids. */
+  corruptField?: { operationId: string; field: string };
+  /** The first callback with this event is never sent. */
+  dropCallback?: CallbackEvent;
+  /** The first replay (same key, same payload) is answered as a new create instead of the first answer. */
+  differentReplay?: boolean;
+}
+
+/** Whether a planted fault fires now: the first time it applies, never again. */
+function faultSwitch(faults: SandboxFaults = {}) {
+  const fired = new Set<keyof SandboxFaults>();
+  return <K extends keyof SandboxFaults>(name: K, applies: (fault: NonNullable<SandboxFaults[K]>) => boolean): boolean => {
+    const fault = faults[name];
+    if (fault === undefined || fired.has(name) || !applies(fault)) return false;
+    fired.add(name);
+    return true;
+  };
 }
 
 export interface Sandbox {
@@ -166,6 +195,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   /** Expiry index: sessions the clock can expire, so a tick reads no session that is not due. */
   const expiries = new Map<string, number>();
   const pending = new Set<Promise<unknown>>();
+  const fault = faultSwitch(options.faults);
 
   function seedDocumentedData(): void {
     const data = documentedData();
@@ -210,7 +240,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       }
       if (recurringId) recurring.set(recurringId, { token: method.token, card: method.card, amount: session.amount });
     }
-    for (const { event, session: body } of moved.callbacks) callbacks.enqueue(event, body);
+    for (const { event, session: body } of moved.callbacks)
+      if (!fault('dropCallback', (dropped) => dropped === event)) callbacks.enqueue(event, body);
     if (moved.followUp === 'complete') {
       const id = session.id;
       track(
@@ -301,8 +332,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       // (decision `idempotent-payload`).
       const previous = idempotency.get(key);
       const first = previous?.text ?? (previous ? store.get(previous.sessionId) : undefined);
+      const replayedDifferently =
+        previous?.fingerprint === fingerprint && previous.expiresMs > now && fault('differentReplay', () => true);
       // A key whose session was evicted (--max-sessions) has nothing left to replay: it is free again.
-      if (previous && previous.expiresMs > now && first !== undefined) {
+      if (previous && previous.expiresMs > now && first !== undefined && !replayedDifferently) {
         if (previous.fingerprint !== fingerprint) return jsonResponse(409, idempotencyErrorBody(call.operationId));
         return new Response(typeof first === 'string' ? first : envelope(first.session), {
           status: 200,
@@ -331,7 +364,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     if (!record) return missingSession(call.operationId, id);
     const outcome = move(record);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    commit(outcome, call);
+    if (!fault('skipTransition', (operationId) => operationId === call.operationId)) commit(outcome, call);
     return ok(outcome.answer ?? outcome.record.session);
   }
 
@@ -355,7 +388,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           ? staticPayment(record, body.amount, now)
           : customerPays(record, now);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    commit(outcome, call);
+    if (!fault('skipTransition', (operationId) => operationId === call.operationId)) commit(outcome, call);
     return ok({ updated: true });
   }
 
@@ -434,10 +467,19 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     seedDocumentedData();
   }
 
+  /** The answer, with a planted `corruptField` fault applied to the first 200 of its operation. */
+  async function answerWithFaults(call: ContractCall): Promise<Response> {
+    const response = answer(call);
+    if (response.status !== 200 || !fault('corruptField', (planted) => planted.operationId === call.operationId)) return response;
+    const body = (await response.json()) as Json;
+    body.data[options.faults!.corruptField!.field] = { corrupted: true };
+    return jsonResponse(200, body);
+  }
+
   const app = createContractApp({
     document: options.document,
     log: options.log,
-    backend: { authenticate, answer },
+    backend: { authenticate, answer: options.faults ? answerWithFaults : answer },
     extend: (router) =>
       controlRoutes(router, {
         clock,

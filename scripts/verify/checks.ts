@@ -17,7 +17,7 @@ function undocumented(operationId: string, status: number): string | undefined {
 }
 
 /** `answer: credentials_invalid: Access token is invalid…` for an error body, so a failure says why. */
-function errorSummary(body: unknown): string | undefined {
+export function errorSummary(body: unknown): string | undefined {
   const error = body as Json | null;
   return typeof error?.code === 'string' ? `answer: ${error.code}: ${String(error.message ?? '')}` : undefined;
 }

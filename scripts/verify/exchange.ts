@@ -11,7 +11,7 @@ export interface OutgoingRequest {
   /** Absolute URL. */
   url: string;
   headers: Headers;
-  /** Sent as JSON when defined. */
+  /** Sent as JSON when defined; a `URLSearchParams` is sent as a form (the sandbox's hosted page). */
   body?: unknown;
 }
 
@@ -84,7 +84,12 @@ export async function exchange(request: OutgoingRequest, options: ExchangeOption
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      body:
+        request.body === undefined
+          ? undefined
+          : request.body instanceof URLSearchParams
+            ? request.body
+            : JSON.stringify(request.body),
       signal,
       redirect: 'manual',
     });

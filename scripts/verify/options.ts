@@ -10,6 +10,7 @@ import { DEFAULT_SPEC } from '../mock.ts';
 import { loadRoutes, type Route } from '../http/routes.ts';
 import { resolveCredentials, type Credentials } from './auth.ts';
 import { buildCases, type VerifyCase } from './examples.ts';
+import { listFlows, selectFlows, type Flow } from './flows.ts';
 import { EXIT } from './runner.ts';
 
 export interface VerifyOptions {
@@ -29,19 +30,39 @@ export interface VerifyOptions {
   /** Every documented example case, and those `--operation` / `--example` select. */
   allCases: VerifyCase[];
   cases: VerifyCase[];
+  /** `--flows` / `--flow`: the flows to run instead of the examples. */
+  flows: Flow[] | undefined;
+  /** `--callback-port` and what the callback check needs, when given. */
+  callbacks: { port: number; timeoutMs: number; apiKey: string } | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_DEADLINE_MS = 50_000;
 const MAX_DURATION_MS = 3_600_000;
+const DEFAULT_CALLBACK_TIMEOUT_MS = 5_000;
+/** The sandbox's default `--callback-api-key` (scripts/sandbox/server.ts SANDBOX_DEFAULTS). */
+const DEFAULT_CALLBACK_API_KEY = 'sandbox-callback-key';
 
 export const USAGE = `usage: pivot-contract verify --base-url URL [--operation id]... [--example name]... [--mode strict|tolerant]
+                              [--flows | --flow NAME...] [--callback-port P [--callback-timeout 5] [--callback-api-key KEY]]
                               [--merchant-id ID --merchant-secret SECRET] [--header 'K: V']... [--negative]
                               [--timeout 10] [--deadline 50] [--wait-for-server SECONDS] [--junit file.xml]
+       pivot-contract verify --list
 
   --base-url         server to test (the mock, a sandbox, any implementation of the contract)
   --operation        only this operationId (repeatable)
   --example          only this example name (repeatable)
+  --flows            run the lifecycle flows instead of the examples: create with fresh keys, then confirm /
+                     simulate / capture / cancel the session the server returned, checking each status, body
+                     and documented transition, idempotent replays and callbacks. Steps that need the sandbox's
+                     control routes (/_sandbox: hosted page, clock) are skipped elsewhere, with one line
+  --flow             only this flow (repeatable; implies --flows); --list prints them
+  --callback-port    receive callbacks on http://127.0.0.1:P/ during the flows (start the sandbox with
+                     --callback-url http://127.0.0.1:P/): each flow waits for the callbacks its steps cause,
+                     checks each body (PaymentCallback), its X-API-Key and their order
+  --callback-timeout seconds each flow waits for its callbacks (default ${DEFAULT_CALLBACK_TIMEOUT_MS / 1000})
+  --callback-api-key the X-API-Key callbacks must carry (default: $PIVOT_CALLBACK_API_KEY, else the
+                     sandbox's ${DEFAULT_CALLBACK_API_KEY})
   --mode             strict (default: unknown response properties fail) or tolerant (they are accepted)
   --merchant-id      merchant credentials (default: $PIVOT_MERCHANT_ID, $PIVOT_MERCHANT_SECRET): the run starts
   --merchant-secret  with createAccessToken (X-MERCHANT-ID / X-MERCHANT-SECRET) and sends the issued token as
@@ -56,6 +77,7 @@ export const USAGE = `usage: pivot-contract verify --base-url URL [--operation i
                      (for 'pivot-contract mock &' followed by verify in CI)
   --junit            also write a JUnit XML report to this file
   --spec             bundled OpenAPI document for methods and paths (default: this package's generated/openapi.json)
+  --list             print the flows and exit
 
 Every create gets a fresh X-REQUEST-ID and clientReferenceId. Exit codes: 0 every step passed,
 1 contract failures (or the deadline passed), 2 usage error, 3 cannot reach the server (one line).`;
@@ -94,6 +116,12 @@ export function parseVerifyArgs(argv: string[], io: Io, env: Record<string, stri
     deadline: { type: 'string' },
     'wait-for-server': { type: 'string' },
     spec: { type: 'string' },
+    flows: { type: 'boolean' },
+    flow: { type: 'string', multiple: true },
+    list: { type: 'boolean' },
+    'callback-port': { type: 'string' },
+    'callback-timeout': { type: 'string' },
+    'callback-api-key': { type: 'string' },
   } as const;
   const parsed = parseCommand(argv, options, USAGE, io);
   if (typeof parsed === 'number') return parsed;
@@ -102,6 +130,10 @@ export function parseVerifyArgs(argv: string[], io: Io, env: Record<string, stri
     io.error(`${message}\n${USAGE}`);
     return EXIT.usage;
   };
+  if (args.list) {
+    for (const line of listFlows()) io.log(line);
+    return EXIT.passed;
+  }
   if (!args['base-url']) return usage('--base-url is required');
   let baseUrl: string;
   try {
@@ -114,12 +146,13 @@ export function parseVerifyArgs(argv: string[], io: Io, env: Record<string, stri
   }
   const mode = (args.mode ?? 'strict') as Mode;
   if (mode !== 'strict' && mode !== 'tolerant') return usage(`--mode must be strict or tolerant, not ${args.mode}`);
-  const durations: Record<'timeout' | 'deadline' | 'wait-for-server', number | undefined> = {
+  const durations: Record<'timeout' | 'deadline' | 'wait-for-server' | 'callback-timeout', number | undefined> = {
     timeout: DEFAULT_TIMEOUT_MS,
     deadline: DEFAULT_DEADLINE_MS,
     'wait-for-server': undefined,
+    'callback-timeout': DEFAULT_CALLBACK_TIMEOUT_MS,
   };
-  for (const name of ['timeout', 'deadline', 'wait-for-server'] as const) {
+  for (const name of ['timeout', 'deadline', 'wait-for-server', 'callback-timeout'] as const) {
     const text = args[name];
     if (text === undefined) continue;
     durations[name] = parseDuration(text);
@@ -150,6 +183,29 @@ export function parseVerifyArgs(argv: string[], io: Io, env: Record<string, stri
       return usage(`unknown operation "${operationId}"${webhook}; operations: ${[...known].sort().join(', ')}`);
     }
   }
+  const wantsFlows = args.flows === true || (args.flow?.length ?? 0) > 0;
+  let flows: Flow[] | undefined;
+  if (wantsFlows) {
+    if (args.operation?.length || args.example?.length)
+      return usage('--operation and --example choose examples; with --flows choose flows with --flow');
+    const selected = selectFlows(args.flow);
+    if (typeof selected === 'string') return usage(selected);
+    flows = selected;
+  }
+  let callbacks: VerifyOptions['callbacks'];
+  if (args['callback-port'] !== undefined) {
+    const port = Number(args['callback-port']);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      return usage(`--callback-port must be a port number (0-65535), not ${JSON.stringify(args['callback-port'])}`);
+    if (!flows) return usage('--callback-port needs --flows (the examples cause no callbacks to wait for)');
+    callbacks = {
+      port,
+      timeoutMs: durations['callback-timeout']!,
+      apiKey: args['callback-api-key'] ?? env.PIVOT_CALLBACK_API_KEY ?? DEFAULT_CALLBACK_API_KEY,
+    };
+  } else if (args['callback-timeout'] !== undefined || args['callback-api-key'] !== undefined) {
+    return usage('--callback-timeout and --callback-api-key apply to the receiver: give --callback-port too');
+  }
   const allCases = buildCases(routes);
   let cases = allCases;
   if (args.operation?.length) cases = cases.filter((item) => args.operation!.includes(item.operationId));
@@ -177,5 +233,7 @@ export function parseVerifyArgs(argv: string[], io: Io, env: Record<string, stri
     routes,
     allCases,
     cases,
+    flows,
+    callbacks,
   };
 }

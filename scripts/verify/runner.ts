@@ -22,21 +22,31 @@ export interface StepRequest {
 }
 
 export interface Step {
-  /** JUnit classname and the line's first word: the operationId for examples, `negative.<operationId>` … */
+  /** JUnit classname and the line's first word: the operationId for examples, `negative.<operationId>`, `flow.<name>` … */
   group: string;
   /** The step within its group (an example name, a rule); with the status, the JUnit test name. */
   name: string;
   request: StepRequest;
-  /** The contract's verdict on a JSON answer below 500: its problems, [] when it passes. */
-  judge(answer: Answer & { json: { value: unknown } }): string[];
+  /**
+   * The contract's verdict on a JSON answer below 500: its problems, [] when it passes. A flow's judge
+   * may look further (the session read-out), hence the promise.
+   */
+  judge(answer: Answer & { json: { value: unknown } }): string[] | Promise<string[]>;
+  /** `false` for the hosted page, which answers HTML or a redirect: the judge then gets any answer below 500. */
+  expectJson?: boolean;
 }
 
 export interface StepResult {
   group: string;
   name: string;
-  request: StepRequest;
+  /** What was sent; undefined for a check that sends nothing (the callbacks a flow received). */
+  request: StepRequest | undefined;
   status: number | undefined;
   problems: string[];
+  /** Why the step was not sent (it needs the sandbox's control routes …); such a result neither passes nor fails. */
+  skipped?: string;
+  /** A check of what arrived (a flow's callbacks), not a step of the plan: not counted as sent or not sent. */
+  check?: true;
   ms: number;
 }
 
@@ -67,18 +77,29 @@ export interface Runner {
    * was one). Throws `StopRun` when the server cannot be reached or the deadline passed.
    */
   run(step: Step): Promise<{ result: StepResult; answer: Answer | undefined }>;
+  /**
+   * One exchange within the same timeout and deadline, neither judged nor recorded (a session read-out,
+   * the control-route probe). Throws `StopRun` when the server cannot be reached.
+   */
+  send(request: StepRequest): Promise<Outcome>;
+  /** Records a result that no request of its own produced (a callback check, a skipped step); prints `line` when given. */
+  record(result: StepResult, line?: string): void;
+  /** Aborts when the run's deadline passes: what waits without sending (callbacks) waits on it too. */
+  readonly deadline: AbortSignal;
   /** Stops the deadline's timer. */
   close(): void;
 }
 
 /** One line per step: `✓ createPaymentSession card-redirect 200`, `✗ … 500: server error: …`. */
 export function stepLine(result: StepResult): string {
-  const label = `${result.group} ${result.name} ${result.status ?? '-'}`;
+  const label = `${result.group} ${result.name}${result.request ? ` ${result.status ?? '-'}` : ''}`;
   return result.problems.length === 0 ? `✓ ${label}` : `✗ ${label}: ${result.problems.join('; ')}`;
 }
 
-function judged(step: Step, outcome: Outcome): string[] {
+async function judged(step: Step, outcome: Outcome): Promise<string[]> {
   if (outcome.kind === 'deadline') return ['stopped by the run deadline (--deadline)'];
+  if (step.expectJson === false && outcome.kind === 'answer' && outcome.status < 500)
+    return step.judge(outcome as Answer & { json: { value: unknown } });
   const problem = outcomeProblem(outcome);
   if (problem !== undefined || outcome.kind !== 'answer' || !outcome.json) return [problem ?? 'no answer'];
   return step.judge(outcome as Answer & { json: { value: unknown } });
@@ -89,28 +110,38 @@ export function createRunner(options: RunnerOptions): Runner {
   const timer = setTimeout(() => deadline.abort(), options.deadlineMs);
   timer.unref(); // an early end of the run must not wait for it
   const results: StepResult[] = [];
+  async function send(request: StepRequest): Promise<Outcome> {
+    const outcome = await exchange(
+      { ...request, url: `${options.baseUrl}${request.path}` },
+      { timeoutMs: options.timeoutMs, deadline: deadline.signal },
+    );
+    if (outcome.kind === 'unreachable') throw new StopRun(EXIT.unreachable, `cannot reach ${options.baseUrl}: ${outcome.reason}`);
+    return outcome;
+  }
   return {
     baseUrl: options.baseUrl,
     deadlineMs: options.deadlineMs,
     results,
+    deadline: deadline.signal,
     get stopped() {
       return deadline.signal.aborted;
     },
+    send,
+    record(result, line) {
+      results.push(result);
+      if (line !== undefined) options.log(line);
+    },
     async run(step) {
       const started = performance.now();
-      const outcome = await exchange(
-        { ...step.request, url: `${options.baseUrl}${step.request.path}` },
-        { timeoutMs: options.timeoutMs, deadline: deadline.signal },
-      );
-      if (outcome.kind === 'unreachable')
-        throw new StopRun(EXIT.unreachable, `cannot reach ${options.baseUrl}: ${outcome.reason}`);
+      const outcome = await send(step.request);
       const answer = outcome.kind === 'answer' ? outcome : undefined;
+      const problems = await judged(step, outcome);
       const result: StepResult = {
         group: step.group,
         name: step.name,
         request: step.request,
         status: answer?.status,
-        problems: judged(step, outcome),
+        problems,
         ms: performance.now() - started,
       };
       results.push(result);

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '../../generated/fixtures/index.js';
 import { startMock, type MockServer } from '../../scripts/mock.ts';
-import { freePort } from '../../scripts/http/serve.ts';
+import { jsonResponse, notFoundBody } from '../../scripts/http/errors.ts';
+import { freePort, serveHandler } from '../../scripts/http/serve.ts';
+import { createSandbox, SANDBOX_DEFAULTS, startSandbox } from '../../scripts/sandbox/server.ts';
 import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
 import { NEGATIVE_CASES } from '../../scripts/lib/negative-cases.ts';
 import { escapeXml, parseDuration, runVerify } from '../../scripts/verify.ts';
@@ -615,6 +617,92 @@ describe("the README's CI recipe", () => {
     expect(result.lines.filter((line) => !line.startsWith('✓')).slice(0, -1)).toEqual([]);
     expect(result.last).toMatch(/^\d+ passed, 0 failed$/);
     expect(result.code).toBe(0);
+  });
+});
+
+describe("the README's CI recipes for the flows", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = /^## Contract tests in CI\n([^]*?)^## /m.exec(readme)?.[1] ?? '';
+  const document = JSON.parse(readFileSync(join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8'));
+  type Step = { run: string; env?: Record<string, string> };
+  const workflow = (name: string) =>
+    parse(new RegExp(`\`\`\`yaml\n(# \\.github/workflows/${name}\\.yml[^]*?)\`\`\``).exec(section)?.[1] ?? '[]') as Step[];
+  const verifyStep = (steps: Step[]) => steps.find((step) => step.run.startsWith('npx pivot-contract verify'))!;
+  /** The verify step's arguments, with `--name`'s value replaced. */
+  const withValue = (argv: string[], name: string, value: string) =>
+    argv.map((word, index) => (argv[index - 1] === name ? value : word));
+
+  it('are in the "Contract tests in CI" section, with the mock recipe', () => {
+    expect(section).toContain('# .github/workflows/contract.yml');
+    expect(workflow('contract-flows').length).toBeGreaterThan(0);
+    expect(workflow('contract-pivot').length).toBeGreaterThan(0);
+  });
+
+  it('against the sandbox: its --callback-url names the receiver verify starts, and the run passes as written', async () => {
+    const steps = workflow('contract-flows');
+    const sandboxStep = steps.findIndex((step) => /^npx pivot-contract sandbox .* &$/.test(step.run));
+    const step = verifyStep(steps);
+    expect(steps.indexOf(step)).toBeGreaterThan(sandboxStep);
+    expect(sandboxStep).toBeGreaterThanOrEqual(0);
+    const sandboxArgs = shellWords(steps[sandboxStep]!.run.replace(/&$/, ''), {});
+    const [npx, binary, command, ...argv] = shellWords(step.run, step.env ?? {});
+    expect([npx, binary, command]).toEqual(['npx', 'pivot-contract', 'verify']);
+    expect(argv).toContain('--flows');
+    const value = (words: string[], name: string) => words[words.indexOf(name) + 1]!;
+    expect(new URL(value(argv, '--base-url')).port).toBe(value(sandboxArgs, '--port'));
+    expect(value(sandboxArgs, '--callback-url')).toBe(`http://127.0.0.1:${value(argv, '--callback-port')}/`);
+
+    // The README's commands with the ports swapped for free ones.
+    const port = await freePort();
+    const running = await startSandbox({ document, port: 0, callbackUrl: `http://127.0.0.1:${port}/` });
+    try {
+      let args = withValue(withValue(argv, '--base-url', running.url), '--callback-port', String(port));
+      args = withValue(args, '--junit', join(scratch, 'readme', value(argv, '--junit')));
+      const result = await verify(args, step.env);
+      expect(result.errors).toEqual([]);
+      expect(result.lines.filter((line) => line.startsWith('✗'))).toEqual([]);
+      expect(result.lines).toContain('✓ flow.card-redirect callbacks PAYMENT.PROCESSING → PAYMENT.PAID');
+      expect(result.lines.some((line) => line.startsWith('✓ negative.'))).toBe(true);
+      expect(result.code).toBe(0);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("against Pivot's sandbox: the spec's sandbox URL, credentials from secrets; as written it passes on a server without control routes", async () => {
+    const step = verifyStep(workflow('contract-pivot'));
+    const [, , , ...argv] = shellWords(step.run, {});
+    const sandboxServer = document.servers.find((server: { description: string }) => server.description.startsWith('Sandbox'));
+    expect(argv[argv.indexOf('--base-url') + 1]).toBe(sandboxServer.url);
+    expect(argv).toContain('--flows');
+    expect(step.env).toEqual({
+      PIVOT_MERCHANT_ID: '${{ secrets.PIVOT_MERCHANT_ID }}',
+      PIVOT_MERCHANT_SECRET: '${{ secrets.PIVOT_MERCHANT_SECRET }}',
+    });
+
+    // Pivot's sandbox has no /_sandbox routes: the local sandbox without them stands in for it.
+    const sandbox = createSandbox({ document });
+    const served = await serveHandler((request) =>
+      new URL(request.url).pathname.startsWith('/_sandbox')
+        ? Promise.resolve(jsonResponse(404, notFoundBody()))
+        : sandbox.fetch(request),
+    );
+    try {
+      let args = withValue(argv, '--base-url', served.url);
+      args = withValue(args, '--junit', join(scratch, 'readme', 'pivot.xml'));
+      const result = await verify(args, {
+        PIVOT_MERCHANT_ID: SANDBOX_DEFAULTS.merchantId,
+        PIVOT_MERCHANT_SECRET: SANDBOX_DEFAULTS.merchantSecret,
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.lines.filter((line) => line.startsWith('✗'))).toEqual([]);
+      expect(result.lines.some((line) => / skipped: (it|they) needs? the sandbox's control routes/.test(line))).toBe(true);
+      expect(result.last).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/);
+      expect(result.code).toBe(0);
+    } finally {
+      await served.close();
+      await sandbox.idle();
+    }
   });
 });
 
