@@ -5,6 +5,9 @@
  * `X-REQUEST-ID` (16–36 alphanumerics), so a stateful server really creates a session each time.
  */
 import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export interface LoadOptions {
   url: string;
@@ -53,6 +56,16 @@ async function main(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/** Runs the load in a child process (this file), so the generator never competes with the server in one event loop. */
+export async function loadInOwnProcess(options: LoadOptions): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify(options)],
+    { maxBuffer: 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,14 +1,14 @@
 /**
  * Mock benchmark: start-up time of the mock (Prism child process + front layer, from spawning to the
- * first successful answer through the front layer), then a bounded load on loopback with autocannon
- * (10 connections, 10 s by default) of `POST /v2/payments` with the `card-redirect` request example
- * and `Prefer: example=card-redirect` — every request is validated by the front layer and answered by
- * Prism. Reports throughput and latency percentiles, then stops everything.
+ * first successful answer through the front layer), then a bounded load on loopback with autocannon in
+ * its own process (`bench-load.ts`; 10 connections, 10 s by default) of `POST /v2/payments` with the
+ * `card-redirect` request example and `Prefer: example=card-redirect` — every request is validated by
+ * the front layer and answered by Prism. Reports throughput and latency percentiles, then stops everything.
  *
  * `npm run bench` calls `benchMock()`; `tsx scripts/bench-mock.ts` runs it alone and prints the figures.
  */
-import autocannon from 'autocannon';
 import { getFixture } from 'pivot-payments-contract/fixtures';
+import { loadInOwnProcess } from './bench-load.ts';
 import { startMock } from './mock.ts';
 
 export interface MockBenchOptions {
@@ -54,26 +54,15 @@ export async function benchMock(options: MockBenchOptions = {}): Promise<MockBen
     if (first.status !== 200) throw new Error(`the mock answered ${first.status} to a valid request`);
     const startupMs = performance.now() - started;
 
-    const result = await autocannon({
+    const result = await loadInOwnProcess({
       url: `${mock.url}/v2/payments`,
       method: 'POST',
       headers: HEADERS,
       body: BODY,
       connections,
-      duration: durationSeconds,
-    });
-    return {
-      startupMs: Math.round(startupMs),
-      requestsPerSecond: Math.round(result.requests.average),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      maxMs: result.latency.max,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
       durationSeconds,
-      connections,
-    };
+    });
+    return { startupMs: Math.round(startupMs), ...result, durationSeconds, connections };
   } finally {
     await mock.close();
   }

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
-import type { LoadOptions, LoadResult } from './bench-load.ts';
+import { loadInOwnProcess as load, type LoadResult } from './bench-load.ts';
 import { REPO_ROOT } from './lib/gen-context.ts';
 import { DEFAULT_SPEC, startMock } from './mock.ts';
 import { startSandbox } from './sandbox/server.ts';
@@ -38,18 +38,6 @@ export function benchRequest(): string {
   >;
   body.expiryAt = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
   return JSON.stringify(body);
-}
-
-async function load(options: LoadOptions): Promise<LoadResult> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bench-load.ts'), JSON.stringify(options)],
-    {
-      cwd: REPO_ROOT,
-      maxBuffer: 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
 
 /** Heap bytes per session for `count` sessions, measured in a fresh process with `--expose-gc`. */
