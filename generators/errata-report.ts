@@ -48,8 +48,11 @@ export function generateErrataReport(_spec: BundledSpec, ctx: GenContext): FileM
     count: register.entries.filter((entry) => entry.decision === id).length,
   }));
   const behaviour = Object.entries(register.behaviour ?? {}).map(([id, decision]) => ({ id, ...decision }));
+  const table = Object.entries(register.table ?? {}).map(([id, decision]) => ({ id, ...decision }));
   const markdown = render(ctx.templates, 'errata/ERRATA.md.hbs', {
     behaviourCount: behaviour.length,
+    tableCount: table.length,
+    table,
     behaviour,
     notice: doNotEditNotice(ctx, 'Errata report'),
     entryCount: rows.length,

@@ -265,6 +265,22 @@ const otherSources: Source[] = [
     completion: 'paymentCallback.request.payment-paid.txt',
   },
   {
+    file: 'refundCallback.request.refund-success.txt',
+    docsFile: 'excerpts/api-lists__refunds__refund-callback.md',
+    page: `${DOCS_BASE}/api-references/api-lists/refunds/refund-callback`,
+    section: 'Request › Request Body',
+    after: '```json',
+    targets: [{ webhook: 'refundCallback', in: 'request', example: 'refund-success' }],
+  },
+  {
+    file: 'Refund.refund-object.txt',
+    docsFile: 'excerpts/api-lists__refunds__refund-object.md',
+    page: `${DOCS_BASE}/api-references/api-lists/refunds/refund-object`,
+    section: 'Refund Object',
+    after: 'A refund object is created when you initiate a refund request.\n',
+    targets: [{ schema: 'Refund', example: 'refund-object' }],
+  },
+  {
     file: 'ErrorResponse.error-object.txt',
     docsFile: 'excerpts/api-information__errors.md',
     page: `${DOCS_BASE}/api-references/api-information/errors`,

@@ -66,7 +66,11 @@ export type SchemaName =
   | 'QrPaymentSessionRequest'
   | 'RecurringPaymentSessionRequest'
   | 'RedirectUrl'
+  | 'Refund'
+  | 'RefundAmount'
+  | 'RefundCallback'
   | 'RefundPreference'
+  | 'RefundTransferDestination'
   | 'RequestDateTime'
   | 'ShippingInfo'
   | 'SimulatePaymentRequest'
@@ -121,7 +125,11 @@ export type TolerantSchemaName =
   | 'ProductDetail'
   | 'QrCharge'
   | 'RedirectUrl'
+  | 'Refund'
+  | 'RefundAmount'
+  | 'RefundCallback'
   | 'RefundPreference'
+  | 'RefundTransferDestination'
   | 'ShippingInfo'
   | 'StoredCard'
   | 'StoredPaymentMethod'
@@ -136,6 +144,7 @@ export type OperationId =
   | 'createPaymentSession'
   | 'getCustomer'
   | 'paymentCallback'
+  | 'refundCallback'
   | 'simulatePayment';
 export type Mode = 'strict' | 'tolerant';
 
@@ -487,11 +496,28 @@ export declare function assertRedirectUrl(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.RedirectUrl;
+export declare function isRefund(data: unknown): data is Models.Refund;
+export declare function assertRefund(data: unknown, options?: ValidateOptions): asserts data is Models.Refund;
+export declare function isRefundAmount(data: unknown): data is Models.RefundAmount;
+export declare function assertRefundAmount(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.RefundAmount;
+export declare function isRefundCallback(data: unknown): data is Models.RefundCallback;
+export declare function assertRefundCallback(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.RefundCallback;
 export declare function isRefundPreference(data: unknown): data is Models.RefundPreference;
 export declare function assertRefundPreference(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.RefundPreference;
+export declare function isRefundTransferDestination(data: unknown): data is Models.RefundTransferDestination;
+export declare function assertRefundTransferDestination(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.RefundTransferDestination;
 export declare function isRequestDateTime(data: unknown): data is Models.RequestDateTime;
 export declare function assertRequestDateTime(
   data: unknown,

@@ -72,7 +72,11 @@ export const schemaNames = Object.freeze([
   'QrPaymentSessionRequest',
   'RecurringPaymentSessionRequest',
   'RedirectUrl',
+  'Refund',
+  'RefundAmount',
+  'RefundCallback',
   'RefundPreference',
+  'RefundTransferDestination',
   'RequestDateTime',
   'ShippingInfo',
   'SimulatePaymentRequest',
@@ -130,7 +134,11 @@ export const tolerantSchemaNames = Object.freeze([
   'ProductDetail',
   'QrCharge',
   'RedirectUrl',
+  'Refund',
+  'RefundAmount',
+  'RefundCallback',
   'RefundPreference',
+  'RefundTransferDestination',
   'ShippingInfo',
   'StoredCard',
   'StoredPaymentMethod',
@@ -242,6 +250,7 @@ export const operations = Object.freeze({
     }),
   }),
   paymentCallback: Object.freeze({ webhook: true, request: 'PaymentCallback', responses: Object.freeze({}) }),
+  refundCallback: Object.freeze({ webhook: true, request: 'RefundCallback', responses: Object.freeze({}) }),
   simulatePayment: Object.freeze({
     webhook: false,
     request: 'SimulatePaymentRequest',
@@ -485,8 +494,17 @@ export const assertRecurringPaymentSessionRequest = (data, options) =>
   assertValid('RecurringPaymentSessionRequest', data, options);
 export const isRedirectUrl = (data) => strict.RedirectUrl(data);
 export const assertRedirectUrl = (data, options) => assertValid('RedirectUrl', data, options);
+export const isRefund = (data) => strict.Refund(data);
+export const assertRefund = (data, options) => assertValid('Refund', data, options);
+export const isRefundAmount = (data) => strict.RefundAmount(data);
+export const assertRefundAmount = (data, options) => assertValid('RefundAmount', data, options);
+export const isRefundCallback = (data) => strict.RefundCallback(data);
+export const assertRefundCallback = (data, options) => assertValid('RefundCallback', data, options);
 export const isRefundPreference = (data) => strict.RefundPreference(data);
 export const assertRefundPreference = (data, options) => assertValid('RefundPreference', data, options);
+export const isRefundTransferDestination = (data) => strict.RefundTransferDestination(data);
+export const assertRefundTransferDestination = (data, options) =>
+  assertValid('RefundTransferDestination', data, options);
 export const isRequestDateTime = (data) => strict.RequestDateTime(data);
 export const assertRequestDateTime = (data, options) => assertValid('RequestDateTime', data, options);
 export const isShippingInfo = (data) => strict.ShippingInfo(data);

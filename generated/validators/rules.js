@@ -66,6 +66,12 @@ export const rules = {
   "redirect-url-in-redirect-mode": {
     "description": "`redirectUrl` is required unless `mode` is API (REDIRECT is the default mode)."
   },
+  "refund-amount-unless-full": {
+    "description": "`amount` is required when `isFullAmount` is false (its default)."
+  },
+  "refund-event-matches-status": {
+    "description": "A refund callback's event is `REFUND.` + the status of the refund it carries."
+  },
   "saved-payment-card-ewallet": {
     "description": "`saveForFutureUse` and `showSavedPayment` apply only to CARD and EWALLET."
   },

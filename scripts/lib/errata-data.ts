@@ -56,8 +56,20 @@ export interface BehaviourDecision {
   why: string;
 }
 
+/** A decision where the spec goes against or beyond a docs table, cited by `x-decision` in the spec. */
+export interface TableDecision {
+  title: string;
+  page: string;
+  section: string;
+  field: string;
+  docs: string;
+  spec: string;
+  why: string;
+}
+
 export interface Register {
   decisions: Record<string, Decision>;
+  table: Record<string, TableDecision>;
   behaviour: Record<string, BehaviourDecision>;
   entries: RegisterEntry[];
 }
@@ -78,7 +90,12 @@ export function loadPublishedSources(specDir: string): PublishedSource[] {
 
 export function loadRegister(specDir: string): Register {
   const register = parseYaml(readFileSync(join(errataDir(specDir), 'register.yaml'), 'utf8')) as Register;
-  return { decisions: register.decisions ?? {}, behaviour: register.behaviour ?? {}, entries: register.entries ?? [] };
+  return {
+    decisions: register.decisions ?? {},
+    table: register.table ?? {},
+    behaviour: register.behaviour ?? {},
+    entries: register.entries ?? [],
+  };
 }
 
 /** The published text of a source, followed by the contract's completion when the capture was cut short. */

@@ -70,6 +70,7 @@ describe('spec', () => {
       getCustomer: 'GET /v1/customers/{customerId}',
       createAccessToken: 'POST /v1/access-token',
       paymentCallback: 'POST paymentCallback',
+      refundCallback: 'POST refundCallback',
     });
   });
 
