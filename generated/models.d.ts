@@ -5,6 +5,16 @@
  */
 export type CurrencyCode = string;
 /**
+ * The `ErrorResponse` of HTTP 502: `code` is `bad_gateway` (GATEWAY_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type BadGatewayErrorResponse = ErrorResponse & {
+  code?: 'bad_gateway';
+  error?: {
+    type?: 'GATEWAY_ERROR';
+  };
+};
+/**
  * Why a session was cancelled: REQUESTED_BY_CUSTOMER (by the end customer), DUPLICATED (duplicated
  * session), VOID_SESSION (by the merchant), CHARGE_FAILED (payment rejected), FRAUDULENT (marked as fraud).
  */
@@ -85,6 +95,25 @@ export type ChargeStatus =
   | 'EXPIRED'
   | 'FAILED';
 /**
+ * The `ErrorResponse` of HTTP 409: `code` is `duplicate_error` (GATEWAY_ERROR), `idempotency_error` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type ConflictErrorResponse = ErrorResponse &
+  (
+    | {
+        code?: 'duplicate_error';
+        error?: {
+          type?: 'GATEWAY_ERROR';
+        };
+      }
+    | {
+        code?: 'idempotency_error';
+        error?: {
+          type?: 'API_ERROR';
+        };
+      }
+  );
+/**
  * An e-wallet payment (DANA, OVO, SHOPEEPAY), redirect or API mode.
  */
 export type EwalletPaymentSessionRequest = CreatePaymentSessionRequest & {
@@ -92,6 +121,70 @@ export type EwalletPaymentSessionRequest = CreatePaymentSessionRequest & {
     type?: 'EWALLET';
   };
 };
+/**
+ * The `ErrorResponse` of HTTP 403: `code` is `resource_not_complete` (API_ERROR), `forbidden_access` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type ForbiddenErrorResponse = ErrorResponse &
+  (
+    | {
+        code?: 'resource_not_complete';
+        error?: {
+          type?: 'API_ERROR';
+        };
+      }
+    | {
+        code?: 'forbidden_access';
+        error?: {
+          type?: 'API_ERROR';
+        };
+      }
+  );
+/**
+ * The `ErrorResponse` of HTTP 504: `code` is `gateway_timeout` (GATEWAY_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type GatewayTimeoutErrorResponse = ErrorResponse & {
+  code?: 'gateway_timeout';
+  error?: {
+    type?: 'GATEWAY_ERROR';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 500: `code` is `internal_error` (GATEWAY_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type InternalServerErrorResponse = ErrorResponse & {
+  code?: 'internal_error';
+  error?: {
+    type?: 'GATEWAY_ERROR';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 404: `code` is `not_found` (GATEWAY_ERROR), `resource_missing` (GATEWAY_ERROR), `data_not_found` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type NotFoundErrorResponse = ErrorResponse &
+  (
+    | {
+        code?: 'not_found';
+        error?: {
+          type?: 'GATEWAY_ERROR';
+        };
+      }
+    | {
+        code?: 'resource_missing';
+        error?: {
+          type?: 'GATEWAY_ERROR';
+        };
+      }
+    | {
+        code?: 'data_not_found';
+        error?: {
+          type?: 'API_ERROR';
+        };
+      }
+  );
 /**
  * REQUIRE_PAYMENT_METHOD → REQUIRE_CONFIRMATION → REQUIRE_ACTION → PROCESSING → PAID; ACTIVE for
  * MULTIPLE (static) sessions; CANCELLED and EXPIRED are final. The guides write "REQUIRE ACTION" with a
@@ -171,6 +264,26 @@ export type RefundCallback = (
 ) &
   RefundCallback1;
 /**
+ * The `ErrorResponse` of HTTP 408: `code` is `request_timeout` (GATEWAY_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type RequestTimeoutErrorResponse = ErrorResponse & {
+  code?: 'request_timeout';
+  error?: {
+    type?: 'GATEWAY_ERROR';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 503: `code` is `service_unavailable` (GATEWAY_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type ServiceUnavailableErrorResponse = ErrorResponse & {
+  code?: 'service_unavailable';
+  error?: {
+    type?: 'GATEWAY_ERROR';
+  };
+};
+/**
  * A static (MULTIPLE) Virtual Account or QRIS session in API mode, charged many times; amount only for a closed static VA.
  */
 export type StaticPaymentSessionRequest = CreatePaymentSessionRequest & {
@@ -178,6 +291,46 @@ export type StaticPaymentSessionRequest = CreatePaymentSessionRequest & {
   mode: 'API';
   paymentMethod: {
     type?: 'QR' | 'VIRTUAL_ACCOUNT';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 429: `code` is `frequency_above_limit` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type TooManyRequestsErrorResponse = ErrorResponse & {
+  code?: 'frequency_above_limit';
+  error?: {
+    type?: 'API_ERROR';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 401: `code` is `credentials_invalid` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type UnauthorizedErrorResponse = ErrorResponse & {
+  code?: 'credentials_invalid';
+  error?: {
+    type?: 'API_ERROR';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 422: `code` is `unprocessable_entity` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type UnprocessableEntityErrorResponse = ErrorResponse & {
+  code?: 'unprocessable_entity';
+  error?: {
+    type?: 'API_ERROR';
+  };
+};
+/**
+ * The `ErrorResponse` of HTTP 400: `code` is `api_validation_error` (API_ERROR). The codes, their statuses and error types are
+ * the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+ */
+export type ValidationErrorResponse = ErrorResponse & {
+  code?: 'api_validation_error';
+  error?: {
+    type?: 'API_ERROR';
   };
 };
 /**
@@ -266,6 +419,30 @@ export interface ApiError {
 export interface ApiErrorDetail {
   field: string;
   message: string;
+}
+/**
+ * Every non-2xx answer: a machine-readable `code` (e.g. `api_validation_error`), a message, and the
+ * error object. `data` may carry the resource the error concerns.
+ */
+export interface ErrorResponse {
+  /**
+   * Error code, snake_case. Each status has its own codes and error types, enforced by the status's
+   * schema (`ValidationErrorResponse` for 400 … `GatewayTimeoutErrorResponse` for 504): 400
+   * api_validation_error; 401 credentials_invalid; 403 resource_not_complete, forbidden_access; 404
+   * not_found, resource_missing, data_not_found; 408 request_timeout; 409 duplicate_error,
+   * idempotency_error; 422 unprocessable_entity; 429 frequency_above_limit; 500 internal_error; 502
+   * bad_gateway; 503 service_unavailable; 504 gateway_timeout. The codes of 408, 422 and 504 are the
+   * contract's: their table rows were not captured.
+   */
+  code: string;
+  message: string;
+  error: ApiError;
+  /**
+   * The resource object the error relates to, when there is one.
+   */
+  data?: {
+    [k: string]: unknown | undefined;
+  } | null;
 }
 /**
  * The billing contact and address of an order.
@@ -1090,28 +1267,6 @@ export interface CustomerResponse {
    */
   message: string;
   data: Customer;
-}
-/**
- * Every non-2xx answer: a machine-readable `code` (e.g. `api_validation_error`), a message, and the
- * error object. `data` may carry the resource the error concerns.
- */
-export interface ErrorResponse {
-  /**
-   * Error code, snake_case. Documented codes: api_validation_error (400), credentials_invalid (401),
-   * resource_not_complete, forbidden_access (403), not_found, resource_missing, data_not_found (404),
-   * duplicate_error, idempotency_error (409), frequency_above_limit (429), internal_error (500),
-   * bad_gateway (502), service_unavailable (503). The rows for 422 and 504 were not captured; the
-   * contract's examples use unprocessable_entity and gateway_timeout for them.
-   */
-  code: string;
-  message: string;
-  error: ApiError;
-  /**
-   * The resource object the error relates to, when there is one.
-   */
-  data?: {
-    [k: string]: unknown | undefined;
-  } | null;
 }
 /**
  * The notification Pivot POSTs to the merchant's Payment Callback URL for every key event. Pivot retries

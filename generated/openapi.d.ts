@@ -297,6 +297,19 @@ export interface components {
       message: string;
     };
     /**
+     * BadGatewayErrorResponse
+     * @description The `ErrorResponse` of HTTP 502: `code` is `bad_gateway` (GATEWAY_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    BadGatewayErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'bad_gateway';
+      error?: {
+        /** @constant */
+        type?: 'GATEWAY_ERROR';
+      };
+    };
+    /**
      * BillingInfo
      * @description The billing contact and address of an order.
      */
@@ -666,6 +679,30 @@ export interface components {
       paymentMethodOptions?: components['schemas']['PaymentMethodOptions'];
     };
     /**
+     * ConflictErrorResponse
+     * @description The `ErrorResponse` of HTTP 409: `code` is `duplicate_error` (GATEWAY_ERROR), `idempotency_error` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    ConflictErrorResponse: components['schemas']['ErrorResponse'] &
+      (
+        | {
+            /** @constant */
+            code?: 'duplicate_error';
+            error?: {
+              /** @constant */
+              type?: 'GATEWAY_ERROR';
+            };
+          }
+        | {
+            /** @constant */
+            code?: 'idempotency_error';
+            error?: {
+              /** @constant */
+              type?: 'API_ERROR';
+            };
+          }
+      );
+    /**
      * CreatePaymentSessionRequest
      * @description Body of `POST /v2/payments`. One schema for every documented variant (Payment UI, card redirect /
      *     encryption / tokenization / recurring, VA / QR / e-wallet redirect and API, static VA / QR); the
@@ -814,11 +851,13 @@ export interface components {
      */
     ErrorResponse: {
       /**
-       * @description Error code, snake_case. Documented codes: api_validation_error (400), credentials_invalid (401),
-       *     resource_not_complete, forbidden_access (403), not_found, resource_missing, data_not_found (404),
-       *     duplicate_error, idempotency_error (409), frequency_above_limit (429), internal_error (500),
-       *     bad_gateway (502), service_unavailable (503). The rows for 422 and 504 were not captured; the
-       *     contract's examples use unprocessable_entity and gateway_timeout for them.
+       * @description Error code, snake_case. Each status has its own codes and error types, enforced by the status's
+       *     schema (`ValidationErrorResponse` for 400 … `GatewayTimeoutErrorResponse` for 504): 400
+       *     api_validation_error; 401 credentials_invalid; 403 resource_not_complete, forbidden_access; 404
+       *     not_found, resource_missing, data_not_found; 408 request_timeout; 409 duplicate_error,
+       *     idempotency_error; 422 unprocessable_entity; 429 frequency_above_limit; 500 internal_error; 502
+       *     bad_gateway; 503 service_unavailable; 504 gateway_timeout. The codes of 408, 422 and 504 are the
+       *     contract's: their table rows were not captured.
        * @example api_validation_error
        * @example credentials_invalid
        * @example resource_missing
@@ -891,12 +930,94 @@ export interface components {
       status: 'PASSED' | 'REJECTED';
     };
     /**
+     * ForbiddenErrorResponse
+     * @description The `ErrorResponse` of HTTP 403: `code` is `resource_not_complete` (API_ERROR), `forbidden_access` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    ForbiddenErrorResponse: components['schemas']['ErrorResponse'] &
+      (
+        | {
+            /** @constant */
+            code?: 'resource_not_complete';
+            error?: {
+              /** @constant */
+              type?: 'API_ERROR';
+            };
+          }
+        | {
+            /** @constant */
+            code?: 'forbidden_access';
+            error?: {
+              /** @constant */
+              type?: 'API_ERROR';
+            };
+          }
+      );
+    /**
+     * GatewayTimeoutErrorResponse
+     * @description The `ErrorResponse` of HTTP 504: `code` is `gateway_timeout` (GATEWAY_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    GatewayTimeoutErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'gateway_timeout';
+      error?: {
+        /** @constant */
+        type?: 'GATEWAY_ERROR';
+      };
+    };
+    /**
+     * InternalServerErrorResponse
+     * @description The `ErrorResponse` of HTTP 500: `code` is `internal_error` (GATEWAY_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    InternalServerErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'internal_error';
+      error?: {
+        /** @constant */
+        type?: 'GATEWAY_ERROR';
+      };
+    };
+    /**
      * Metadata
      * @description Free object for the merchant to store any extra information about the payment session.
      */
     Metadata: {
       [key: string]: unknown;
     };
+    /**
+     * NotFoundErrorResponse
+     * @description The `ErrorResponse` of HTTP 404: `code` is `not_found` (GATEWAY_ERROR), `resource_missing` (GATEWAY_ERROR), `data_not_found` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    NotFoundErrorResponse: components['schemas']['ErrorResponse'] &
+      (
+        | {
+            /** @constant */
+            code?: 'not_found';
+            error?: {
+              /** @constant */
+              type?: 'GATEWAY_ERROR';
+            };
+          }
+        | {
+            /** @constant */
+            code?: 'resource_missing';
+            error?: {
+              /** @constant */
+              type?: 'GATEWAY_ERROR';
+            };
+          }
+        | {
+            /** @constant */
+            code?: 'data_not_found';
+            error?: {
+              /** @constant */
+              type?: 'API_ERROR';
+            };
+          }
+      );
     /**
      * OrderInformation
      * @description The order behind a Payment Session: products, billing and shipping. Billing information is
@@ -1414,6 +1535,32 @@ export interface components {
      */
     RequestDateTime: string;
     /**
+     * RequestTimeoutErrorResponse
+     * @description The `ErrorResponse` of HTTP 408: `code` is `request_timeout` (GATEWAY_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    RequestTimeoutErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'request_timeout';
+      error?: {
+        /** @constant */
+        type?: 'GATEWAY_ERROR';
+      };
+    };
+    /**
+     * ServiceUnavailableErrorResponse
+     * @description The `ErrorResponse` of HTTP 503: `code` is `service_unavailable` (GATEWAY_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    ServiceUnavailableErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'service_unavailable';
+      error?: {
+        /** @constant */
+        type?: 'GATEWAY_ERROR';
+      };
+    };
+    /**
      * ShippingInfo
      * @description The shipping contact and address of an order.
      */
@@ -1530,6 +1677,19 @@ export interface components {
       transactionStatus: string;
     };
     /**
+     * TooManyRequestsErrorResponse
+     * @description The `ErrorResponse` of HTTP 429: `code` is `frequency_above_limit` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    TooManyRequestsErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'frequency_above_limit';
+      error?: {
+        /** @constant */
+        type?: 'API_ERROR';
+      };
+    };
+    /**
      * TransferDestination
      * @description Payout destination used for refunds by bank transfer.
      */
@@ -1542,6 +1702,45 @@ export interface components {
         accountName: string;
         /** @description Account Number of payout destination. */
         accountNumber: string;
+      };
+    };
+    /**
+     * UnauthorizedErrorResponse
+     * @description The `ErrorResponse` of HTTP 401: `code` is `credentials_invalid` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    UnauthorizedErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'credentials_invalid';
+      error?: {
+        /** @constant */
+        type?: 'API_ERROR';
+      };
+    };
+    /**
+     * UnprocessableEntityErrorResponse
+     * @description The `ErrorResponse` of HTTP 422: `code` is `unprocessable_entity` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    UnprocessableEntityErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'unprocessable_entity';
+      error?: {
+        /** @constant */
+        type?: 'API_ERROR';
+      };
+    };
+    /**
+     * ValidationErrorResponse
+     * @description The `ErrorResponse` of HTTP 400: `code` is `api_validation_error` (API_ERROR). The codes, their statuses and error types are
+     *     the Generic API Error table's (decision `error-codes-by-status` for the rows the captures miss).
+     */
+    ValidationErrorResponse: components['schemas']['ErrorResponse'] & {
+      /** @constant */
+      code?: 'api_validation_error';
+      error?: {
+        /** @constant */
+        type?: 'API_ERROR';
       };
     };
     /**
@@ -1617,7 +1816,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['BadGatewayErrorResponse'];
       };
     };
     /** @description Bad Request — format or missing fields (api_validation_error). */
@@ -1626,7 +1825,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['ValidationErrorResponse'];
       };
     };
     /** @description Conflict — duplicate record or X-REQUEST-ID reused with another body. */
@@ -1635,7 +1834,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['ConflictErrorResponse'];
       };
     };
     /** @description Forbidden — feature not enabled, setup incomplete or blocked. */
@@ -1644,7 +1843,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['ForbiddenErrorResponse'];
       };
     };
     /** @description Gateway Timeout — no response within the SLA. */
@@ -1653,7 +1852,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['GatewayTimeoutErrorResponse'];
       };
     };
     /** @description Internal Server Error — unexpected failure on Pivot's side. */
@@ -1662,7 +1861,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['InternalServerErrorResponse'];
       };
     };
     /** @description Not Found — unknown endpoint or reference ID. */
@@ -1671,7 +1870,16 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['NotFoundErrorResponse'];
+      };
+    };
+    /** @description Request Timeout — Pivot did not finish the request within its 60-second API timeout. */
+    RequestTimeout: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['RequestTimeoutErrorResponse'];
       };
     };
     /** @description Service Unavailable — downstream downtime. */
@@ -1680,7 +1888,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['ServiceUnavailableErrorResponse'];
       };
     };
     /** @description Too Many Requests — merchant-specific rate guard. */
@@ -1689,7 +1897,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['TooManyRequestsErrorResponse'];
       };
     };
     /** @description Unauthorized — invalid API key or token (credentials_invalid). */
@@ -1698,7 +1906,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['UnauthorizedErrorResponse'];
       };
     };
     /** @description Unprocessable Entity — valid request, invalid state. */
@@ -1707,7 +1915,7 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['ErrorResponse'];
+        'application/json': components['schemas']['UnprocessableEntityErrorResponse'];
       };
     };
   };
@@ -1763,6 +1971,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
       502: components['responses']['BadGateway'];
@@ -1798,6 +2007,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
       502: components['responses']['BadGateway'];
@@ -1840,7 +2050,9 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       409: components['responses']['Conflict'];
+      422: components['responses']['UnprocessableEntity'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
       502: components['responses']['BadGateway'];
@@ -1880,6 +2092,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       422: components['responses']['UnprocessableEntity'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
@@ -1920,6 +2133,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       422: components['responses']['UnprocessableEntity'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
@@ -1960,6 +2174,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       422: components['responses']['UnprocessableEntity'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];
@@ -1994,6 +2209,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      408: components['responses']['RequestTimeout'];
       422: components['responses']['UnprocessableEntity'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalServerError'];

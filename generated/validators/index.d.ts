@@ -12,6 +12,7 @@ export type SchemaName =
   | 'Amount'
   | 'ApiError'
   | 'ApiErrorDetail'
+  | 'BadGatewayErrorResponse'
   | 'BillingInfo'
   | 'CancelPaymentSessionRequest'
   | 'CancellationReason'
@@ -30,6 +31,7 @@ export type SchemaName =
   | 'Charge'
   | 'ChargeStatus'
   | 'ConfirmPaymentSessionRequest'
+  | 'ConflictErrorResponse'
   | 'CreatePaymentSessionRequest'
   | 'CurrencyCode'
   | 'Customer'
@@ -43,7 +45,11 @@ export type SchemaName =
   | 'EwalletOptions'
   | 'EwalletPaymentSessionRequest'
   | 'FdsRiskAssessment'
+  | 'ForbiddenErrorResponse'
+  | 'GatewayTimeoutErrorResponse'
+  | 'InternalServerErrorResponse'
   | 'Metadata'
+  | 'NotFoundErrorResponse'
   | 'OrderInformation'
   | 'PaymentCallback'
   | 'PaymentMethod'
@@ -72,13 +78,19 @@ export type SchemaName =
   | 'RefundPreference'
   | 'RefundTransferDestination'
   | 'RequestDateTime'
+  | 'RequestTimeoutErrorResponse'
+  | 'ServiceUnavailableErrorResponse'
   | 'ShippingInfo'
   | 'SimulatePaymentRequest'
   | 'StaticPaymentSessionRequest'
   | 'StoredCard'
   | 'StoredPaymentMethod'
   | 'ThreeDsInfo'
+  | 'TooManyRequestsErrorResponse'
   | 'TransferDestination'
+  | 'UnauthorizedErrorResponse'
+  | 'UnprocessableEntityErrorResponse'
+  | 'ValidationErrorResponse'
   | 'VirtualAccountChannel'
   | 'VirtualAccountCharge'
   | 'VirtualAccountInput'
@@ -90,6 +102,7 @@ export type TolerantSchemaName =
   | 'Amount'
   | 'ApiError'
   | 'ApiErrorDetail'
+  | 'BadGatewayErrorResponse'
   | 'BillingInfo'
   | 'CancellationReason'
   | 'Capture'
@@ -101,6 +114,7 @@ export type TolerantSchemaName =
   | 'CardCharge'
   | 'Charge'
   | 'ChargeStatus'
+  | 'ConflictErrorResponse'
   | 'CurrencyCode'
   | 'Customer'
   | 'CustomerResponse'
@@ -109,7 +123,11 @@ export type TolerantSchemaName =
   | 'EwalletChannel'
   | 'EwalletCharge'
   | 'FdsRiskAssessment'
+  | 'ForbiddenErrorResponse'
+  | 'GatewayTimeoutErrorResponse'
+  | 'InternalServerErrorResponse'
   | 'Metadata'
+  | 'NotFoundErrorResponse'
   | 'OrderInformation'
   | 'PaymentCallback'
   | 'PaymentMethod'
@@ -130,10 +148,16 @@ export type TolerantSchemaName =
   | 'RefundCallback'
   | 'RefundPreference'
   | 'RefundTransferDestination'
+  | 'RequestTimeoutErrorResponse'
+  | 'ServiceUnavailableErrorResponse'
   | 'ShippingInfo'
   | 'StoredCard'
   | 'StoredPaymentMethod'
+  | 'TooManyRequestsErrorResponse'
   | 'TransferDestination'
+  | 'UnauthorizedErrorResponse'
+  | 'UnprocessableEntityErrorResponse'
+  | 'ValidationErrorResponse'
   | 'VirtualAccountChannel'
   | 'VirtualAccountCharge';
 export type OperationId =
@@ -217,6 +241,11 @@ export declare function assertApiErrorDetail(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.ApiErrorDetail;
+export declare function isBadGatewayErrorResponse(data: unknown): data is Models.BadGatewayErrorResponse;
+export declare function assertBadGatewayErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.BadGatewayErrorResponse;
 export declare function isBillingInfo(data: unknown): data is Models.BillingInfo;
 export declare function assertBillingInfo(
   data: unknown,
@@ -310,6 +339,11 @@ export declare function assertConfirmPaymentSessionRequest(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.ConfirmPaymentSessionRequest;
+export declare function isConflictErrorResponse(data: unknown): data is Models.ConflictErrorResponse;
+export declare function assertConflictErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.ConflictErrorResponse;
 export declare function isCreatePaymentSessionRequest(
   data: unknown,
 ): data is Models.CreatePaymentSessionRequest;
@@ -379,11 +413,35 @@ export declare function assertFdsRiskAssessment(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.FdsRiskAssessment;
+export declare function isForbiddenErrorResponse(data: unknown): data is Models.ForbiddenErrorResponse;
+export declare function assertForbiddenErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.ForbiddenErrorResponse;
+export declare function isGatewayTimeoutErrorResponse(
+  data: unknown,
+): data is Models.GatewayTimeoutErrorResponse;
+export declare function assertGatewayTimeoutErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.GatewayTimeoutErrorResponse;
+export declare function isInternalServerErrorResponse(
+  data: unknown,
+): data is Models.InternalServerErrorResponse;
+export declare function assertInternalServerErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.InternalServerErrorResponse;
 export declare function isMetadata(data: unknown): data is Models.Metadata;
 export declare function assertMetadata(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.Metadata;
+export declare function isNotFoundErrorResponse(data: unknown): data is Models.NotFoundErrorResponse;
+export declare function assertNotFoundErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.NotFoundErrorResponse;
 export declare function isOrderInformation(data: unknown): data is Models.OrderInformation;
 export declare function assertOrderInformation(
   data: unknown,
@@ -523,6 +581,20 @@ export declare function assertRequestDateTime(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.RequestDateTime;
+export declare function isRequestTimeoutErrorResponse(
+  data: unknown,
+): data is Models.RequestTimeoutErrorResponse;
+export declare function assertRequestTimeoutErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.RequestTimeoutErrorResponse;
+export declare function isServiceUnavailableErrorResponse(
+  data: unknown,
+): data is Models.ServiceUnavailableErrorResponse;
+export declare function assertServiceUnavailableErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.ServiceUnavailableErrorResponse;
 export declare function isShippingInfo(data: unknown): data is Models.ShippingInfo;
 export declare function assertShippingInfo(
   data: unknown,
@@ -555,11 +627,35 @@ export declare function assertThreeDsInfo(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.ThreeDsInfo;
+export declare function isTooManyRequestsErrorResponse(
+  data: unknown,
+): data is Models.TooManyRequestsErrorResponse;
+export declare function assertTooManyRequestsErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.TooManyRequestsErrorResponse;
 export declare function isTransferDestination(data: unknown): data is Models.TransferDestination;
 export declare function assertTransferDestination(
   data: unknown,
   options?: ValidateOptions,
 ): asserts data is Models.TransferDestination;
+export declare function isUnauthorizedErrorResponse(data: unknown): data is Models.UnauthorizedErrorResponse;
+export declare function assertUnauthorizedErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.UnauthorizedErrorResponse;
+export declare function isUnprocessableEntityErrorResponse(
+  data: unknown,
+): data is Models.UnprocessableEntityErrorResponse;
+export declare function assertUnprocessableEntityErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.UnprocessableEntityErrorResponse;
+export declare function isValidationErrorResponse(data: unknown): data is Models.ValidationErrorResponse;
+export declare function assertValidationErrorResponse(
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is Models.ValidationErrorResponse;
 export declare function isVirtualAccountChannel(data: unknown): data is Models.VirtualAccountChannel;
 export declare function assertVirtualAccountChannel(
   data: unknown,

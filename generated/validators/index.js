@@ -18,6 +18,7 @@ export const schemaNames = Object.freeze([
   'Amount',
   'ApiError',
   'ApiErrorDetail',
+  'BadGatewayErrorResponse',
   'BillingInfo',
   'CancelPaymentSessionRequest',
   'CancellationReason',
@@ -36,6 +37,7 @@ export const schemaNames = Object.freeze([
   'Charge',
   'ChargeStatus',
   'ConfirmPaymentSessionRequest',
+  'ConflictErrorResponse',
   'CreatePaymentSessionRequest',
   'CurrencyCode',
   'Customer',
@@ -49,7 +51,11 @@ export const schemaNames = Object.freeze([
   'EwalletOptions',
   'EwalletPaymentSessionRequest',
   'FdsRiskAssessment',
+  'ForbiddenErrorResponse',
+  'GatewayTimeoutErrorResponse',
+  'InternalServerErrorResponse',
   'Metadata',
+  'NotFoundErrorResponse',
   'OrderInformation',
   'PaymentCallback',
   'PaymentMethod',
@@ -78,13 +84,19 @@ export const schemaNames = Object.freeze([
   'RefundPreference',
   'RefundTransferDestination',
   'RequestDateTime',
+  'RequestTimeoutErrorResponse',
+  'ServiceUnavailableErrorResponse',
   'ShippingInfo',
   'SimulatePaymentRequest',
   'StaticPaymentSessionRequest',
   'StoredCard',
   'StoredPaymentMethod',
   'ThreeDsInfo',
+  'TooManyRequestsErrorResponse',
   'TransferDestination',
+  'UnauthorizedErrorResponse',
+  'UnprocessableEntityErrorResponse',
+  'ValidationErrorResponse',
   'VirtualAccountChannel',
   'VirtualAccountCharge',
   'VirtualAccountInput',
@@ -99,6 +111,7 @@ export const tolerantSchemaNames = Object.freeze([
   'Amount',
   'ApiError',
   'ApiErrorDetail',
+  'BadGatewayErrorResponse',
   'BillingInfo',
   'CancellationReason',
   'Capture',
@@ -110,6 +123,7 @@ export const tolerantSchemaNames = Object.freeze([
   'CardCharge',
   'Charge',
   'ChargeStatus',
+  'ConflictErrorResponse',
   'CurrencyCode',
   'Customer',
   'CustomerResponse',
@@ -118,7 +132,11 @@ export const tolerantSchemaNames = Object.freeze([
   'EwalletChannel',
   'EwalletCharge',
   'FdsRiskAssessment',
+  'ForbiddenErrorResponse',
+  'GatewayTimeoutErrorResponse',
+  'InternalServerErrorResponse',
   'Metadata',
+  'NotFoundErrorResponse',
   'OrderInformation',
   'PaymentCallback',
   'PaymentMethod',
@@ -139,10 +157,16 @@ export const tolerantSchemaNames = Object.freeze([
   'RefundCallback',
   'RefundPreference',
   'RefundTransferDestination',
+  'RequestTimeoutErrorResponse',
+  'ServiceUnavailableErrorResponse',
   'ShippingInfo',
   'StoredCard',
   'StoredPaymentMethod',
+  'TooManyRequestsErrorResponse',
   'TransferDestination',
+  'UnauthorizedErrorResponse',
+  'UnprocessableEntityErrorResponse',
+  'ValidationErrorResponse',
   'VirtualAccountChannel',
   'VirtualAccountCharge',
 ]);
@@ -154,16 +178,17 @@ export const operations = Object.freeze({
     request: 'CancelPaymentSessionRequest',
     responses: Object.freeze({
       200: 'PaymentSessionResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      422: 'UnprocessableEntityErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
   capturePaymentSession: Object.freeze({
@@ -171,16 +196,17 @@ export const operations = Object.freeze({
     request: 'CapturePaymentSessionRequest',
     responses: Object.freeze({
       200: 'CaptureResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      422: 'UnprocessableEntityErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
   confirmPaymentSession: Object.freeze({
@@ -188,16 +214,17 @@ export const operations = Object.freeze({
     request: 'ConfirmPaymentSessionRequest',
     responses: Object.freeze({
       200: 'PaymentSessionResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      422: 'UnprocessableEntityErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
   createAccessToken: Object.freeze({
@@ -205,15 +232,16 @@ export const operations = Object.freeze({
     request: 'AccessTokenRequest',
     responses: Object.freeze({
       200: 'AccessTokenResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
   createPaymentSession: Object.freeze({
@@ -221,16 +249,18 @@ export const operations = Object.freeze({
     request: 'CreatePaymentSessionRequest',
     responses: Object.freeze({
       200: 'PaymentSessionResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      409: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      409: 'ConflictErrorResponse',
+      422: 'UnprocessableEntityErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
   getCustomer: Object.freeze({
@@ -238,15 +268,16 @@ export const operations = Object.freeze({
     request: null,
     responses: Object.freeze({
       200: 'CustomerResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
   paymentCallback: Object.freeze({ webhook: true, request: 'PaymentCallback', responses: Object.freeze({}) }),
@@ -256,16 +287,17 @@ export const operations = Object.freeze({
     request: 'SimulatePaymentRequest',
     responses: Object.freeze({
       200: 'PaymentSimulationResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
+      400: 'ValidationErrorResponse',
+      401: 'UnauthorizedErrorResponse',
+      403: 'ForbiddenErrorResponse',
+      404: 'NotFoundErrorResponse',
+      408: 'RequestTimeoutErrorResponse',
+      422: 'UnprocessableEntityErrorResponse',
+      429: 'TooManyRequestsErrorResponse',
+      500: 'InternalServerErrorResponse',
+      502: 'BadGatewayErrorResponse',
+      503: 'ServiceUnavailableErrorResponse',
+      504: 'GatewayTimeoutErrorResponse',
     }),
   }),
 });
@@ -370,6 +402,9 @@ export const isApiError = (data) => strict.ApiError(data);
 export const assertApiError = (data, options) => assertValid('ApiError', data, options);
 export const isApiErrorDetail = (data) => strict.ApiErrorDetail(data);
 export const assertApiErrorDetail = (data, options) => assertValid('ApiErrorDetail', data, options);
+export const isBadGatewayErrorResponse = (data) => strict.BadGatewayErrorResponse(data);
+export const assertBadGatewayErrorResponse = (data, options) =>
+  assertValid('BadGatewayErrorResponse', data, options);
 export const isBillingInfo = (data) => strict.BillingInfo(data);
 export const assertBillingInfo = (data, options) => assertValid('BillingInfo', data, options);
 export const isCancelPaymentSessionRequest = (data) => strict.CancelPaymentSessionRequest(data);
@@ -412,6 +447,9 @@ export const assertChargeStatus = (data, options) => assertValid('ChargeStatus',
 export const isConfirmPaymentSessionRequest = (data) => strict.ConfirmPaymentSessionRequest(data);
 export const assertConfirmPaymentSessionRequest = (data, options) =>
   assertValid('ConfirmPaymentSessionRequest', data, options);
+export const isConflictErrorResponse = (data) => strict.ConflictErrorResponse(data);
+export const assertConflictErrorResponse = (data, options) =>
+  assertValid('ConflictErrorResponse', data, options);
 export const isCreatePaymentSessionRequest = (data) => strict.CreatePaymentSessionRequest(data);
 export const assertCreatePaymentSessionRequest = (data, options) =>
   assertValid('CreatePaymentSessionRequest', data, options);
@@ -440,8 +478,20 @@ export const assertEwalletPaymentSessionRequest = (data, options) =>
   assertValid('EwalletPaymentSessionRequest', data, options);
 export const isFdsRiskAssessment = (data) => strict.FdsRiskAssessment(data);
 export const assertFdsRiskAssessment = (data, options) => assertValid('FdsRiskAssessment', data, options);
+export const isForbiddenErrorResponse = (data) => strict.ForbiddenErrorResponse(data);
+export const assertForbiddenErrorResponse = (data, options) =>
+  assertValid('ForbiddenErrorResponse', data, options);
+export const isGatewayTimeoutErrorResponse = (data) => strict.GatewayTimeoutErrorResponse(data);
+export const assertGatewayTimeoutErrorResponse = (data, options) =>
+  assertValid('GatewayTimeoutErrorResponse', data, options);
+export const isInternalServerErrorResponse = (data) => strict.InternalServerErrorResponse(data);
+export const assertInternalServerErrorResponse = (data, options) =>
+  assertValid('InternalServerErrorResponse', data, options);
 export const isMetadata = (data) => strict.Metadata(data);
 export const assertMetadata = (data, options) => assertValid('Metadata', data, options);
+export const isNotFoundErrorResponse = (data) => strict.NotFoundErrorResponse(data);
+export const assertNotFoundErrorResponse = (data, options) =>
+  assertValid('NotFoundErrorResponse', data, options);
 export const isOrderInformation = (data) => strict.OrderInformation(data);
 export const assertOrderInformation = (data, options) => assertValid('OrderInformation', data, options);
 export const isPaymentCallback = (data) => strict.PaymentCallback(data);
@@ -507,6 +557,12 @@ export const assertRefundTransferDestination = (data, options) =>
   assertValid('RefundTransferDestination', data, options);
 export const isRequestDateTime = (data) => strict.RequestDateTime(data);
 export const assertRequestDateTime = (data, options) => assertValid('RequestDateTime', data, options);
+export const isRequestTimeoutErrorResponse = (data) => strict.RequestTimeoutErrorResponse(data);
+export const assertRequestTimeoutErrorResponse = (data, options) =>
+  assertValid('RequestTimeoutErrorResponse', data, options);
+export const isServiceUnavailableErrorResponse = (data) => strict.ServiceUnavailableErrorResponse(data);
+export const assertServiceUnavailableErrorResponse = (data, options) =>
+  assertValid('ServiceUnavailableErrorResponse', data, options);
 export const isShippingInfo = (data) => strict.ShippingInfo(data);
 export const assertShippingInfo = (data, options) => assertValid('ShippingInfo', data, options);
 export const isSimulatePaymentRequest = (data) => strict.SimulatePaymentRequest(data);
@@ -521,8 +577,20 @@ export const isStoredPaymentMethod = (data) => strict.StoredPaymentMethod(data);
 export const assertStoredPaymentMethod = (data, options) => assertValid('StoredPaymentMethod', data, options);
 export const isThreeDsInfo = (data) => strict.ThreeDsInfo(data);
 export const assertThreeDsInfo = (data, options) => assertValid('ThreeDsInfo', data, options);
+export const isTooManyRequestsErrorResponse = (data) => strict.TooManyRequestsErrorResponse(data);
+export const assertTooManyRequestsErrorResponse = (data, options) =>
+  assertValid('TooManyRequestsErrorResponse', data, options);
 export const isTransferDestination = (data) => strict.TransferDestination(data);
 export const assertTransferDestination = (data, options) => assertValid('TransferDestination', data, options);
+export const isUnauthorizedErrorResponse = (data) => strict.UnauthorizedErrorResponse(data);
+export const assertUnauthorizedErrorResponse = (data, options) =>
+  assertValid('UnauthorizedErrorResponse', data, options);
+export const isUnprocessableEntityErrorResponse = (data) => strict.UnprocessableEntityErrorResponse(data);
+export const assertUnprocessableEntityErrorResponse = (data, options) =>
+  assertValid('UnprocessableEntityErrorResponse', data, options);
+export const isValidationErrorResponse = (data) => strict.ValidationErrorResponse(data);
+export const assertValidationErrorResponse = (data, options) =>
+  assertValid('ValidationErrorResponse', data, options);
 export const isVirtualAccountChannel = (data) => strict.VirtualAccountChannel(data);
 export const assertVirtualAccountChannel = (data, options) =>
   assertValid('VirtualAccountChannel', data, options);

@@ -24,6 +24,42 @@ export const rules = {
   "encryption-key-card-api-unconfirmed": {
     "description": "`encryptionKey` only when paymentMethod.type is CARD, mode API and autoConfirm false."
   },
+  "error-code-400": {
+    "description": "The documented codes of HTTP 400, each with its error type."
+  },
+  "error-code-401": {
+    "description": "The documented codes of HTTP 401, each with its error type."
+  },
+  "error-code-403": {
+    "description": "The documented codes of HTTP 403, each with its error type."
+  },
+  "error-code-404": {
+    "description": "The documented codes of HTTP 404, each with its error type."
+  },
+  "error-code-408": {
+    "description": "The documented codes of HTTP 408, each with its error type."
+  },
+  "error-code-409": {
+    "description": "The documented codes of HTTP 409, each with its error type."
+  },
+  "error-code-422": {
+    "description": "The documented codes of HTTP 422, each with its error type."
+  },
+  "error-code-429": {
+    "description": "The documented codes of HTTP 429, each with its error type."
+  },
+  "error-code-500": {
+    "description": "The documented codes of HTTP 500, each with its error type."
+  },
+  "error-code-502": {
+    "description": "The documented codes of HTTP 502, each with its error type."
+  },
+  "error-code-503": {
+    "description": "The documented codes of HTTP 503, each with its error type."
+  },
+  "error-code-504": {
+    "description": "The documented codes of HTTP 504, each with its error type."
+  },
   "expiration-mode-card-ewallet": {
     "description": "`expirationMode` applies only to CARD and EWALLET."
   },
