@@ -186,6 +186,38 @@ export type NotFoundErrorResponse = ErrorResponse &
       }
   );
 /**
+ * The notification Pivot POSTs to the merchant's Payment Callback URL for every key event. Pivot retries
+ * after 5 min, 15 min, 1 h, 3 h, 6 h and 12 h when the endpoint answers 5xx, 408 or 429.
+ */
+export type PaymentCallback = (
+  | {
+      event?: 'PAYMENT.PROCESSING';
+      data?: {
+        status?: 'PROCESSING';
+      };
+    }
+  | {
+      event?: 'PAYMENT.PAID';
+      data?: {
+        status?: 'PAID';
+      };
+    }
+  | {
+      event?: 'PAYMENT.CANCELLED';
+      data?: {
+        status?: 'CANCELLED' | 'EXPIRED';
+      };
+    }
+  | {
+      event?: 'CHARGE.SUCCESS';
+      data?: {
+        status?: 'ACTIVE';
+        paymentType: 'MULTIPLE';
+      };
+    }
+) &
+  PaymentCallback1;
+/**
  * REQUIRE_PAYMENT_METHOD → REQUIRE_CONFIRMATION → REQUIRE_ACTION → PROCESSING → PAID; ACTIVE for
  * MULTIPLE (static) sessions; CANCELLED and EXPIRED are final. The guides write "REQUIRE ACTION" with a
  * space; the API value has an underscore.
@@ -1268,11 +1300,7 @@ export interface CustomerResponse {
   message: string;
   data: Customer;
 }
-/**
- * The notification Pivot POSTs to the merchant's Payment Callback URL for every key event. Pivot retries
- * after 5 min, 15 min, 1 h, 3 h, 6 h and 12 h when the endpoint answers 5xx, 408 or 429.
- */
-export interface PaymentCallback {
+export interface PaymentCallback1 {
   /**
    * PAYMENT.PROCESSING — payment initiated; PAYMENT.PAID — paid; PAYMENT.CANCELLED — cancelled by the
    * customer, a timeout or manual intervention; CHARGE.SUCCESS — one charge of a MULTIPLE session paid.

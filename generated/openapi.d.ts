@@ -1042,7 +1042,42 @@ export interface components {
        * @enum {string}
        */
       event: 'PAYMENT.PROCESSING' | 'PAYMENT.PAID' | 'PAYMENT.CANCELLED' | 'CHARGE.SUCCESS';
-    };
+    } & (
+      | {
+          data?: {
+            /** @constant */
+            status?: 'PROCESSING';
+          };
+          /** @constant */
+          event?: 'PAYMENT.PROCESSING';
+        }
+      | {
+          data?: {
+            /** @constant */
+            status?: 'PAID';
+          };
+          /** @constant */
+          event?: 'PAYMENT.PAID';
+        }
+      | {
+          data?: {
+            /** @enum {unknown} */
+            status?: 'CANCELLED' | 'EXPIRED';
+          };
+          /** @constant */
+          event?: 'PAYMENT.CANCELLED';
+        }
+      | {
+          data?: {
+            /** @constant */
+            paymentType: 'MULTIPLE';
+            /** @constant */
+            status?: 'ACTIVE';
+          };
+          /** @constant */
+          event?: 'CHARGE.SUCCESS';
+        }
+    );
     /**
      * PaymentMethod
      * @description The payment method of a session as Pivot returns it. A static session carries its reusable
@@ -1506,6 +1541,7 @@ export interface components {
        * @description Refund method preferred by Merchant / Customer. `AUTO` (default): Pivot refunds through the
        *     channel and falls back to a bank transfer; `TRANSFER_ONLY`: refund by bank transfer only, the
        *     merchant must send the destination account.
+       * @default AUTO
        * @enum {string}
        */
       method: 'AUTO' | 'TRANSFER_ONLY';

@@ -3,6 +3,9 @@ export const rules = {
   "amount-required": {
     "description": "`amount` is required (table: M) except for recurring requests (the plan sets it) and static MULTIPLE sessions (mandatory only for a closed static VA, which the request cannot tell apart)."
   },
+  "callback-event-matches-session": {
+    "description": "The event matches the session it carries: PAYMENT.PROCESSING a PROCESSING session, PAYMENT.PAID a PAID one, PAYMENT.CANCELLED a CANCELLED or EXPIRED one (a timeout or a failed payment is \"cancelled … by system timeout\"; no EXPIRED event is documented), CHARGE.SUCCESS an ACTIVE MULTIPLE session."
+  },
   "cancellation-fields": {
     "description": "`cancelledAt` and `cancellationReason` are set exactly when the session is CANCELLED."
   },
@@ -90,6 +93,9 @@ export const rules = {
   "payment-url-in-redirect-mode": {
     "description": "A REDIRECT session carries the `paymentUrl` of Pivot's payment page."
   },
+  "pre-charge-has-no-charge": {
+    "description": "A session waiting for its payment method or its confirmation has no charge yet."
+  },
   "recurring-fields": {
     "description": "`initiateFirstAuthorization` belongs to a recurring request (`recurringId`), and recurring payments are card payments."
   },
@@ -116,5 +122,8 @@ export const rules = {
   },
   "transfer-destination-for-transfer-only": {
     "description": "`transferDestination` is required when `method` is `TRANSFER_ONLY`."
+  },
+  "unpaid-end-has-no-successful-charge": {
+    "description": "An EXPIRED or CANCELLED session has no SUCCESS charge (a paid session is PAID, a static one ACTIVE)."
   }
 };

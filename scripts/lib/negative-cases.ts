@@ -824,6 +824,38 @@ export const NEGATIVE_CASES: NegativeCase[] = [
     errors: ['/data/cancellationReason'],
   },
   {
+    rule: 'a PAYMENT.PAID callback carries a PAID session (callback-event-matches-session)',
+    schema: 'PaymentCallback',
+    base: 'paymentCallback/request/payment-paid',
+    patch: [set('/data/status', 'PROCESSING')],
+    errors: ['/data/status'],
+  },
+  {
+    rule: 'a CHARGE.SUCCESS callback carries an ACTIVE MULTIPLE session (callback-event-matches-session)',
+    schema: 'PaymentCallback',
+    base: 'paymentCallback/request/payment-paid',
+    patch: [set('/event', 'CHARGE.SUCCESS')],
+    errors: ['/data/status', '/data/paymentType'],
+  },
+  {
+    rule: 'an EXPIRED session has no SUCCESS charge (unpaid-end-has-no-successful-charge)',
+    schema: 'PaymentSession',
+    base: 'schema:PaymentSession/payment-session-object',
+    patch: [set('/status', 'EXPIRED')],
+    errors: ['/chargeDetails/0/status'],
+  },
+  {
+    rule: 'a session waiting for confirmation has no charge (pre-charge-has-no-charge)',
+    schema: 'PaymentSession',
+    base: 'schema:PaymentSession/payment-session-object',
+    patch: [
+      set('/status', 'REQUIRE_CONFIRMATION'),
+      set('/chargeDetails/0/status', 'WAITING_FOR_USER_ACTION'),
+      set('/chargeDetails/0/paidAt', null),
+    ],
+    errors: ['/chargeDetails'],
+  },
+  {
     rule: 'PAID sessions have a SUCCESS charge',
     schema: 'PaymentSession',
     base: 'schema:PaymentSession/payment-session-object',

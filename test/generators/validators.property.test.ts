@@ -512,13 +512,10 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
     profiles: ['required', 'full'],
     rules: [
       'cancellation-fields',
-      'encryption-key-card-api-unconfirmed',
       'multiple-is-static',
       'paid-at-when-success',
       'paid-has-successful-charge',
-      'payment-url-in-api-mode',
       'payment-url-in-redirect-mode',
-      'redirect-only-flags',
     ],
   },
   // The data object of the payment method's type only (oneOf by type).
@@ -535,7 +532,9 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
       'paid-has-successful-charge',
       'payment-url-in-api-mode',
       'payment-url-in-redirect-mode',
+      'pre-charge-has-no-charge',
       'redirect-only-flags',
+      'unpaid-end-has-no-successful-charge',
     ],
   },
   PaymentSessionResponse: {
@@ -548,6 +547,7 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
       'paid-has-successful-charge',
       'payment-url-in-api-mode',
       'payment-url-in-redirect-mode',
+      'pre-charge-has-no-charge',
       'redirect-only-flags',
     ],
   },
