@@ -40,7 +40,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { REPO_ROOT } from './lib/gen-context.ts';
 import { parseCommand, type Io } from './lib/command.ts';
-import { watchAncestors } from './lib/lifeline.ts';
+import { dieWithParentArgs, watchAncestors } from './lib/lifeline.ts';
 import { createContractApp, type ContractCall } from './http/core.ts';
 import { badGatewayBody, jsonResponse, validationErrorBody } from './http/errors.ts';
 import { nearestExample, requestExamples } from './http/examples.ts';
@@ -114,10 +114,11 @@ async function startPrism(spec: string, startupTimeoutMs: number): Promise<Prism
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    // detached: Prism gets its own process group, which `stopPrism` signals as a whole.
+    // detached: Prism gets its own process group, which `stopPrism` signals as a whole. The parent guard
+    // ends Prism when this process is gone, even after a SIGKILL that gives it no chance to stop Prism.
     const child = spawn(
       process.execPath,
-      [bin, 'mock', spec, '-h', '127.0.0.1', '-p', String(port), '-v', 'warn', '--cors', 'false'],
+      [...dieWithParentArgs(), bin, 'mock', spec, '-h', '127.0.0.1', '-p', String(port), '-v', 'warn', '--cors', 'false'],
       {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
