@@ -205,6 +205,12 @@ export function createContractApp(options: ContractAppOptions): Hono {
   });
   app.notFound(() => jsonResponse(404, notFoundBody()));
   app.onError((error) => jsonResponse(500, internalErrorBody(`internal error: ${error.message}`)));
+  // Hono's router keys its tables by method in plain objects: a method named `constructor` or
+  // `__proto__` (fetch allows any token, and MSW passes it on) throws inside the router, before any
+  // hook. No contract route has such a method, so it is the contract's 404.
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) =>
+    Object.hasOwn(Object.prototype, request.method) ? jsonResponse(404, notFoundBody()) : dispatch(request, ...rest);
   return app;
 }
 

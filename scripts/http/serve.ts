@@ -144,6 +144,16 @@ export async function serveHandler(handler: FetchHandler, options: ServeOptions 
     }
     socket.destroy();
   });
+  // An `Expect` other than 100-continue: Node's empty 417 otherwise.
+  server.on('checkExpectation', (request, response) => {
+    const body = JSON.stringify(requestProblem(`Expect: ${request.headers.expect} is not supported (only 100-continue)`));
+    response.writeHead(417, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    response.end(body);
+  });
   // CONNECT is a proxy's method, not Pivot's: the contract's 404 rather than Node's silent hang-up.
   server.on('connect', (_request, socket: Duplex) => {
     socket.end(rawAnswer(404, notFoundBody()));

@@ -65,6 +65,7 @@ describe('requests Node or the adapter reject → a 4xx in the contract shape', 
       431,
       'api_validation_error',
     ],
+    ['an Expect other than 100-continue', line('/v2/payments', 'GET', 'Expect: teapot\r\n'), 417, 'api_validation_error'],
     ['CONNECT', 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n', 404, 'not_found'],
     ['a method Hono has no route for', line('/v2/payments', 'PROPFIND'), 404, 'not_found'],
     ['a double slash', line('//x'), 404, 'not_found'],
@@ -118,6 +119,16 @@ describe('requests Node or the adapter reject → a 4xx in the contract shape', 
     expect(known.body).toBe('');
     expectContractError(await rawRequest(sandbox.port, line('/v2/refunds', 'OPTIONS')), 404, 'not_found');
   });
+});
+
+describe('in process', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'a method named %s (fetch allows it; the router threw) → 404 not_found',
+    async (method) => {
+      const answer = await sandbox.sandbox.fetch(new Request('http://localhost/v1/access-token', { method }));
+      expectContractError({ status: answer.status, body: await answer.text() }, 404, 'not_found');
+    },
+  );
 });
 
 describe('timeouts (short limits injected for the test)', () => {
