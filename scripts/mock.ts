@@ -40,23 +40,26 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { REPO_ROOT } from './lib/gen-context.ts';
 import { parseCommand, type Io } from './lib/command.ts';
-import { watchAncestors } from './lib/lifeline.ts';
+import { dieWithParentArgs, watchAncestors } from './lib/lifeline.ts';
 import { createContractApp, type ContractCall } from './http/core.ts';
-import { badGatewayBody, jsonResponse } from './http/errors.ts';
+import { badGatewayBody, jsonResponse, validationErrorBody } from './http/errors.ts';
 import { nearestExample, requestExamples } from './http/examples.ts';
-import { freePort, serveHandler } from './http/serve.ts';
+import { answerTables, checkPrefer } from './http/prefer.ts';
+import { exposedHostWarning, freePort, isOrigin, serveHandler, type ServerLimits } from './http/serve.ts';
 
 export const PACKAGE_ROOT = REPO_ROOT;
 export const DEFAULT_SPEC = resolve(PACKAGE_ROOT, 'generated', 'openapi.json');
 
-const USAGE = `usage: pivot-contract mock [--port 4010] [--host 127.0.0.1] [--spec generated/openapi.json]
+const USAGE = `usage: pivot-contract mock [--port 4010] [--host 127.0.0.1] [--spec generated/openapi.json] [--cors ORIGIN]
 
   --port   port of the mock (default 4010; 0 picks a free one)
-  --host   interface to listen on (default 127.0.0.1)
+  --host   interface to listen on (default 127.0.0.1; any other prints a warning)
   --spec   bundled OpenAPI document (default: this package's generated/openapi.json)
+  --cors   the one browser origin allowed to call the mock, e.g. http://localhost:3000 (default: CORS off;
+           credentials are never allowed)
 
 Pick an answer with the Prefer header: "Prefer: example=card-redirect", "Prefer: code=401",
-"Prefer: code=400, example=api-validation-error". Stop with Ctrl-C.`;
+"Prefer: code=400, example=api-validation-error" (documented statuses and examples only). Stop with Ctrl-C.`;
 
 type Json = Record<string, any>;
 
@@ -111,12 +114,17 @@ async function startPrism(spec: string, startupTimeoutMs: number): Promise<Prism
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    // detached: Prism gets its own process group, which `stopPrism` signals as a whole.
-    const child = spawn(process.execPath, [bin, 'mock', spec, '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-    });
+    // detached: Prism gets its own process group, which `stopPrism` signals as a whole. The parent guard
+    // ends Prism when this process is gone, even after a SIGKILL that gives it no chance to stop Prism.
+    const child = spawn(
+      process.execPath,
+      [...dieWithParentArgs(), bin, 'mock', spec, '-h', '127.0.0.1', '-p', String(port), '-v', 'warn', '--cors', 'false'],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      },
+    );
     const lines: string[] = [];
     const keep = (chunk: Buffer) => {
       lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -189,6 +197,10 @@ export interface MockOptions {
   log?: (line: string) => void;
   /** Upper bound on Prism's start-up before giving up (not a measurement). Default 120 s. */
   startupTimeoutMs?: number;
+  /** The one browser origin allowed to call the mock (CORS off without it; never with credentials). */
+  cors?: string;
+  /** Overrides of the front layer's SERVER_LIMITS (tests use short timeouts). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface MockServer {
@@ -210,13 +222,25 @@ const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'content-length']);
 /** … and not copied back (fetch has already decoded the body, so its framing headers no longer apply). */
 const NOT_RETURNED = new Set([...HOP_BY_HOP, 'content-length', 'content-encoding']);
 
-/** Forwards a checked call to Prism, asking for the chosen example when the client picked none. */
-async function forwardToPrism(prismUrl: string, call: ContractCall, chosen: string | undefined): Promise<Response> {
+/**
+ * Forwards a checked call to Prism with the `Prefer` the front layer settled on. `Accept` and
+ * `Content-Type` are the contract's own (`application/json`): the body has been parsed and validated as
+ * JSON already, and Prism would answer another `Accept` with its `problem+json` 406.
+ */
+async function forwardToPrism(
+  prismUrl: string,
+  call: ContractCall,
+  prefer: { header?: string; chosen?: string },
+): Promise<Response> {
   const headers = new Headers();
   call.headers.forEach((value, name) => {
     if (!NOT_FORWARDED.has(name)) headers.set(name, value);
   });
-  if (chosen !== undefined) headers.set('prefer', `example=${chosen}`);
+  headers.delete('prefer');
+  headers.set('accept', 'application/json');
+  if (call.route.hasBody) headers.set('content-type', 'application/json');
+  if (prefer.chosen !== undefined) headers.set('prefer', `example=${prefer.chosen}`);
+  else if (prefer.header !== undefined) headers.set('prefer', prefer.header);
   const url = new URL(call.request.url);
   let answer: Response;
   try {
@@ -229,11 +253,23 @@ async function forwardToPrism(prismUrl: string, call: ContractCall, chosen: stri
     const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     return jsonResponse(502, badGatewayBody(call.operationId, `mock: Prism unreachable: ${reason}`));
   }
+  // Every checked call has a documented answer, so Prism's own problem+json is the mock's fault, not the client's.
+  if (answer.headers.get('content-type')?.startsWith('application/problem+json')) {
+    const problem = (await answer.json().catch(() => ({}))) as { title?: string; detail?: string };
+    return jsonResponse(
+      502,
+      badGatewayBody(
+        call.operationId,
+        `mock: Prism answered ${answer.status} ${problem.title ?? ''}: ${problem.detail ?? ''}`.trim(),
+      ),
+    );
+  }
   const out = new Headers();
   answer.headers.forEach((value, name) => {
-    if (!NOT_RETURNED.has(name)) out.set(name, value);
+    // CORS is the front layer's alone (off unless --cors): Prism's own reflects any Origin.
+    if (!NOT_RETURNED.has(name) && !name.startsWith('access-control-')) out.set(name, value);
   });
-  if (chosen !== undefined) out.set('x-mock-example', chosen);
+  if (prefer.chosen !== undefined) out.set('x-mock-example', prefer.chosen);
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: out });
 }
 
@@ -244,22 +280,29 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const examples = requestExamples();
   const prism = await startPrism(spec, options.startupTimeoutMs ?? 120_000);
   const prismUrl = `http://127.0.0.1:${prism.port}`;
+  const answers = answerTables(document);
   const app = createContractApp({
     document,
     log: options.log,
+    cors: options.cors,
     backend: {
       answer: (call) => {
+        const header = call.headers.get('prefer');
+        const { details, choice } = checkPrefer(header ?? '', answers.get(call.operationId) ?? new Map());
+        if (details.length > 0) return jsonResponse(400, validationErrorBody(call.operationId, details));
         const chosen =
-          call.headers.get('prefer') === null
-            ? nearestExample(examples.get(call.operationId), call.operationId, call.body)
-            : undefined;
-        return forwardToPrism(prismUrl, call, chosen);
+          choice.forward === undefined ? nearestExample(examples.get(call.operationId), call.operationId, call.body) : undefined;
+        return forwardToPrism(prismUrl, call, { header: choice.forward, chosen });
       },
     },
   });
   let served;
   try {
-    served = await serveHandler(app.fetch, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    served = await serveHandler(app.fetch, {
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      limits: options.limits,
+    });
   } catch (error) {
     await stopPrism(prism);
     throw error;
@@ -280,7 +323,12 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 // ---------------------------------------------------------------------------------------------
 
 export async function runMock(argv: string[], io: Io = console): Promise<number> {
-  const parsed = parseCommand(argv, { port: { type: 'string' }, host: { type: 'string' }, spec: { type: 'string' } }, USAGE, io);
+  const parsed = parseCommand(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, spec: { type: 'string' }, cors: { type: 'string' } },
+    USAGE,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const args = parsed.values;
   const port = args.port === undefined ? 4010 : Number(args.port);
@@ -288,12 +336,20 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
     io.error(`--port must be a port number, not ${JSON.stringify(args.port)}\n${USAGE}`);
     return 2;
   }
+  if (args.cors !== undefined && !isOrigin(args.cors)) {
+    io.error(`--cors must be an origin such as http://localhost:3000, not ${JSON.stringify(args.cors)}\n${USAGE}`);
+    return 2;
+  }
+  const host = args.host ?? '127.0.0.1';
+  const warning = exposedHostWarning(host, 'mock');
+  if (warning) io.error(warning);
   let mock: MockServer;
   try {
     mock = await startMock({
       port,
-      host: args.host ?? '127.0.0.1',
+      host,
       spec: args.spec ?? DEFAULT_SPEC,
+      cors: args.cors,
       log: (line) => io.log(line),
     });
   } catch (error) {

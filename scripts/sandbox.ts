@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommand, type Io } from './lib/command.ts';
 import { watchAncestors } from './lib/lifeline.ts';
+import { exposedHostWarning, isOrigin } from './http/serve.ts';
 import { DEFAULT_SPEC } from './mock.ts';
 import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
 
@@ -13,6 +14,7 @@ const D = SANDBOX_DEFAULTS;
 
 const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host}] [--callback-url URL] [--callback-api-key KEY]
                                [--merchant-id ID] [--merchant-secret SECRET] [--seed TEXT] [--max-sessions N]
+                               [--cors ORIGIN]
 
   --port              port to listen on (default ${D.port}; 0 picks a free one)       PIVOT_SANDBOX_PORT
   --host              interface to listen on (default ${D.host})                   PIVOT_SANDBOX_HOST
@@ -22,6 +24,8 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
   --merchant-secret   X-MERCHANT-SECRET accepted with it (default ${D.merchantSecret})  PIVOT_SANDBOX_MERCHANT_SECRET
   --seed              make ids reproducible (same seed, same ids)                     PIVOT_SANDBOX_SEED
   --max-sessions      sessions kept, the oldest evicted first (default ${D.maxSessions})  PIVOT_SANDBOX_MAX_SESSIONS
+  --cors              the one browser origin allowed to call the sandbox (default: CORS off;  PIVOT_SANDBOX_CORS
+                      credentials are never allowed)
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
 Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
@@ -37,6 +41,7 @@ const FLAGS = {
   'merchant-secret': { type: 'string' },
   seed: { type: 'string' },
   'max-sessions': { type: 'string' },
+  cors: { type: 'string' },
   spec: { type: 'string' },
 } as const;
 
@@ -77,6 +82,11 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     io.error(`--callback-url must be an absolute URL, not ${JSON.stringify(callbackUrl)}\n${USAGE}`);
     return 2;
   }
+  const cors = get('cors');
+  if (cors !== undefined && !isOrigin(cors)) {
+    io.error(`--cors must be an origin such as http://localhost:3000, not ${JSON.stringify(cors)}\n${USAGE}`);
+    return 2;
+  }
   const host = get('host') ?? D.host;
   let document: Record<string, unknown>;
   const spec = resolve(get('spec') ?? DEFAULT_SPEC);
@@ -86,6 +96,8 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     io.error(`cannot read the bundled spec ${spec}: ${(error as Error).message}`);
     return 2;
   }
+  const warning = exposedHostWarning(host, 'sandbox');
+  if (warning) io.error(warning);
   let running: RunningSandbox;
   try {
     running = await startSandbox({
@@ -98,6 +110,7 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
       merchantSecret: get('merchant-secret'),
       seed: get('seed'),
       maxSessions,
+      cors,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -108,8 +121,6 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     );
     return 1;
   }
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
-    io.error(`warning: listening on ${host}, not loopback: anyone who can reach this machine can use the sandbox`);
   io.log(`pivot sandbox listening on ${running.url}`);
   await new Promise<void>((done) => {
     const stop = () => {

@@ -181,6 +181,8 @@ export type ValidationResult = { valid: true } | { valid: false; errors: Violati
 
 /** At most this many errors are listed, then one `truncated` entry "…and N more violations". */
 export declare const maxErrors: 100;
+/** Objects and arrays nested deeper than this are rejected with one `maxDepth` violation, never a RangeError. */
+export declare const maxDepth: 256;
 export declare const schemaNames: readonly SchemaName[];
 export declare const tolerantSchemaNames: readonly TolerantSchemaName[];
 export declare const operations: {

@@ -9,6 +9,47 @@
  */
 export const MAX_VIOLATIONS = 100;
 
+/**
+ * Data nested deeper than this many objects and arrays is rejected with one `maxDepth` violation
+ * before any schema sees it: a recursive schema's validator (and the servers' code after it) recurses
+ * once per level, and a 1 MiB JSON body can nest 500,000 levels, far past the call stack.
+ */
+export const MAX_DEPTH = 256;
+
+function pointerTo(node) {
+  const segments = [];
+  for (let current = node; current.parent !== undefined; current = current.parent) segments.push(escapePointer(current.key));
+  return segments.length === 0 ? '' : `/${segments.reverse().join('/')}`;
+}
+
+/**
+ * The JSON pointer of the first object or array nested deeper than `limit` levels (the value itself
+ * is level 1), or undefined when there is none. Iterative, so any depth is measured without
+ * recursion; a cyclic value is reported as too deep rather than walked for ever.
+ */
+export function deeperThan(data, limit = MAX_DEPTH) {
+  if (data === null || typeof data !== 'object') return undefined;
+  const stack = [{ value: data, depth: 1, key: '', parent: undefined }];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node.depth > limit) return pointerTo(node);
+    const value = node.value;
+    const keys = Array.isArray(value) ? undefined : Object.keys(value);
+    const length = keys === undefined ? value.length : keys.length;
+    for (let index = 0; index < length; index++) {
+      const key = keys === undefined ? index : keys[index];
+      const child = value[key];
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: node.depth + 1, key, parent: node });
+    }
+  }
+  return undefined;
+}
+
+/** The one violation of data nested too deeply. */
+export function depthViolation(path, limit = MAX_DEPTH) {
+  return { path, message: `${path || '/'} is nested more than ${limit} levels deep`, keyword: 'maxDepth' };
+}
+
 /** Keywords that only summarise errors reported below them. */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
 
@@ -75,6 +116,12 @@ export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
     if (error.keyword === 'type' && error.params.type === 'null' && NULL_BRANCH.test(error.schemaPath)) continue;
     // propertyNames reports the offending name once with its own keyword, once with the inner one.
     if (error.propertyName !== undefined) continue;
+    // Past the cap only the count matters: no message, no duplicate check (a Set of a million keys
+    // costs seconds). A duplicate past the cap, rare, is counted twice.
+    if (violations.length >= limit) {
+      more += 1;
+      continue;
+    }
     const property = propertyOf(error);
     const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
     const rule = ruleOf(error, rules);
@@ -82,8 +129,7 @@ export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
     const key = `${error.keyword} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (violations.length >= limit) more += 1;
-    else violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });
+    violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });
   }
   if (more > 0)
     violations.push({

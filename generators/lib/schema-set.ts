@@ -188,19 +188,21 @@ export const AJV_OPTIONS: Options = {
   ownProperties: true,
 };
 
-const CONCAT_ERRORS = /vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);/g;
+// `validate21.errors`, or `wrapper0.validate.errors` for a recursive `$ref` (a schema referring to itself).
+const CONCAT_ERRORS = /vErrors = vErrors === null \? ([\w.]+)\.errors : vErrors\.concat\(\1\.errors\);/g;
 
 /**
  * Ajv's code appends a referenced validator's errors with `vErrors.concat(…)`, which copies every
  * error collected so far: n failing array items cost O(n²). This appends in place instead (a loop,
- * not `push(...errors)`, which would overflow the stack on a huge list). Throws if Ajv's code changes
- * shape, so the fix cannot silently stop applying.
+ * not `push(...errors)`, which would overflow the stack on a huge list), and lets go of the referenced
+ * validator's copy (else a hostile body's million errors stay reachable from it until its next call).
+ * Throws if Ajv's code changes shape, so the fix cannot silently stop applying.
  */
 export function appendErrorsInPlace(code: string): string {
   const fixed = code.replace(
     CONCAT_ERRORS,
     (_match, name: string) =>
-      `if (vErrors === null) vErrors = ${name}.errors; else for (const error of ${name}.errors) vErrors.push(error);`,
+      `if (vErrors === null) vErrors = ${name}.errors; else for (const error of ${name}.errors) vErrors.push(error); ${name}.errors = null;`,
   );
   if (/vErrors\.concat\(/.test(fixed)) throw new Error('Ajv generated an error concat this code does not recognise');
   return fixed;

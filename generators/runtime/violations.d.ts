@@ -23,3 +23,12 @@ export function toViolations(
   rules?: RuleTable,
   limit?: number,
 ): Violation[];
+
+/** Objects and arrays nested deeper than this are rejected with one `maxDepth` violation. */
+export declare const MAX_DEPTH: 256;
+
+/** The JSON pointer of the first object or array nested deeper than `limit` (default MAX_DEPTH) levels, if any. */
+export function deeperThan(data: unknown, limit?: number): string | undefined;
+
+/** The violation of data nested too deeply at `path`. */
+export function depthViolation(path: string, limit?: number): Violation;

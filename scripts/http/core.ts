@@ -18,6 +18,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { operations, type OperationId } from 'pivot-payments-contract/validators';
 import {
   bodyDetails,
@@ -67,6 +68,12 @@ export interface ContractAppOptions {
   extend?: (app: Hono) => void;
   /** Called with one line per answered request (`POST /v2/payments → 200`). */
   log?: (line: string) => void;
+  /**
+   * The one browser origin allowed to call this server (`https://shop.example`); CORS is off without it.
+   * Credentials are never allowed (`Access-Control-Allow-Credentials` is not sent), and no other origin
+   * is echoed back.
+   */
+  cors?: string;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -135,6 +142,7 @@ export function createContractApp(options: ContractAppOptions): Hono {
       log(`${c.req.method} ${new URL(c.req.url).pathname} → ${c.res.status}${example ? ` (example ${example})` : ''}`);
     });
   }
+  if (options.cors !== undefined) app.use(corsFor(options.cors, routes));
   options.extend?.(app);
 
   const tooLarge = (operationId: string) =>
@@ -197,7 +205,31 @@ export function createContractApp(options: ContractAppOptions): Hono {
   });
   app.notFound(() => jsonResponse(404, notFoundBody()));
   app.onError((error) => jsonResponse(500, internalErrorBody(`internal error: ${error.message}`)));
+  // Hono's router keys its tables by method in plain objects: a method named `constructor` or
+  // `__proto__` (fetch allows any token, and MSW passes it on) throws inside the router, before any
+  // hook. No contract route has such a method, so it is the contract's 404.
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) =>
+    Object.hasOwn(Object.prototype, request.method) ? jsonResponse(404, notFoundBody()) : dispatch(request, ...rest);
   return app;
+}
+
+/** Headers a browser client of the contract sends: auth, `Prefer`, and every header parameter of the spec. */
+function corsFor(origin: string, routes: Route[]) {
+  const headers = new Set(['authorization', 'content-type', 'prefer']);
+  for (const route of routes)
+    for (const parameter of route.parameters) if (parameter.in === 'header') headers.add(parameter.name.toLowerCase());
+  for (const route of routes)
+    for (const requirement of route.security)
+      for (const scheme of requirement) if (scheme.in === 'header' && scheme.header) headers.add(scheme.header.toLowerCase());
+  return cors({
+    origin,
+    allowMethods: [...new Set(['GET', 'HEAD', ...routes.map((route) => route.method)])],
+    allowHeaders: [...headers],
+    exposeHeaders: ['x-mock-example', 'www-authenticate'],
+    maxAge: 600,
+    credentials: false,
+  });
 }
 
 function unauthorized(route: Route, message?: string): Response {

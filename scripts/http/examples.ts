@@ -41,6 +41,15 @@ function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
+const canonicalExamples = new WeakMap<RequestExample, string>();
+
+/** A documented example's canonical JSON, computed once. */
+function canonicalOf(example: RequestExample): string {
+  let text = canonicalExamples.get(example);
+  if (text === undefined) canonicalExamples.set(example, (text = canonicalJson(example.body)));
+  return text;
+}
+
 /** Every documented request example, by operationId. */
 export function requestExamples(): Map<string, RequestExample[]> {
   const byOperation = new Map<string, RequestExample[]>();
@@ -56,7 +65,9 @@ export function requestExamples(): Map<string, RequestExample[]> {
 /** The name of the documented example that answers this request body, if any. */
 export function nearestExample(examples: RequestExample[] | undefined, operationId: string, body: unknown): string | undefined {
   if (!examples?.length) return undefined;
-  const exact = examples.find((example) => sameJson(example.body, body));
+  // The body once, not once per example: a 1 MiB free-form `metadata` costs a sort of every key.
+  const canonical = canonicalJson(body);
+  const exact = examples.find((example) => canonicalOf(example) === canonical);
   if (exact) return exact.name;
   if (operationId !== 'createPaymentSession' || typeof body !== 'object' || body === null) return undefined;
   let best: { name: string; score: number } | undefined;

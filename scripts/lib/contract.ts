@@ -3,6 +3,7 @@
  * it: which schema does an operation's request or response use, which examples does it document.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
+import type { ErrorObject } from 'ajv';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { resolve } from 'node:path';
 import {
@@ -47,6 +48,7 @@ export interface OperationSpec {
 
 export { resolveLocal } from '../../generators/lib/document.ts';
 import { resolveLocal } from '../../generators/lib/document.ts';
+import { deeperThan, MAX_DEPTH } from '../../generators/runtime/violations.js';
 
 function componentName(schema: unknown): string | undefined {
   const ref = (schema as { $ref?: string } | undefined)?.$ref;
@@ -117,13 +119,27 @@ export function contractRules(spec: BundledSpec) {
   return collectRules((spec.components?.schemas ?? {}) as SchemaMap);
 }
 
-/** A runtime (non-standalone) validator over the bundled component schemas. */
+/**
+ * A runtime (non-standalone) validator over the bundled component schemas. Like the generated ones, it
+ * rejects data nested deeper than MAX_DEPTH with one `maxDepth` error instead of recursing into it.
+ */
 export function runtimeValidator(spec: BundledSpec, mode: Mode = 'strict') {
   const ajv = createAjv();
   ajv.addSchema(toSchemaResources((spec.components?.schemas ?? {}) as SchemaMap, mode));
-  return (schema: string, data: unknown) => {
+  return (schema: string, data: unknown): ErrorObject[] => {
     const validate = ajv.getSchema(resourceId(schema, mode));
     if (!validate) throw new Error(`unknown schema ${schema}`);
+    const deep = deeperThan(data);
+    if (deep !== undefined)
+      return [
+        {
+          keyword: 'maxDepth',
+          instancePath: deep,
+          schemaPath: '#',
+          params: { limit: MAX_DEPTH },
+          message: `is nested more than ${MAX_DEPTH} levels deep`,
+        },
+      ];
     validate(data);
     return validate.errors ?? [];
   };

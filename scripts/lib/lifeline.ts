@@ -42,3 +42,18 @@ export function watchAncestors(onGone: () => void, intervalMs = 500): () => void
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Code run first in a child process (`node --import <this> child.js`): the child exits as soon as its
+ * parent is gone, however the parent died. A killed parent (SIGKILL included) cannot stop its
+ * children, but the kernel re-parents them, so a changed `process.ppid` is the signal. Polls every
+ * 250 ms; the timer is `unref`'d so it never keeps the child alive on its own.
+ */
+const PARENT_GUARD = `const parent = process.ppid;
+const timer = setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 250);
+timer.unref();`;
+
+/** The `--import` arguments that make a spawned Node child die with this process. */
+export function dieWithParentArgs(): string[] {
+  return ['--import', `data:text/javascript,${encodeURIComponent(PARENT_GUARD)}`];
+}

@@ -15,7 +15,7 @@ import {
   resourceMissingBody,
   validationErrorBody,
 } from '../http/errors.ts';
-import { serveHandler, type ServedHandler } from '../http/serve.ts';
+import { serveHandler, type ServedHandler, type ServeOptions } from '../http/serve.ts';
 import { callbackQueue, type CallbackQueue } from './callbacks.ts';
 import { sandboxClock, type Clock } from './clock.ts';
 import { idSource } from './ids.ts';
@@ -67,6 +67,8 @@ export interface SandboxOptions {
   /** Posts callbacks (default: global fetch). */
   send?: typeof fetch;
   log?: (line: string) => void;
+  /** The one browser origin allowed to call the sandbox (CORS off without it; never with credentials). */
+  cors?: string;
   /** TEST ONLY: planted failures for the tests of `verify --flows`; the CLI never sets them. */
   faults?: SandboxFaults;
 }
@@ -479,6 +481,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const app = createContractApp({
     document: options.document,
     log: options.log,
+    cors: options.cors,
     backend: { authenticate, answer: options.faults ? answerWithFaults : answer },
     extend: (router) =>
       controlRoutes(router, {
@@ -645,9 +648,13 @@ export interface RunningSandbox extends ServedHandler {
 }
 
 /** Serves a sandbox on host:port (0 = a free port) and ticks its clock every second. */
-export async function startSandbox(options: SandboxOptions & { host?: string; port?: number }): Promise<RunningSandbox> {
+export async function startSandbox(options: SandboxOptions & ServeOptions): Promise<RunningSandbox> {
   const sandbox = createSandbox(options);
-  const served = await serveHandler(sandbox.fetch, { host: options.host ?? SANDBOX_DEFAULTS.host, port: options.port ?? 0 });
+  const served = await serveHandler(sandbox.fetch, {
+    host: options.host ?? SANDBOX_DEFAULTS.host,
+    port: options.port ?? 0,
+    limits: options.limits,
+  });
   const timer = setInterval(() => void sandbox.tick(), 1000);
   timer.unref();
   return {

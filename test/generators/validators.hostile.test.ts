@@ -166,3 +166,15 @@ describe('error lists are capped', () => {
     expect(large.copied / small.copied).toBeLessThan(12);
   });
 });
+
+describe('no errors stay reachable after a call', () => {
+  it("after a failing validation no validator function keeps the errors (a hostile body's million would stay in memory)", async () => {
+    const strict = (await import('../../generated/validators/strict.js')) as Record<string, { errors?: unknown }>;
+    const result = validateRequest('createPaymentSession', withBadItems(1000));
+    expect(result.valid).toBe(false);
+    const holding = Object.entries(strict)
+      .filter(([, validator]) => Array.isArray(validator.errors) && (validator.errors as unknown[]).length > 0)
+      .map(([name]) => name);
+    expect(holding).toEqual([]);
+  });
+});

@@ -425,3 +425,62 @@ describe('unknown routes → 404 not_found', () => {
     expectError(answer, 404, 'not_found');
   });
 });
+
+describe("odd requests → the contract's shape, never Prism's problem+json", () => {
+  const card = () => request('createPaymentSession', 'card-redirect');
+  it.each([
+    'example=nope',
+    'code=418',
+    'code=abc',
+    'example=',
+    'example=idempotency-error',
+    'code=401, example=card-redirect',
+    'dynamic=true',
+  ])('Prefer: %s → 400 naming Prefer', async (prefer) => {
+    const answer = await send('createPaymentSession', {
+      body: card(),
+      headers: { ...validHeaders('createPaymentSession'), prefer },
+    });
+    expectError(answer, 400, 'api_validation_error');
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    expect(answer.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(['Prefer']);
+  });
+
+  it('an unrelated preference is ignored (the default answer)', async () => {
+    const answer = await send('createPaymentSession', {
+      body: card(),
+      headers: { ...validHeaders('createPaymentSession'), prefer: 'return=minimal' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-mock-example')).toBe('card-redirect');
+  });
+
+  it.each(['text/html', 'application/xml', 'application/json;q=0'])(
+    'Accept: %s still gets the JSON answer (Prism alone says 406 problem+json)',
+    async (accept) => {
+      const answer = await send('createPaymentSession', {
+        body: card(),
+        headers: { ...validHeaders('createPaymentSession'), accept },
+      });
+      expect(answer.status).toBe(200);
+      expect(validateResponse('createPaymentSession', 200, answer.body, { mode: 'strict' })).toEqual({ valid: true });
+    },
+  );
+
+  it('OPTIONS is the 204 with Allow, not Prism answering', async () => {
+    const response = await fetch(`${mock.url}/v2/payments`, { method: 'OPTIONS' });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('no CORS by default: an Origin is not reflected, credentials never allowed', async () => {
+    const answer = await send('createPaymentSession', {
+      body: card(),
+      headers: { ...validHeaders('createPaymentSession'), origin: 'https://evil.example' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
