@@ -10,6 +10,8 @@ import { MAX_VIOLATIONS, toViolations } from './violations.js';
 /** At most this many errors are listed, then one `truncated` entry "…and N more violations". */
 export const maxErrors = MAX_VIOLATIONS;
 
+const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
 /** Every component schema that has a validator, in alphabetical order. */
 export const schemaNames = Object.freeze([
   'AccessToken',
@@ -139,6 +141,11 @@ export const tolerantSchemaNames = Object.freeze([
   'VirtualAccountCharge',
 ]);
 
+/** Component names whose validator (and model type) has another identifier; every other name is its own. */
+const renamed = Object.freeze({});
+const knownSchemas = new Set(schemaNames);
+const identifierOf = (name) => (hasOwn(renamed, name) ? renamed[name] : name);
+
 /** operationId → request schema and response schema by status. `webhook` marks messages Pivot sends. */
 export const operations = Object.freeze({
   cancelPaymentSession: Object.freeze({
@@ -262,7 +269,6 @@ export const operations = Object.freeze({
 });
 
 const MODES = ['strict', 'tolerant'];
-const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
 /** Thrown by the `assert…` functions; `violations` lists every problem, and so does the message. */
 export class ContractValidationError extends Error {
@@ -304,9 +310,10 @@ function run(validator, data) {
  */
 export function validate(schema, data, options) {
   const mode = modeOf(options);
-  if (typeof schema !== 'string' || !hasOwn(strict, schema))
+  if (typeof schema !== 'string' || !knownSchemas.has(schema))
     return invalid('schema', `unknown schema ${quote(schema)}`);
-  const validator = mode === 'tolerant' && hasOwn(tolerant, schema) ? tolerant[schema] : strict[schema];
+  const id = identifierOf(schema);
+  const validator = mode === 'tolerant' && hasOwn(tolerant, id) ? tolerant[id] : strict[id];
   return run(validator, data);
 }
 
