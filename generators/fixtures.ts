@@ -6,7 +6,7 @@
  */
 import { resolveLocal as resolve } from './lib/document.ts';
 import { schemaIdentifiers } from './lib/names.ts';
-import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
+import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
 import { render } from './lib/templates.ts';
 import { operationTable } from './validators.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -119,8 +119,8 @@ export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Prom
       `${codeHeader(ctx, 'Fixture data')}export const catalog = ${JSON.stringify(catalog, null, 2)};`,
     ),
     'fixtures/catalog.d.ts': finalNewline(`${codeHeader(ctx, 'Fixture data')}export declare const catalog: unknown;`),
-    'fixtures/index.js': await formatCode(render(ctx.templates, 'fixtures/index.js.hbs', data), 'babel'),
-    'fixtures/index.d.ts': await formatCode(render(ctx.templates, 'fixtures/index.d.ts.hbs', data)),
+    'fixtures/index.js': tidyCode(render(ctx.templates, 'fixtures/index.js.hbs', data)),
+    'fixtures/index.d.ts': tidyCode(render(ctx.templates, 'fixtures/index.d.ts.hbs', data)),
   };
 }
 

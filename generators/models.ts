@@ -104,7 +104,7 @@ export async function generateModels(spec: BundledSpec, ctx: GenContext): Promis
   );
   const header = codeHeader(ctx, 'Named model types (json-schema-to-typescript)');
   return {
-    'models.d.ts': await formatCode(`${header}\n${dropDefinitionNotes(dropRootType(code))}`),
+    'models.d.ts': formatCode(`${header}\n${dropDefinitionNotes(dropRootType(code))}`),
     // The package's main entry: the models, as types only.
     'index.d.ts': `${codeHeader(ctx, 'Package entry: the named models')}export type * from './models.js';\n`,
     'index.js': `${codeHeader(ctx, 'Package entry: the named models are types only')}export {};\n`,

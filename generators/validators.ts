@@ -9,7 +9,7 @@ import { compiledSchemas } from './lib/compiled.ts';
 import { resolveLocal as resolve } from './lib/document.ts';
 import { memo } from './lib/memo.ts';
 import { schemaIdentifiers } from './lib/names.ts';
-import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
+import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
 import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './lib/schema-set.ts';
 import { asset, render } from './lib/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -174,8 +174,8 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     'validators/violations.d.ts': finalNewline(
       `${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.d.ts')}`,
     ),
-    'validators/index.js': await formatCode(render(ctx.templates, 'validators/index.js.hbs', data), 'babel'),
-    'validators/index.d.ts': await formatCode(render(ctx.templates, 'validators/index.d.ts.hbs', data)),
+    'validators/index.js': tidyCode(render(ctx.templates, 'validators/index.js.hbs', data)),
+    'validators/index.d.ts': tidyCode(render(ctx.templates, 'validators/index.d.ts.hbs', data)),
   };
 }
 

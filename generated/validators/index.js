@@ -13,133 +13,10 @@ export const maxErrors = MAX_VIOLATIONS;
 const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
 /** Every component schema that has a validator, in alphabetical order. */
-export const schemaNames = Object.freeze([
-  'AccessToken',
-  'AccessTokenRequest',
-  'AccessTokenResponse',
-  'Amount',
-  'ApiError',
-  'ApiErrorDetail',
-  'BillingInfo',
-  'CancelPaymentSessionRequest',
-  'CancellationReason',
-  'Capture',
-  'CaptureHistory',
-  'CapturePaymentSessionRequest',
-  'CaptureResponse',
-  'CardAuthenticationResult',
-  'CardAuthorizationResult',
-  'CardBinInformation',
-  'CardCharge',
-  'CardInput',
-  'CardOnFile',
-  'CardOptions',
-  'CardPaymentSessionRequest',
-  'Charge',
-  'ChargeStatus',
-  'ConfirmPaymentSessionRequest',
-  'CreatePaymentSessionRequest',
-  'CurrencyCode',
-  'Customer',
-  'CustomerInput',
-  'CustomerResponse',
-  'EciCode',
-  'ErrorResponse',
-  'EwalletChannel',
-  'EwalletCharge',
-  'EwalletInput',
-  'EwalletOptions',
-  'EwalletPaymentSessionRequest',
-  'FdsRiskAssessment',
-  'Metadata',
-  'OrderInformation',
-  'PaymentCallback',
-  'PaymentMethod',
-  'PaymentMethodCard',
-  'PaymentMethodInput',
-  'PaymentMethodOptions',
-  'PaymentMethodType',
-  'PaymentSession',
-  'PaymentSessionResponse',
-  'PaymentSessionStatus',
-  'PaymentSimulationResponse',
-  'PaymentSimulationResult',
-  'PaymentUiSessionRequest',
-  'PhoneNumber',
-  'PositiveAmount',
-  'ProcessingConfig',
-  'ProductDetail',
-  'QrCharge',
-  'QrOptions',
-  'QrPaymentSessionRequest',
-  'RecurringPaymentSessionRequest',
-  'RedirectUrl',
-  'RefundPreference',
-  'RequestDateTime',
-  'ShippingInfo',
-  'SimulatePaymentRequest',
-  'StaticPaymentSessionRequest',
-  'StoredCard',
-  'StoredPaymentMethod',
-  'ThreeDsInfo',
-  'TransferDestination',
-  'VirtualAccountChannel',
-  'VirtualAccountCharge',
-  'VirtualAccountInput',
-  'VirtualAccountOptions',
-  'VirtualAccountPaymentSessionRequest',
-]);
+export const schemaNames = Object.freeze(["AccessToken","AccessTokenRequest","AccessTokenResponse","Amount","ApiError","ApiErrorDetail","BillingInfo","CancelPaymentSessionRequest","CancellationReason","Capture","CaptureHistory","CapturePaymentSessionRequest","CaptureResponse","CardAuthenticationResult","CardAuthorizationResult","CardBinInformation","CardCharge","CardInput","CardOnFile","CardOptions","CardPaymentSessionRequest","Charge","ChargeStatus","ConfirmPaymentSessionRequest","CreatePaymentSessionRequest","CurrencyCode","Customer","CustomerInput","CustomerResponse","EciCode","ErrorResponse","EwalletChannel","EwalletCharge","EwalletInput","EwalletOptions","EwalletPaymentSessionRequest","FdsRiskAssessment","Metadata","OrderInformation","PaymentCallback","PaymentMethod","PaymentMethodCard","PaymentMethodInput","PaymentMethodOptions","PaymentMethodType","PaymentSession","PaymentSessionResponse","PaymentSessionStatus","PaymentSimulationResponse","PaymentSimulationResult","PaymentUiSessionRequest","PhoneNumber","PositiveAmount","ProcessingConfig","ProductDetail","QrCharge","QrOptions","QrPaymentSessionRequest","RecurringPaymentSessionRequest","RedirectUrl","RefundPreference","RequestDateTime","ShippingInfo","SimulatePaymentRequest","StaticPaymentSessionRequest","StoredCard","StoredPaymentMethod","ThreeDsInfo","TransferDestination","VirtualAccountChannel","VirtualAccountCharge","VirtualAccountInput","VirtualAccountOptions","VirtualAccountPaymentSessionRequest"]);
 
 /** Schemas of data Pivot produces (responses, callbacks): they have a tolerant variant. */
-export const tolerantSchemaNames = Object.freeze([
-  'AccessToken',
-  'AccessTokenResponse',
-  'Amount',
-  'ApiError',
-  'ApiErrorDetail',
-  'BillingInfo',
-  'CancellationReason',
-  'Capture',
-  'CaptureHistory',
-  'CaptureResponse',
-  'CardAuthenticationResult',
-  'CardAuthorizationResult',
-  'CardBinInformation',
-  'CardCharge',
-  'Charge',
-  'ChargeStatus',
-  'CurrencyCode',
-  'Customer',
-  'CustomerResponse',
-  'EciCode',
-  'ErrorResponse',
-  'EwalletChannel',
-  'EwalletCharge',
-  'FdsRiskAssessment',
-  'Metadata',
-  'OrderInformation',
-  'PaymentCallback',
-  'PaymentMethod',
-  'PaymentMethodCard',
-  'PaymentMethodType',
-  'PaymentSession',
-  'PaymentSessionResponse',
-  'PaymentSessionStatus',
-  'PaymentSimulationResponse',
-  'PaymentSimulationResult',
-  'PhoneNumber',
-  'PositiveAmount',
-  'ProductDetail',
-  'QrCharge',
-  'RedirectUrl',
-  'RefundPreference',
-  'ShippingInfo',
-  'StoredCard',
-  'StoredPaymentMethod',
-  'TransferDestination',
-  'VirtualAccountChannel',
-  'VirtualAccountCharge',
-]);
+export const tolerantSchemaNames = Object.freeze(["AccessToken","AccessTokenResponse","Amount","ApiError","ApiErrorDetail","BillingInfo","CancellationReason","Capture","CaptureHistory","CaptureResponse","CardAuthenticationResult","CardAuthorizationResult","CardBinInformation","CardCharge","Charge","ChargeStatus","CurrencyCode","Customer","CustomerResponse","EciCode","ErrorResponse","EwalletChannel","EwalletCharge","FdsRiskAssessment","Metadata","OrderInformation","PaymentCallback","PaymentMethod","PaymentMethodCard","PaymentMethodType","PaymentSession","PaymentSessionResponse","PaymentSessionStatus","PaymentSimulationResponse","PaymentSimulationResult","PhoneNumber","PositiveAmount","ProductDetail","QrCharge","RedirectUrl","RefundPreference","ShippingInfo","StoredCard","StoredPaymentMethod","TransferDestination","VirtualAccountChannel","VirtualAccountCharge"]);
 
 /** Component names whose validator (and model type) has another identifier; every other name is its own. */
 const renamed = Object.freeze({});
@@ -148,124 +25,14 @@ const identifierOf = (name) => (hasOwn(renamed, name) ? renamed[name] : name);
 
 /** operationId → request schema and response schema by status. `webhook` marks messages Pivot sends. */
 export const operations = Object.freeze({
-  cancelPaymentSession: Object.freeze({
-    webhook: false,
-    request: 'CancelPaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'PaymentSessionResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
-  capturePaymentSession: Object.freeze({
-    webhook: false,
-    request: 'CapturePaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'CaptureResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
-  confirmPaymentSession: Object.freeze({
-    webhook: false,
-    request: 'ConfirmPaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'PaymentSessionResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
-  createAccessToken: Object.freeze({
-    webhook: false,
-    request: 'AccessTokenRequest',
-    responses: Object.freeze({
-      200: 'AccessTokenResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
-  createPaymentSession: Object.freeze({
-    webhook: false,
-    request: 'CreatePaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'PaymentSessionResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      409: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
-  getCustomer: Object.freeze({
-    webhook: false,
-    request: null,
-    responses: Object.freeze({
-      200: 'CustomerResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
-  paymentCallback: Object.freeze({ webhook: true, request: 'PaymentCallback', responses: Object.freeze({}) }),
-  simulatePayment: Object.freeze({
-    webhook: false,
-    request: 'SimulatePaymentRequest',
-    responses: Object.freeze({
-      200: 'PaymentSimulationResponse',
-      400: 'ErrorResponse',
-      401: 'ErrorResponse',
-      403: 'ErrorResponse',
-      404: 'ErrorResponse',
-      422: 'ErrorResponse',
-      429: 'ErrorResponse',
-      500: 'ErrorResponse',
-      502: 'ErrorResponse',
-      503: 'ErrorResponse',
-      504: 'ErrorResponse',
-    }),
-  }),
+  "cancelPaymentSession": Object.freeze({ webhook: false, request: "CancelPaymentSessionRequest", responses: Object.freeze({"200":"PaymentSessionResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","422":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
+  "capturePaymentSession": Object.freeze({ webhook: false, request: "CapturePaymentSessionRequest", responses: Object.freeze({"200":"CaptureResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","422":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
+  "confirmPaymentSession": Object.freeze({ webhook: false, request: "ConfirmPaymentSessionRequest", responses: Object.freeze({"200":"PaymentSessionResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","422":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
+  "createAccessToken": Object.freeze({ webhook: false, request: "AccessTokenRequest", responses: Object.freeze({"200":"AccessTokenResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
+  "createPaymentSession": Object.freeze({ webhook: false, request: "CreatePaymentSessionRequest", responses: Object.freeze({"200":"PaymentSessionResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","409":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
+  "getCustomer": Object.freeze({ webhook: false, request: null, responses: Object.freeze({"200":"CustomerResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
+  "paymentCallback": Object.freeze({ webhook: true, request: "PaymentCallback", responses: Object.freeze({}) }),
+  "simulatePayment": Object.freeze({ webhook: false, request: "SimulatePaymentRequest", responses: Object.freeze({"200":"PaymentSimulationResponse","400":"ErrorResponse","401":"ErrorResponse","403":"ErrorResponse","404":"ErrorResponse","422":"ErrorResponse","429":"ErrorResponse","500":"ErrorResponse","502":"ErrorResponse","503":"ErrorResponse","504":"ErrorResponse"}) }),
 });
 
 const MODES = ['strict', 'tolerant'];
@@ -273,9 +40,7 @@ const MODES = ['strict', 'tolerant'];
 /** Thrown by the `assert…` functions; `violations` lists every problem, and so does the message. */
 export class ContractValidationError extends Error {
   constructor(subject, violations) {
-    super(
-      `${subject} does not match the contract:\n${violations.map((violation) => `  - ${violation.message}`).join('\n')}`,
-    );
+    super(`${subject} does not match the contract:\n${violations.map((violation) => `  - ${violation.message}`).join('\n')}`);
     this.name = 'ContractValidationError';
     this.violations = violations;
   }
@@ -295,8 +60,7 @@ function quote(name) {
 
 function modeOf(options) {
   const mode = options?.mode ?? 'strict';
-  if (!MODES.includes(mode))
-    throw new TypeError(`mode must be "strict" or "tolerant", not ${JSON.stringify(mode)}`);
+  if (!MODES.includes(mode)) throw new TypeError(`mode must be "strict" or "tolerant", not ${JSON.stringify(mode)}`);
   return mode;
 }
 
@@ -310,8 +74,7 @@ function run(validator, data) {
  */
 export function validate(schema, data, options) {
   const mode = modeOf(options);
-  if (typeof schema !== 'string' || !knownSchemas.has(schema))
-    return invalid('schema', `unknown schema ${quote(schema)}`);
+  if (typeof schema !== 'string' || !knownSchemas.has(schema)) return invalid('schema', `unknown schema ${quote(schema)}`);
   const id = identifierOf(schema);
   const validator = mode === 'tolerant' && hasOwn(tolerant, id) ? tolerant[id] : strict[id];
   return run(validator, data);
@@ -337,15 +100,10 @@ export function validateResponse(operationId, status, body, options) {
   const { responses } = operations[operationId];
   const key = typeof status === 'number' || typeof status === 'string' ? String(status) : '';
   // Own keys only: `responses.constructor` is Object's, not a documented status.
-  const schema = [key, `${key[0]}XX`, 'default']
-    .filter((candidate) => hasOwn(responses, candidate))
-    .map((candidate) => responses[candidate])[0];
+  const schema = [key, `${key[0]}XX`, 'default'].filter((candidate) => hasOwn(responses, candidate)).map((candidate) => responses[candidate])[0];
   if (schema === undefined) {
     const documented = Object.keys(responses).join(', ');
-    return invalid(
-      'status',
-      `unknown status ${quote(status)}: not documented for ${operationId} (documented: ${documented})`,
-    );
+    return invalid('status', `unknown status ${quote(status)}: not documented for ${operationId} (documented: ${documented})`);
   }
   return validate(schema, body, options);
 }
@@ -357,173 +115,150 @@ export function assertValid(schema, data, options) {
 }
 
 export const isAccessToken = (data) => strict.AccessToken(data);
-export const assertAccessToken = (data, options) => assertValid('AccessToken', data, options);
+export const assertAccessToken = (data, options) => assertValid("AccessToken", data, options);
 export const isAccessTokenRequest = (data) => strict.AccessTokenRequest(data);
-export const assertAccessTokenRequest = (data, options) => assertValid('AccessTokenRequest', data, options);
+export const assertAccessTokenRequest = (data, options) => assertValid("AccessTokenRequest", data, options);
 export const isAccessTokenResponse = (data) => strict.AccessTokenResponse(data);
-export const assertAccessTokenResponse = (data, options) => assertValid('AccessTokenResponse', data, options);
+export const assertAccessTokenResponse = (data, options) => assertValid("AccessTokenResponse", data, options);
 export const isAmount = (data) => strict.Amount(data);
-export const assertAmount = (data, options) => assertValid('Amount', data, options);
+export const assertAmount = (data, options) => assertValid("Amount", data, options);
 export const isApiError = (data) => strict.ApiError(data);
-export const assertApiError = (data, options) => assertValid('ApiError', data, options);
+export const assertApiError = (data, options) => assertValid("ApiError", data, options);
 export const isApiErrorDetail = (data) => strict.ApiErrorDetail(data);
-export const assertApiErrorDetail = (data, options) => assertValid('ApiErrorDetail', data, options);
+export const assertApiErrorDetail = (data, options) => assertValid("ApiErrorDetail", data, options);
 export const isBillingInfo = (data) => strict.BillingInfo(data);
-export const assertBillingInfo = (data, options) => assertValid('BillingInfo', data, options);
+export const assertBillingInfo = (data, options) => assertValid("BillingInfo", data, options);
 export const isCancelPaymentSessionRequest = (data) => strict.CancelPaymentSessionRequest(data);
-export const assertCancelPaymentSessionRequest = (data, options) =>
-  assertValid('CancelPaymentSessionRequest', data, options);
+export const assertCancelPaymentSessionRequest = (data, options) => assertValid("CancelPaymentSessionRequest", data, options);
 export const isCancellationReason = (data) => strict.CancellationReason(data);
-export const assertCancellationReason = (data, options) => assertValid('CancellationReason', data, options);
+export const assertCancellationReason = (data, options) => assertValid("CancellationReason", data, options);
 export const isCapture = (data) => strict.Capture(data);
-export const assertCapture = (data, options) => assertValid('Capture', data, options);
+export const assertCapture = (data, options) => assertValid("Capture", data, options);
 export const isCaptureHistory = (data) => strict.CaptureHistory(data);
-export const assertCaptureHistory = (data, options) => assertValid('CaptureHistory', data, options);
+export const assertCaptureHistory = (data, options) => assertValid("CaptureHistory", data, options);
 export const isCapturePaymentSessionRequest = (data) => strict.CapturePaymentSessionRequest(data);
-export const assertCapturePaymentSessionRequest = (data, options) =>
-  assertValid('CapturePaymentSessionRequest', data, options);
+export const assertCapturePaymentSessionRequest = (data, options) => assertValid("CapturePaymentSessionRequest", data, options);
 export const isCaptureResponse = (data) => strict.CaptureResponse(data);
-export const assertCaptureResponse = (data, options) => assertValid('CaptureResponse', data, options);
+export const assertCaptureResponse = (data, options) => assertValid("CaptureResponse", data, options);
 export const isCardAuthenticationResult = (data) => strict.CardAuthenticationResult(data);
-export const assertCardAuthenticationResult = (data, options) =>
-  assertValid('CardAuthenticationResult', data, options);
+export const assertCardAuthenticationResult = (data, options) => assertValid("CardAuthenticationResult", data, options);
 export const isCardAuthorizationResult = (data) => strict.CardAuthorizationResult(data);
-export const assertCardAuthorizationResult = (data, options) =>
-  assertValid('CardAuthorizationResult', data, options);
+export const assertCardAuthorizationResult = (data, options) => assertValid("CardAuthorizationResult", data, options);
 export const isCardBinInformation = (data) => strict.CardBinInformation(data);
-export const assertCardBinInformation = (data, options) => assertValid('CardBinInformation', data, options);
+export const assertCardBinInformation = (data, options) => assertValid("CardBinInformation", data, options);
 export const isCardCharge = (data) => strict.CardCharge(data);
-export const assertCardCharge = (data, options) => assertValid('CardCharge', data, options);
+export const assertCardCharge = (data, options) => assertValid("CardCharge", data, options);
 export const isCardInput = (data) => strict.CardInput(data);
-export const assertCardInput = (data, options) => assertValid('CardInput', data, options);
+export const assertCardInput = (data, options) => assertValid("CardInput", data, options);
 export const isCardOnFile = (data) => strict.CardOnFile(data);
-export const assertCardOnFile = (data, options) => assertValid('CardOnFile', data, options);
+export const assertCardOnFile = (data, options) => assertValid("CardOnFile", data, options);
 export const isCardOptions = (data) => strict.CardOptions(data);
-export const assertCardOptions = (data, options) => assertValid('CardOptions', data, options);
+export const assertCardOptions = (data, options) => assertValid("CardOptions", data, options);
 export const isCardPaymentSessionRequest = (data) => strict.CardPaymentSessionRequest(data);
-export const assertCardPaymentSessionRequest = (data, options) =>
-  assertValid('CardPaymentSessionRequest', data, options);
+export const assertCardPaymentSessionRequest = (data, options) => assertValid("CardPaymentSessionRequest", data, options);
 export const isCharge = (data) => strict.Charge(data);
-export const assertCharge = (data, options) => assertValid('Charge', data, options);
+export const assertCharge = (data, options) => assertValid("Charge", data, options);
 export const isChargeStatus = (data) => strict.ChargeStatus(data);
-export const assertChargeStatus = (data, options) => assertValid('ChargeStatus', data, options);
+export const assertChargeStatus = (data, options) => assertValid("ChargeStatus", data, options);
 export const isConfirmPaymentSessionRequest = (data) => strict.ConfirmPaymentSessionRequest(data);
-export const assertConfirmPaymentSessionRequest = (data, options) =>
-  assertValid('ConfirmPaymentSessionRequest', data, options);
+export const assertConfirmPaymentSessionRequest = (data, options) => assertValid("ConfirmPaymentSessionRequest", data, options);
 export const isCreatePaymentSessionRequest = (data) => strict.CreatePaymentSessionRequest(data);
-export const assertCreatePaymentSessionRequest = (data, options) =>
-  assertValid('CreatePaymentSessionRequest', data, options);
+export const assertCreatePaymentSessionRequest = (data, options) => assertValid("CreatePaymentSessionRequest", data, options);
 export const isCurrencyCode = (data) => strict.CurrencyCode(data);
-export const assertCurrencyCode = (data, options) => assertValid('CurrencyCode', data, options);
+export const assertCurrencyCode = (data, options) => assertValid("CurrencyCode", data, options);
 export const isCustomer = (data) => strict.Customer(data);
-export const assertCustomer = (data, options) => assertValid('Customer', data, options);
+export const assertCustomer = (data, options) => assertValid("Customer", data, options);
 export const isCustomerInput = (data) => strict.CustomerInput(data);
-export const assertCustomerInput = (data, options) => assertValid('CustomerInput', data, options);
+export const assertCustomerInput = (data, options) => assertValid("CustomerInput", data, options);
 export const isCustomerResponse = (data) => strict.CustomerResponse(data);
-export const assertCustomerResponse = (data, options) => assertValid('CustomerResponse', data, options);
+export const assertCustomerResponse = (data, options) => assertValid("CustomerResponse", data, options);
 export const isEciCode = (data) => strict.EciCode(data);
-export const assertEciCode = (data, options) => assertValid('EciCode', data, options);
+export const assertEciCode = (data, options) => assertValid("EciCode", data, options);
 export const isErrorResponse = (data) => strict.ErrorResponse(data);
-export const assertErrorResponse = (data, options) => assertValid('ErrorResponse', data, options);
+export const assertErrorResponse = (data, options) => assertValid("ErrorResponse", data, options);
 export const isEwalletChannel = (data) => strict.EwalletChannel(data);
-export const assertEwalletChannel = (data, options) => assertValid('EwalletChannel', data, options);
+export const assertEwalletChannel = (data, options) => assertValid("EwalletChannel", data, options);
 export const isEwalletCharge = (data) => strict.EwalletCharge(data);
-export const assertEwalletCharge = (data, options) => assertValid('EwalletCharge', data, options);
+export const assertEwalletCharge = (data, options) => assertValid("EwalletCharge", data, options);
 export const isEwalletInput = (data) => strict.EwalletInput(data);
-export const assertEwalletInput = (data, options) => assertValid('EwalletInput', data, options);
+export const assertEwalletInput = (data, options) => assertValid("EwalletInput", data, options);
 export const isEwalletOptions = (data) => strict.EwalletOptions(data);
-export const assertEwalletOptions = (data, options) => assertValid('EwalletOptions', data, options);
+export const assertEwalletOptions = (data, options) => assertValid("EwalletOptions", data, options);
 export const isEwalletPaymentSessionRequest = (data) => strict.EwalletPaymentSessionRequest(data);
-export const assertEwalletPaymentSessionRequest = (data, options) =>
-  assertValid('EwalletPaymentSessionRequest', data, options);
+export const assertEwalletPaymentSessionRequest = (data, options) => assertValid("EwalletPaymentSessionRequest", data, options);
 export const isFdsRiskAssessment = (data) => strict.FdsRiskAssessment(data);
-export const assertFdsRiskAssessment = (data, options) => assertValid('FdsRiskAssessment', data, options);
+export const assertFdsRiskAssessment = (data, options) => assertValid("FdsRiskAssessment", data, options);
 export const isMetadata = (data) => strict.Metadata(data);
-export const assertMetadata = (data, options) => assertValid('Metadata', data, options);
+export const assertMetadata = (data, options) => assertValid("Metadata", data, options);
 export const isOrderInformation = (data) => strict.OrderInformation(data);
-export const assertOrderInformation = (data, options) => assertValid('OrderInformation', data, options);
+export const assertOrderInformation = (data, options) => assertValid("OrderInformation", data, options);
 export const isPaymentCallback = (data) => strict.PaymentCallback(data);
-export const assertPaymentCallback = (data, options) => assertValid('PaymentCallback', data, options);
+export const assertPaymentCallback = (data, options) => assertValid("PaymentCallback", data, options);
 export const isPaymentMethod = (data) => strict.PaymentMethod(data);
-export const assertPaymentMethod = (data, options) => assertValid('PaymentMethod', data, options);
+export const assertPaymentMethod = (data, options) => assertValid("PaymentMethod", data, options);
 export const isPaymentMethodCard = (data) => strict.PaymentMethodCard(data);
-export const assertPaymentMethodCard = (data, options) => assertValid('PaymentMethodCard', data, options);
+export const assertPaymentMethodCard = (data, options) => assertValid("PaymentMethodCard", data, options);
 export const isPaymentMethodInput = (data) => strict.PaymentMethodInput(data);
-export const assertPaymentMethodInput = (data, options) => assertValid('PaymentMethodInput', data, options);
+export const assertPaymentMethodInput = (data, options) => assertValid("PaymentMethodInput", data, options);
 export const isPaymentMethodOptions = (data) => strict.PaymentMethodOptions(data);
-export const assertPaymentMethodOptions = (data, options) =>
-  assertValid('PaymentMethodOptions', data, options);
+export const assertPaymentMethodOptions = (data, options) => assertValid("PaymentMethodOptions", data, options);
 export const isPaymentMethodType = (data) => strict.PaymentMethodType(data);
-export const assertPaymentMethodType = (data, options) => assertValid('PaymentMethodType', data, options);
+export const assertPaymentMethodType = (data, options) => assertValid("PaymentMethodType", data, options);
 export const isPaymentSession = (data) => strict.PaymentSession(data);
-export const assertPaymentSession = (data, options) => assertValid('PaymentSession', data, options);
+export const assertPaymentSession = (data, options) => assertValid("PaymentSession", data, options);
 export const isPaymentSessionResponse = (data) => strict.PaymentSessionResponse(data);
-export const assertPaymentSessionResponse = (data, options) =>
-  assertValid('PaymentSessionResponse', data, options);
+export const assertPaymentSessionResponse = (data, options) => assertValid("PaymentSessionResponse", data, options);
 export const isPaymentSessionStatus = (data) => strict.PaymentSessionStatus(data);
-export const assertPaymentSessionStatus = (data, options) =>
-  assertValid('PaymentSessionStatus', data, options);
+export const assertPaymentSessionStatus = (data, options) => assertValid("PaymentSessionStatus", data, options);
 export const isPaymentSimulationResponse = (data) => strict.PaymentSimulationResponse(data);
-export const assertPaymentSimulationResponse = (data, options) =>
-  assertValid('PaymentSimulationResponse', data, options);
+export const assertPaymentSimulationResponse = (data, options) => assertValid("PaymentSimulationResponse", data, options);
 export const isPaymentSimulationResult = (data) => strict.PaymentSimulationResult(data);
-export const assertPaymentSimulationResult = (data, options) =>
-  assertValid('PaymentSimulationResult', data, options);
+export const assertPaymentSimulationResult = (data, options) => assertValid("PaymentSimulationResult", data, options);
 export const isPaymentUiSessionRequest = (data) => strict.PaymentUiSessionRequest(data);
-export const assertPaymentUiSessionRequest = (data, options) =>
-  assertValid('PaymentUiSessionRequest', data, options);
+export const assertPaymentUiSessionRequest = (data, options) => assertValid("PaymentUiSessionRequest", data, options);
 export const isPhoneNumber = (data) => strict.PhoneNumber(data);
-export const assertPhoneNumber = (data, options) => assertValid('PhoneNumber', data, options);
+export const assertPhoneNumber = (data, options) => assertValid("PhoneNumber", data, options);
 export const isPositiveAmount = (data) => strict.PositiveAmount(data);
-export const assertPositiveAmount = (data, options) => assertValid('PositiveAmount', data, options);
+export const assertPositiveAmount = (data, options) => assertValid("PositiveAmount", data, options);
 export const isProcessingConfig = (data) => strict.ProcessingConfig(data);
-export const assertProcessingConfig = (data, options) => assertValid('ProcessingConfig', data, options);
+export const assertProcessingConfig = (data, options) => assertValid("ProcessingConfig", data, options);
 export const isProductDetail = (data) => strict.ProductDetail(data);
-export const assertProductDetail = (data, options) => assertValid('ProductDetail', data, options);
+export const assertProductDetail = (data, options) => assertValid("ProductDetail", data, options);
 export const isQrCharge = (data) => strict.QrCharge(data);
-export const assertQrCharge = (data, options) => assertValid('QrCharge', data, options);
+export const assertQrCharge = (data, options) => assertValid("QrCharge", data, options);
 export const isQrOptions = (data) => strict.QrOptions(data);
-export const assertQrOptions = (data, options) => assertValid('QrOptions', data, options);
+export const assertQrOptions = (data, options) => assertValid("QrOptions", data, options);
 export const isQrPaymentSessionRequest = (data) => strict.QrPaymentSessionRequest(data);
-export const assertQrPaymentSessionRequest = (data, options) =>
-  assertValid('QrPaymentSessionRequest', data, options);
+export const assertQrPaymentSessionRequest = (data, options) => assertValid("QrPaymentSessionRequest", data, options);
 export const isRecurringPaymentSessionRequest = (data) => strict.RecurringPaymentSessionRequest(data);
-export const assertRecurringPaymentSessionRequest = (data, options) =>
-  assertValid('RecurringPaymentSessionRequest', data, options);
+export const assertRecurringPaymentSessionRequest = (data, options) => assertValid("RecurringPaymentSessionRequest", data, options);
 export const isRedirectUrl = (data) => strict.RedirectUrl(data);
-export const assertRedirectUrl = (data, options) => assertValid('RedirectUrl', data, options);
+export const assertRedirectUrl = (data, options) => assertValid("RedirectUrl", data, options);
 export const isRefundPreference = (data) => strict.RefundPreference(data);
-export const assertRefundPreference = (data, options) => assertValid('RefundPreference', data, options);
+export const assertRefundPreference = (data, options) => assertValid("RefundPreference", data, options);
 export const isRequestDateTime = (data) => strict.RequestDateTime(data);
-export const assertRequestDateTime = (data, options) => assertValid('RequestDateTime', data, options);
+export const assertRequestDateTime = (data, options) => assertValid("RequestDateTime", data, options);
 export const isShippingInfo = (data) => strict.ShippingInfo(data);
-export const assertShippingInfo = (data, options) => assertValid('ShippingInfo', data, options);
+export const assertShippingInfo = (data, options) => assertValid("ShippingInfo", data, options);
 export const isSimulatePaymentRequest = (data) => strict.SimulatePaymentRequest(data);
-export const assertSimulatePaymentRequest = (data, options) =>
-  assertValid('SimulatePaymentRequest', data, options);
+export const assertSimulatePaymentRequest = (data, options) => assertValid("SimulatePaymentRequest", data, options);
 export const isStaticPaymentSessionRequest = (data) => strict.StaticPaymentSessionRequest(data);
-export const assertStaticPaymentSessionRequest = (data, options) =>
-  assertValid('StaticPaymentSessionRequest', data, options);
+export const assertStaticPaymentSessionRequest = (data, options) => assertValid("StaticPaymentSessionRequest", data, options);
 export const isStoredCard = (data) => strict.StoredCard(data);
-export const assertStoredCard = (data, options) => assertValid('StoredCard', data, options);
+export const assertStoredCard = (data, options) => assertValid("StoredCard", data, options);
 export const isStoredPaymentMethod = (data) => strict.StoredPaymentMethod(data);
-export const assertStoredPaymentMethod = (data, options) => assertValid('StoredPaymentMethod', data, options);
+export const assertStoredPaymentMethod = (data, options) => assertValid("StoredPaymentMethod", data, options);
 export const isThreeDsInfo = (data) => strict.ThreeDsInfo(data);
-export const assertThreeDsInfo = (data, options) => assertValid('ThreeDsInfo', data, options);
+export const assertThreeDsInfo = (data, options) => assertValid("ThreeDsInfo", data, options);
 export const isTransferDestination = (data) => strict.TransferDestination(data);
-export const assertTransferDestination = (data, options) => assertValid('TransferDestination', data, options);
+export const assertTransferDestination = (data, options) => assertValid("TransferDestination", data, options);
 export const isVirtualAccountChannel = (data) => strict.VirtualAccountChannel(data);
-export const assertVirtualAccountChannel = (data, options) =>
-  assertValid('VirtualAccountChannel', data, options);
+export const assertVirtualAccountChannel = (data, options) => assertValid("VirtualAccountChannel", data, options);
 export const isVirtualAccountCharge = (data) => strict.VirtualAccountCharge(data);
-export const assertVirtualAccountCharge = (data, options) =>
-  assertValid('VirtualAccountCharge', data, options);
+export const assertVirtualAccountCharge = (data, options) => assertValid("VirtualAccountCharge", data, options);
 export const isVirtualAccountInput = (data) => strict.VirtualAccountInput(data);
-export const assertVirtualAccountInput = (data, options) => assertValid('VirtualAccountInput', data, options);
+export const assertVirtualAccountInput = (data, options) => assertValid("VirtualAccountInput", data, options);
 export const isVirtualAccountOptions = (data) => strict.VirtualAccountOptions(data);
-export const assertVirtualAccountOptions = (data, options) =>
-  assertValid('VirtualAccountOptions', data, options);
-export const isVirtualAccountPaymentSessionRequest = (data) =>
-  strict.VirtualAccountPaymentSessionRequest(data);
-export const assertVirtualAccountPaymentSessionRequest = (data, options) =>
-  assertValid('VirtualAccountPaymentSessionRequest', data, options);
+export const assertVirtualAccountOptions = (data, options) => assertValid("VirtualAccountOptions", data, options);
+export const isVirtualAccountPaymentSessionRequest = (data) => strict.VirtualAccountPaymentSessionRequest(data);
+export const assertVirtualAccountPaymentSessionRequest = (data, options) => assertValid("VirtualAccountPaymentSessionRequest", data, options);
