@@ -5,7 +5,8 @@
  * @see https://spec.openapis.org/oas/v3.1.0#example-object
  */
 import { resolveLocal as resolve } from './lib/document.ts';
-import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
+import { schemaIdentifiers } from './lib/names.ts';
+import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
 import { render } from './lib/templates.ts';
 import { operationTable } from './validators.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -73,6 +74,10 @@ function schemaExamples(spec: BundledSpec): Record<string, Record<string, Catalo
 export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
   const operations = operationExamples(spec);
   const schemas = schemaExamples(spec);
+  // The model type of a schema name (see lib/names.ts); `unknown` for a name that is no component.
+  const { identifiers } = schemaIdentifiers(spec);
+  const typeOf = (schema: string | null) =>
+    schema && Object.hasOwn(identifiers, schema) ? `Models.${identifiers[schema]}` : 'unknown';
   const catalog = {
     operations: Object.fromEntries(
       operations.map((operation) => [
@@ -88,7 +93,11 @@ export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Prom
       name: operation.name,
       requestSchema: operation.request,
       request: operation.requestExamples
-        ? Object.keys(operation.requestExamples).map((name) => ({ name, operation: operation.name, schema: operation.request }))
+        ? Object.keys(operation.requestExamples).map((name) => ({
+            name,
+            operation: operation.name,
+            type: typeOf(operation.request),
+          }))
         : null,
       responses: Object.entries(operation.responseExamples).map(([status, examples]) => ({
         status,
@@ -96,13 +105,13 @@ export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Prom
           name,
           operation: operation.name,
           status,
-          schema: operation.responses[status],
+          type: typeOf(operation.responses[status]!),
         })),
       })),
     })),
     schemas: Object.entries(schemas).map(([name, examples]) => ({
       name,
-      examples: Object.keys(examples).map((example) => ({ name: example, schema: name })),
+      examples: Object.keys(examples).map((example) => ({ name: example, schema: name, type: typeOf(name) })),
     })),
   };
   return {
@@ -110,8 +119,8 @@ export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Prom
       `${codeHeader(ctx, 'Fixture data')}export const catalog = ${JSON.stringify(catalog, null, 2)};`,
     ),
     'fixtures/catalog.d.ts': finalNewline(`${codeHeader(ctx, 'Fixture data')}export declare const catalog: unknown;`),
-    'fixtures/index.js': await formatCode(render(ctx.templates, 'fixtures/index.js.hbs', data), 'babel'),
-    'fixtures/index.d.ts': await formatCode(render(ctx.templates, 'fixtures/index.d.ts.hbs', data)),
+    'fixtures/index.js': tidyCode(render(ctx.templates, 'fixtures/index.js.hbs', data)),
+    'fixtures/index.d.ts': tidyCode(render(ctx.templates, 'fixtures/index.d.ts.hbs', data)),
   };
 }
 

@@ -5,6 +5,7 @@
  * @see https://github.com/bcherny/json-schema-to-typescript#options
  */
 import { compile } from 'json-schema-to-typescript';
+import { schemaIdentifiers, toIdentifier } from './lib/names.ts';
 import { codeHeader, formatCode } from './lib/output.ts';
 import { toSchemaSet, type SchemaMap } from './lib/schema-set.ts';
 import { typeView } from './lib/type-view.ts';
@@ -12,11 +13,44 @@ import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 const ROOT_NAME = 'PivotContractSchemas';
 
-/** Component schemas as JSTT should compile them, titled by component name (the name users import). */
-function modelSchemas(schemas: SchemaMap): SchemaMap {
+/**
+ * Component schemas as JSTT should compile them, titled by their identifier (the name users import,
+ * see lib/names.ts). A title inside a schema names a type of its own (`TransferChannelInformation`);
+ * one that would take a component's identifier is dropped, or JSTT would number one of the two.
+ */
+function modelSchemas(schemas: SchemaMap, identifiers: Record<string, string>): SchemaMap {
+  const taken = new Set(Object.values(identifiers));
   return Object.fromEntries(
-    Object.entries(typeView(schemas, { forJstt: true })).map(([name, schema]) => [name, { ...schema, title: name }]),
+    Object.entries(typeView(schemas, { forJstt: true })).map(([name, schema]) => [
+      name,
+      { ...(withoutTitles(schema, taken) as object), title: identifiers[name]! },
+    ]),
   );
+}
+
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
+const DATA_KEYWORDS = new Set(['examples', 'example', 'default', 'enum', 'const']);
+
+/** A copy without the titles whose type name is one of `taken` (property names are kept). */
+function withoutTitles(node: unknown, taken: Set<string>, namesMap = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutTitles(item, taken));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => namesMap || key !== 'title' || typeof value !== 'string' || !taken.has(toIdentifier(value)))
+      .map(([key, value]) => [
+        key,
+        !namesMap && DATA_KEYWORDS.has(key) ? value : withoutTitles(value, taken, !namesMap && NAME_MAPS.has(key)),
+      ]),
+  );
+}
+
+/** Every component's model must come out under its identifier; JSTT renames silently otherwise. */
+function assertModelNames(code: string, identifiers: string[]): void {
+  const declared = new Set([...code.matchAll(/^export (?:interface|type) (\w+)/gm)].map((match) => match[1]));
+  const missing = identifiers.filter((identifier) => !declared.has(identifier));
+  if (missing.length > 0)
+    throw new Error(`json-schema-to-typescript did not name these models as expected: ${missing.join(', ')}`);
 }
 
 const DEFINITION_NOTE = /^\s*\* (This interface was referenced by `|via the `definition` )/;
@@ -49,7 +83,9 @@ function dropRootType(code: string): string {
 }
 
 export async function generateModels(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
-  const schemaSet = toSchemaSet(modelSchemas((spec.components?.schemas ?? {}) as SchemaMap));
+  const { identifiers } = schemaIdentifiers(spec);
+  const schemas = modelSchemas((spec.components?.schemas ?? {}) as SchemaMap, identifiers);
+  const schemaSet = toSchemaSet(schemas);
   const root = { title: ROOT_NAME, type: 'object', additionalProperties: false, properties: {}, $defs: schemaSet.$defs };
   const code = await compile(root as never, ROOT_NAME, {
     bannerComment: '',
@@ -62,9 +98,13 @@ export async function generateModels(spec: BundledSpec, ctx: GenContext): Promis
     ignoreMinAndMaxItems: true,
     format: false,
   });
+  assertModelNames(
+    code,
+    Object.keys(schemas).map((name) => identifiers[name]!),
+  );
   const header = codeHeader(ctx, 'Named model types (json-schema-to-typescript)');
   return {
-    'models.d.ts': await formatCode(`${header}\n${dropDefinitionNotes(dropRootType(code))}`),
+    'models.d.ts': formatCode(`${header}\n${dropDefinitionNotes(dropRootType(code))}`),
     // The package's main entry: the models, as types only.
     'index.d.ts': `${codeHeader(ctx, 'Package entry: the named models')}export type * from './models.js';\n`,
     'index.js': `${codeHeader(ctx, 'Package entry: the named models are types only')}export {};\n`,

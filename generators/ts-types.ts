@@ -4,7 +4,7 @@
  * @see https://openapi-ts.dev/node
  */
 import openapiTS, { astToString } from 'openapi-typescript';
-import { codeHeader, formatCode } from './lib/output.ts';
+import { codeHeader, finalNewline } from './lib/output.ts';
 import type { SchemaMap } from './lib/schema-set.ts';
 import { typeView } from './lib/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -27,7 +27,8 @@ export async function generateTsTypes(spec: BundledSpec, ctx: GenContext): Promi
   });
   const code = `${codeHeader(ctx, 'OpenAPI types (openapi-typescript)')}\n${astToString(ast)}`;
   return {
-    'openapi.d.ts': await formatCode(code),
+    // astToString is TypeScript's printer already.
+    'openapi.d.ts': finalNewline(code),
     // `pivot-payments-contract/openapi` is types only; the module exists so every resolver finds it.
     'openapi.js': `${codeHeader(ctx, 'OpenAPI types are types only')}export {};\n`,
   };

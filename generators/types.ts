@@ -4,6 +4,7 @@
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { PublishedSource, Register } from '../scripts/lib/errata-data.ts';
+import type { CheckLevel } from './lib/schema-set.ts';
 
 export type BundledSpec = OpenAPIV3_1.Document;
 
@@ -24,6 +25,11 @@ export interface GenContext {
    * by the caller from templates/ and generators/runtime/ so that generators stay free of I/O.
    */
   templates: Record<string, string>;
+  /**
+   * How the document was checked, and so how strictly Ajv reads its schemas: `contract` for this
+   * repository's spec/ (house rules), `document` for any OpenAPI document given with `--spec`.
+   */
+  checks: CheckLevel;
 }
 
 export const DEFAULT_CTX: GenContext = {
@@ -31,6 +37,7 @@ export const DEFAULT_CTX: GenContext = {
   generator: 'pivot-contract generate',
   source: 'spec/openapi.yaml',
   templates: {},
+  checks: 'contract',
 };
 
 export interface Generator {

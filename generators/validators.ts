@@ -4,19 +4,13 @@
  * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
  * @see https://ajv.js.org/standalone.html
  */
-import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { compiledSchemas } from './lib/compiled.ts';
 import { resolveLocal as resolve } from './lib/document.ts';
-import { codeHeader, finalNewline, formatCode } from './lib/output.ts';
-import {
-  appendErrorsInPlace,
-  collectRules,
-  createAjv,
-  resourceId,
-  toSchemaResources,
-  type Mode,
-  type SchemaMap,
-} from './lib/schema-set.ts';
+import { memo } from './lib/memo.ts';
+import { schemaIdentifiers } from './lib/names.ts';
+import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
+import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './lib/schema-set.ts';
 import { asset, render } from './lib/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
@@ -50,8 +44,15 @@ function bodySchema(spec: BundledSpec, body: unknown): string | null {
   return refName(media?.schema);
 }
 
-/** operationId → schema names of its request body and of each documented response status. */
+/**
+ * operationId → schema names of its request body and of each documented response status (computed
+ * once per document). Operations without an operationId have no entry: they are reached by schema.
+ */
 export function operationTable(spec: BundledSpec): OperationEntry[] {
+  return memo(spec, 'operationTable', () => buildOperationTable(spec));
+}
+
+function buildOperationTable(spec: BundledSpec): OperationEntry[] {
   const sections: Array<[Record<string, unknown>, boolean]> = [
     [spec.paths ?? {}, false],
     [spec.webhooks ?? {}, true],
@@ -127,13 +128,11 @@ export function esmImports(code: string): string {
   return `${imports.join('\n')}\n${interop}\n${body}`;
 }
 
-function standaloneModule(schemas: SchemaMap, mode: Mode, exported: string[]): string {
-  const ajv = createAjv({
-    // The generated code takes its formats from validators/formats.js, the same module createAjv uses.
-    code: { esm: true, source: true, formats: _`require("./formats").formats` },
-  });
-  ajv.addSchema(toSchemaResources(schemas, mode));
-  const refs = Object.fromEntries(exported.map((name) => [name, resourceId(name, mode)]));
+/** Standalone code of the exported schemas, each exported under its identifier (see lib/names.ts). */
+function standaloneModule(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string {
+  const { identifiers } = schemaIdentifiers(spec);
+  const ajv = compiledSchemas(componentSchemas(spec), mode, ctx.checks);
+  const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
   return esmImports(appendErrorsInPlace(standaloneCode.default(ajv, refs)));
 }
 
@@ -141,19 +140,25 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
   const schemas = componentSchemas(spec);
   const schemaNames = exportedSchemaNames(schemas);
   const tolerantNames = pivotProducedSchemas(spec);
+  const { identifiers } = schemaIdentifiers(spec);
   const data = {
     header: codeHeader(ctx, 'Contract validators'),
     schemaNames,
     tolerantNames,
+    // Names that are not identifiers themselves (`billing_portal.configuration` → BillingPortalConfiguration).
+    renamed: Object.fromEntries(
+      schemaNames.filter((name) => identifiers[name] !== name).map((name) => [name, identifiers[name]]),
+    ),
+    schemas: schemaNames.map((name) => ({ name, id: identifiers[name]! })),
     operations: operationTable(spec),
   };
   const rules = `${codeHeader(ctx, 'Cross-field rules of the contract (x-rule), for error messages')}export const rules = ${JSON.stringify(collectRules(schemas), null, 2)};\n`;
   return {
     'validators/strict.js': finalNewline(
-      `${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${standaloneModule(schemas, 'strict', schemaNames)}`,
+      `${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${standaloneModule(spec, ctx, 'strict', schemaNames)}`,
     ),
     'validators/tolerant.js': finalNewline(
-      `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${standaloneModule(schemas, 'tolerant', tolerantNames)}`,
+      `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${standaloneModule(spec, ctx, 'tolerant', tolerantNames)}`,
     ),
     'validators/rules.js': finalNewline(rules),
     'validators/rules.d.ts': finalNewline(
@@ -169,8 +174,8 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     'validators/violations.d.ts': finalNewline(
       `${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.d.ts')}`,
     ),
-    'validators/index.js': await formatCode(render(ctx.templates, 'validators/index.js.hbs', data), 'babel'),
-    'validators/index.d.ts': await formatCode(render(ctx.templates, 'validators/index.d.ts.hbs', data)),
+    'validators/index.js': tidyCode(render(ctx.templates, 'validators/index.js.hbs', data)),
+    'validators/index.d.ts': tidyCode(render(ctx.templates, 'validators/index.d.ts.hbs', data)),
   };
 }
 

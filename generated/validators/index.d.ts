@@ -5,171 +5,9 @@ import type { Violation } from './violations.js';
 
 export type { Violation } from './violations.js';
 
-export type SchemaName =
-  | 'AccessToken'
-  | 'AccessTokenRequest'
-  | 'AccessTokenResponse'
-  | 'Amount'
-  | 'ApiError'
-  | 'ApiErrorDetail'
-  | 'BadGatewayErrorResponse'
-  | 'BillingInfo'
-  | 'CancelPaymentSessionRequest'
-  | 'CancellationReason'
-  | 'Capture'
-  | 'CaptureHistory'
-  | 'CapturePaymentSessionRequest'
-  | 'CaptureResponse'
-  | 'CardAuthenticationResult'
-  | 'CardAuthorizationResult'
-  | 'CardBinInformation'
-  | 'CardCharge'
-  | 'CardInput'
-  | 'CardOnFile'
-  | 'CardOptions'
-  | 'CardPaymentSessionRequest'
-  | 'Charge'
-  | 'ChargeStatus'
-  | 'ConfirmPaymentSessionRequest'
-  | 'ConflictErrorResponse'
-  | 'CreatePaymentSessionRequest'
-  | 'CurrencyCode'
-  | 'Customer'
-  | 'CustomerInput'
-  | 'CustomerResponse'
-  | 'EciCode'
-  | 'ErrorResponse'
-  | 'EwalletChannel'
-  | 'EwalletCharge'
-  | 'EwalletInput'
-  | 'EwalletOptions'
-  | 'EwalletPaymentSessionRequest'
-  | 'FdsRiskAssessment'
-  | 'ForbiddenErrorResponse'
-  | 'GatewayTimeoutErrorResponse'
-  | 'InternalServerErrorResponse'
-  | 'Metadata'
-  | 'NotFoundErrorResponse'
-  | 'OrderInformation'
-  | 'PaymentCallback'
-  | 'PaymentMethod'
-  | 'PaymentMethodCard'
-  | 'PaymentMethodInput'
-  | 'PaymentMethodOptions'
-  | 'PaymentMethodType'
-  | 'PaymentSession'
-  | 'PaymentSessionResponse'
-  | 'PaymentSessionStatus'
-  | 'PaymentSimulationResponse'
-  | 'PaymentSimulationResult'
-  | 'PaymentUiSessionRequest'
-  | 'PhoneNumber'
-  | 'PositiveAmount'
-  | 'ProcessingConfig'
-  | 'ProductDetail'
-  | 'QrCharge'
-  | 'QrOptions'
-  | 'QrPaymentSessionRequest'
-  | 'RecurringPaymentSessionRequest'
-  | 'RedirectUrl'
-  | 'Refund'
-  | 'RefundAmount'
-  | 'RefundCallback'
-  | 'RefundPreference'
-  | 'RefundTransferDestination'
-  | 'RequestDateTime'
-  | 'RequestTimeoutErrorResponse'
-  | 'ServiceUnavailableErrorResponse'
-  | 'ShippingInfo'
-  | 'SimulatePaymentRequest'
-  | 'StaticPaymentSessionRequest'
-  | 'StoredCard'
-  | 'StoredPaymentMethod'
-  | 'ThreeDsInfo'
-  | 'TooManyRequestsErrorResponse'
-  | 'TransferDestination'
-  | 'UnauthorizedErrorResponse'
-  | 'UnprocessableEntityErrorResponse'
-  | 'ValidationErrorResponse'
-  | 'VirtualAccountChannel'
-  | 'VirtualAccountCharge'
-  | 'VirtualAccountInput'
-  | 'VirtualAccountOptions'
-  | 'VirtualAccountPaymentSessionRequest';
-export type TolerantSchemaName =
-  | 'AccessToken'
-  | 'AccessTokenResponse'
-  | 'Amount'
-  | 'ApiError'
-  | 'ApiErrorDetail'
-  | 'BadGatewayErrorResponse'
-  | 'BillingInfo'
-  | 'CancellationReason'
-  | 'Capture'
-  | 'CaptureHistory'
-  | 'CaptureResponse'
-  | 'CardAuthenticationResult'
-  | 'CardAuthorizationResult'
-  | 'CardBinInformation'
-  | 'CardCharge'
-  | 'Charge'
-  | 'ChargeStatus'
-  | 'ConflictErrorResponse'
-  | 'CurrencyCode'
-  | 'Customer'
-  | 'CustomerResponse'
-  | 'EciCode'
-  | 'ErrorResponse'
-  | 'EwalletChannel'
-  | 'EwalletCharge'
-  | 'FdsRiskAssessment'
-  | 'ForbiddenErrorResponse'
-  | 'GatewayTimeoutErrorResponse'
-  | 'InternalServerErrorResponse'
-  | 'Metadata'
-  | 'NotFoundErrorResponse'
-  | 'OrderInformation'
-  | 'PaymentCallback'
-  | 'PaymentMethod'
-  | 'PaymentMethodCard'
-  | 'PaymentMethodType'
-  | 'PaymentSession'
-  | 'PaymentSessionResponse'
-  | 'PaymentSessionStatus'
-  | 'PaymentSimulationResponse'
-  | 'PaymentSimulationResult'
-  | 'PhoneNumber'
-  | 'PositiveAmount'
-  | 'ProductDetail'
-  | 'QrCharge'
-  | 'RedirectUrl'
-  | 'Refund'
-  | 'RefundAmount'
-  | 'RefundCallback'
-  | 'RefundPreference'
-  | 'RefundTransferDestination'
-  | 'RequestTimeoutErrorResponse'
-  | 'ServiceUnavailableErrorResponse'
-  | 'ShippingInfo'
-  | 'StoredCard'
-  | 'StoredPaymentMethod'
-  | 'TooManyRequestsErrorResponse'
-  | 'TransferDestination'
-  | 'UnauthorizedErrorResponse'
-  | 'UnprocessableEntityErrorResponse'
-  | 'ValidationErrorResponse'
-  | 'VirtualAccountChannel'
-  | 'VirtualAccountCharge';
-export type OperationId =
-  | 'cancelPaymentSession'
-  | 'capturePaymentSession'
-  | 'confirmPaymentSession'
-  | 'createAccessToken'
-  | 'createPaymentSession'
-  | 'getCustomer'
-  | 'paymentCallback'
-  | 'refundCallback'
-  | 'simulatePayment';
+export type SchemaName = "AccessToken" | "AccessTokenRequest" | "AccessTokenResponse" | "Amount" | "ApiError" | "ApiErrorDetail" | "BadGatewayErrorResponse" | "BillingInfo" | "CancelPaymentSessionRequest" | "CancellationReason" | "Capture" | "CaptureHistory" | "CapturePaymentSessionRequest" | "CaptureResponse" | "CardAuthenticationResult" | "CardAuthorizationResult" | "CardBinInformation" | "CardCharge" | "CardInput" | "CardOnFile" | "CardOptions" | "CardPaymentSessionRequest" | "Charge" | "ChargeStatus" | "ConfirmPaymentSessionRequest" | "ConflictErrorResponse" | "CreatePaymentSessionRequest" | "CurrencyCode" | "Customer" | "CustomerInput" | "CustomerResponse" | "EciCode" | "ErrorResponse" | "EwalletChannel" | "EwalletCharge" | "EwalletInput" | "EwalletOptions" | "EwalletPaymentSessionRequest" | "FdsRiskAssessment" | "ForbiddenErrorResponse" | "GatewayTimeoutErrorResponse" | "InternalServerErrorResponse" | "Metadata" | "NotFoundErrorResponse" | "OrderInformation" | "PaymentCallback" | "PaymentMethod" | "PaymentMethodCard" | "PaymentMethodInput" | "PaymentMethodOptions" | "PaymentMethodType" | "PaymentSession" | "PaymentSessionResponse" | "PaymentSessionStatus" | "PaymentSimulationResponse" | "PaymentSimulationResult" | "PaymentUiSessionRequest" | "PhoneNumber" | "PositiveAmount" | "ProcessingConfig" | "ProductDetail" | "QrCharge" | "QrOptions" | "QrPaymentSessionRequest" | "RecurringPaymentSessionRequest" | "RedirectUrl" | "Refund" | "RefundAmount" | "RefundCallback" | "RefundPreference" | "RefundTransferDestination" | "RequestDateTime" | "RequestTimeoutErrorResponse" | "ServiceUnavailableErrorResponse" | "ShippingInfo" | "SimulatePaymentRequest" | "StaticPaymentSessionRequest" | "StoredCard" | "StoredPaymentMethod" | "ThreeDsInfo" | "TooManyRequestsErrorResponse" | "TransferDestination" | "UnauthorizedErrorResponse" | "UnprocessableEntityErrorResponse" | "ValidationErrorResponse" | "VirtualAccountChannel" | "VirtualAccountCharge" | "VirtualAccountInput" | "VirtualAccountOptions" | "VirtualAccountPaymentSessionRequest";
+export type TolerantSchemaName = "AccessToken" | "AccessTokenResponse" | "Amount" | "ApiError" | "ApiErrorDetail" | "BadGatewayErrorResponse" | "BillingInfo" | "CancellationReason" | "Capture" | "CaptureHistory" | "CaptureResponse" | "CardAuthenticationResult" | "CardAuthorizationResult" | "CardBinInformation" | "CardCharge" | "Charge" | "ChargeStatus" | "ConflictErrorResponse" | "CurrencyCode" | "Customer" | "CustomerResponse" | "EciCode" | "ErrorResponse" | "EwalletChannel" | "EwalletCharge" | "FdsRiskAssessment" | "ForbiddenErrorResponse" | "GatewayTimeoutErrorResponse" | "InternalServerErrorResponse" | "Metadata" | "NotFoundErrorResponse" | "OrderInformation" | "PaymentCallback" | "PaymentMethod" | "PaymentMethodCard" | "PaymentMethodType" | "PaymentSession" | "PaymentSessionResponse" | "PaymentSessionStatus" | "PaymentSimulationResponse" | "PaymentSimulationResult" | "PhoneNumber" | "PositiveAmount" | "ProductDetail" | "QrCharge" | "RedirectUrl" | "Refund" | "RefundAmount" | "RefundCallback" | "RefundPreference" | "RefundTransferDestination" | "RequestTimeoutErrorResponse" | "ServiceUnavailableErrorResponse" | "ShippingInfo" | "StoredCard" | "StoredPaymentMethod" | "TooManyRequestsErrorResponse" | "TransferDestination" | "UnauthorizedErrorResponse" | "UnprocessableEntityErrorResponse" | "ValidationErrorResponse" | "VirtualAccountChannel" | "VirtualAccountCharge";
+export type OperationId = "cancelPaymentSession" | "capturePaymentSession" | "confirmPaymentSession" | "createAccessToken" | "createPaymentSession" | "getCustomer" | "paymentCallback" | "refundCallback" | "simulatePayment";
 export type Mode = 'strict' | 'tolerant';
 
 export interface ValidateOptions {
@@ -198,16 +36,8 @@ export declare class ContractValidationError extends Error {
   constructor(subject: string, violations: Violation[]);
 }
 
-export declare function validate(
-  schema: SchemaName,
-  data: unknown,
-  options?: ValidateOptions,
-): ValidationResult;
-export declare function validateRequest(
-  operationId: OperationId,
-  body: unknown,
-  options?: ValidateOptions,
-): ValidationResult;
+export declare function validate(schema: SchemaName, data: unknown, options?: ValidateOptions): ValidationResult;
+export declare function validateRequest(operationId: OperationId, body: unknown, options?: ValidateOptions): ValidationResult;
 export declare function validateResponse(
   operationId: OperationId,
   status: number | string,
@@ -217,471 +47,182 @@ export declare function validateResponse(
 export declare function assertValid(schema: SchemaName, data: unknown, options?: ValidateOptions): void;
 
 export declare function isAccessToken(data: unknown): data is Models.AccessToken;
-export declare function assertAccessToken(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.AccessToken;
+export declare function assertAccessToken(data: unknown, options?: ValidateOptions): asserts data is Models.AccessToken;
 export declare function isAccessTokenRequest(data: unknown): data is Models.AccessTokenRequest;
-export declare function assertAccessTokenRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.AccessTokenRequest;
+export declare function assertAccessTokenRequest(data: unknown, options?: ValidateOptions): asserts data is Models.AccessTokenRequest;
 export declare function isAccessTokenResponse(data: unknown): data is Models.AccessTokenResponse;
-export declare function assertAccessTokenResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.AccessTokenResponse;
+export declare function assertAccessTokenResponse(data: unknown, options?: ValidateOptions): asserts data is Models.AccessTokenResponse;
 export declare function isAmount(data: unknown): data is Models.Amount;
 export declare function assertAmount(data: unknown, options?: ValidateOptions): asserts data is Models.Amount;
 export declare function isApiError(data: unknown): data is Models.ApiError;
-export declare function assertApiError(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ApiError;
+export declare function assertApiError(data: unknown, options?: ValidateOptions): asserts data is Models.ApiError;
 export declare function isApiErrorDetail(data: unknown): data is Models.ApiErrorDetail;
-export declare function assertApiErrorDetail(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ApiErrorDetail;
+export declare function assertApiErrorDetail(data: unknown, options?: ValidateOptions): asserts data is Models.ApiErrorDetail;
 export declare function isBadGatewayErrorResponse(data: unknown): data is Models.BadGatewayErrorResponse;
-export declare function assertBadGatewayErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.BadGatewayErrorResponse;
+export declare function assertBadGatewayErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.BadGatewayErrorResponse;
 export declare function isBillingInfo(data: unknown): data is Models.BillingInfo;
-export declare function assertBillingInfo(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.BillingInfo;
-export declare function isCancelPaymentSessionRequest(
-  data: unknown,
-): data is Models.CancelPaymentSessionRequest;
-export declare function assertCancelPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CancelPaymentSessionRequest;
+export declare function assertBillingInfo(data: unknown, options?: ValidateOptions): asserts data is Models.BillingInfo;
+export declare function isCancelPaymentSessionRequest(data: unknown): data is Models.CancelPaymentSessionRequest;
+export declare function assertCancelPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CancelPaymentSessionRequest;
 export declare function isCancellationReason(data: unknown): data is Models.CancellationReason;
-export declare function assertCancellationReason(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CancellationReason;
+export declare function assertCancellationReason(data: unknown, options?: ValidateOptions): asserts data is Models.CancellationReason;
 export declare function isCapture(data: unknown): data is Models.Capture;
-export declare function assertCapture(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.Capture;
+export declare function assertCapture(data: unknown, options?: ValidateOptions): asserts data is Models.Capture;
 export declare function isCaptureHistory(data: unknown): data is Models.CaptureHistory;
-export declare function assertCaptureHistory(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CaptureHistory;
-export declare function isCapturePaymentSessionRequest(
-  data: unknown,
-): data is Models.CapturePaymentSessionRequest;
-export declare function assertCapturePaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CapturePaymentSessionRequest;
+export declare function assertCaptureHistory(data: unknown, options?: ValidateOptions): asserts data is Models.CaptureHistory;
+export declare function isCapturePaymentSessionRequest(data: unknown): data is Models.CapturePaymentSessionRequest;
+export declare function assertCapturePaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CapturePaymentSessionRequest;
 export declare function isCaptureResponse(data: unknown): data is Models.CaptureResponse;
-export declare function assertCaptureResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CaptureResponse;
+export declare function assertCaptureResponse(data: unknown, options?: ValidateOptions): asserts data is Models.CaptureResponse;
 export declare function isCardAuthenticationResult(data: unknown): data is Models.CardAuthenticationResult;
-export declare function assertCardAuthenticationResult(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardAuthenticationResult;
+export declare function assertCardAuthenticationResult(data: unknown, options?: ValidateOptions): asserts data is Models.CardAuthenticationResult;
 export declare function isCardAuthorizationResult(data: unknown): data is Models.CardAuthorizationResult;
-export declare function assertCardAuthorizationResult(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardAuthorizationResult;
+export declare function assertCardAuthorizationResult(data: unknown, options?: ValidateOptions): asserts data is Models.CardAuthorizationResult;
 export declare function isCardBinInformation(data: unknown): data is Models.CardBinInformation;
-export declare function assertCardBinInformation(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardBinInformation;
+export declare function assertCardBinInformation(data: unknown, options?: ValidateOptions): asserts data is Models.CardBinInformation;
 export declare function isCardCharge(data: unknown): data is Models.CardCharge;
-export declare function assertCardCharge(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardCharge;
+export declare function assertCardCharge(data: unknown, options?: ValidateOptions): asserts data is Models.CardCharge;
 export declare function isCardInput(data: unknown): data is Models.CardInput;
-export declare function assertCardInput(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardInput;
+export declare function assertCardInput(data: unknown, options?: ValidateOptions): asserts data is Models.CardInput;
 export declare function isCardOnFile(data: unknown): data is Models.CardOnFile;
-export declare function assertCardOnFile(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardOnFile;
+export declare function assertCardOnFile(data: unknown, options?: ValidateOptions): asserts data is Models.CardOnFile;
 export declare function isCardOptions(data: unknown): data is Models.CardOptions;
-export declare function assertCardOptions(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardOptions;
+export declare function assertCardOptions(data: unknown, options?: ValidateOptions): asserts data is Models.CardOptions;
 export declare function isCardPaymentSessionRequest(data: unknown): data is Models.CardPaymentSessionRequest;
-export declare function assertCardPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CardPaymentSessionRequest;
+export declare function assertCardPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CardPaymentSessionRequest;
 export declare function isCharge(data: unknown): data is Models.Charge;
 export declare function assertCharge(data: unknown, options?: ValidateOptions): asserts data is Models.Charge;
 export declare function isChargeStatus(data: unknown): data is Models.ChargeStatus;
-export declare function assertChargeStatus(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ChargeStatus;
-export declare function isConfirmPaymentSessionRequest(
-  data: unknown,
-): data is Models.ConfirmPaymentSessionRequest;
-export declare function assertConfirmPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ConfirmPaymentSessionRequest;
+export declare function assertChargeStatus(data: unknown, options?: ValidateOptions): asserts data is Models.ChargeStatus;
+export declare function isConfirmPaymentSessionRequest(data: unknown): data is Models.ConfirmPaymentSessionRequest;
+export declare function assertConfirmPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.ConfirmPaymentSessionRequest;
 export declare function isConflictErrorResponse(data: unknown): data is Models.ConflictErrorResponse;
-export declare function assertConflictErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ConflictErrorResponse;
-export declare function isCreatePaymentSessionRequest(
-  data: unknown,
-): data is Models.CreatePaymentSessionRequest;
-export declare function assertCreatePaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CreatePaymentSessionRequest;
+export declare function assertConflictErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ConflictErrorResponse;
+export declare function isCreatePaymentSessionRequest(data: unknown): data is Models.CreatePaymentSessionRequest;
+export declare function assertCreatePaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CreatePaymentSessionRequest;
 export declare function isCurrencyCode(data: unknown): data is Models.CurrencyCode;
-export declare function assertCurrencyCode(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CurrencyCode;
+export declare function assertCurrencyCode(data: unknown, options?: ValidateOptions): asserts data is Models.CurrencyCode;
 export declare function isCustomer(data: unknown): data is Models.Customer;
-export declare function assertCustomer(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.Customer;
+export declare function assertCustomer(data: unknown, options?: ValidateOptions): asserts data is Models.Customer;
 export declare function isCustomerInput(data: unknown): data is Models.CustomerInput;
-export declare function assertCustomerInput(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CustomerInput;
+export declare function assertCustomerInput(data: unknown, options?: ValidateOptions): asserts data is Models.CustomerInput;
 export declare function isCustomerResponse(data: unknown): data is Models.CustomerResponse;
-export declare function assertCustomerResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.CustomerResponse;
+export declare function assertCustomerResponse(data: unknown, options?: ValidateOptions): asserts data is Models.CustomerResponse;
 export declare function isEciCode(data: unknown): data is Models.EciCode;
-export declare function assertEciCode(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.EciCode;
+export declare function assertEciCode(data: unknown, options?: ValidateOptions): asserts data is Models.EciCode;
 export declare function isErrorResponse(data: unknown): data is Models.ErrorResponse;
-export declare function assertErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ErrorResponse;
+export declare function assertErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ErrorResponse;
 export declare function isEwalletChannel(data: unknown): data is Models.EwalletChannel;
-export declare function assertEwalletChannel(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.EwalletChannel;
+export declare function assertEwalletChannel(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletChannel;
 export declare function isEwalletCharge(data: unknown): data is Models.EwalletCharge;
-export declare function assertEwalletCharge(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.EwalletCharge;
+export declare function assertEwalletCharge(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletCharge;
 export declare function isEwalletInput(data: unknown): data is Models.EwalletInput;
-export declare function assertEwalletInput(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.EwalletInput;
+export declare function assertEwalletInput(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletInput;
 export declare function isEwalletOptions(data: unknown): data is Models.EwalletOptions;
-export declare function assertEwalletOptions(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.EwalletOptions;
-export declare function isEwalletPaymentSessionRequest(
-  data: unknown,
-): data is Models.EwalletPaymentSessionRequest;
-export declare function assertEwalletPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.EwalletPaymentSessionRequest;
+export declare function assertEwalletOptions(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletOptions;
+export declare function isEwalletPaymentSessionRequest(data: unknown): data is Models.EwalletPaymentSessionRequest;
+export declare function assertEwalletPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletPaymentSessionRequest;
 export declare function isFdsRiskAssessment(data: unknown): data is Models.FdsRiskAssessment;
-export declare function assertFdsRiskAssessment(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.FdsRiskAssessment;
+export declare function assertFdsRiskAssessment(data: unknown, options?: ValidateOptions): asserts data is Models.FdsRiskAssessment;
 export declare function isForbiddenErrorResponse(data: unknown): data is Models.ForbiddenErrorResponse;
-export declare function assertForbiddenErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ForbiddenErrorResponse;
-export declare function isGatewayTimeoutErrorResponse(
-  data: unknown,
-): data is Models.GatewayTimeoutErrorResponse;
-export declare function assertGatewayTimeoutErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.GatewayTimeoutErrorResponse;
-export declare function isInternalServerErrorResponse(
-  data: unknown,
-): data is Models.InternalServerErrorResponse;
-export declare function assertInternalServerErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.InternalServerErrorResponse;
+export declare function assertForbiddenErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ForbiddenErrorResponse;
+export declare function isGatewayTimeoutErrorResponse(data: unknown): data is Models.GatewayTimeoutErrorResponse;
+export declare function assertGatewayTimeoutErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.GatewayTimeoutErrorResponse;
+export declare function isInternalServerErrorResponse(data: unknown): data is Models.InternalServerErrorResponse;
+export declare function assertInternalServerErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.InternalServerErrorResponse;
 export declare function isMetadata(data: unknown): data is Models.Metadata;
-export declare function assertMetadata(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.Metadata;
+export declare function assertMetadata(data: unknown, options?: ValidateOptions): asserts data is Models.Metadata;
 export declare function isNotFoundErrorResponse(data: unknown): data is Models.NotFoundErrorResponse;
-export declare function assertNotFoundErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.NotFoundErrorResponse;
+export declare function assertNotFoundErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.NotFoundErrorResponse;
 export declare function isOrderInformation(data: unknown): data is Models.OrderInformation;
-export declare function assertOrderInformation(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.OrderInformation;
+export declare function assertOrderInformation(data: unknown, options?: ValidateOptions): asserts data is Models.OrderInformation;
 export declare function isPaymentCallback(data: unknown): data is Models.PaymentCallback;
-export declare function assertPaymentCallback(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentCallback;
+export declare function assertPaymentCallback(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentCallback;
 export declare function isPaymentMethod(data: unknown): data is Models.PaymentMethod;
-export declare function assertPaymentMethod(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentMethod;
+export declare function assertPaymentMethod(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethod;
 export declare function isPaymentMethodCard(data: unknown): data is Models.PaymentMethodCard;
-export declare function assertPaymentMethodCard(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentMethodCard;
+export declare function assertPaymentMethodCard(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodCard;
 export declare function isPaymentMethodInput(data: unknown): data is Models.PaymentMethodInput;
-export declare function assertPaymentMethodInput(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentMethodInput;
+export declare function assertPaymentMethodInput(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodInput;
 export declare function isPaymentMethodOptions(data: unknown): data is Models.PaymentMethodOptions;
-export declare function assertPaymentMethodOptions(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentMethodOptions;
+export declare function assertPaymentMethodOptions(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodOptions;
 export declare function isPaymentMethodType(data: unknown): data is Models.PaymentMethodType;
-export declare function assertPaymentMethodType(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentMethodType;
+export declare function assertPaymentMethodType(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodType;
 export declare function isPaymentSession(data: unknown): data is Models.PaymentSession;
-export declare function assertPaymentSession(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentSession;
+export declare function assertPaymentSession(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSession;
 export declare function isPaymentSessionResponse(data: unknown): data is Models.PaymentSessionResponse;
-export declare function assertPaymentSessionResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentSessionResponse;
+export declare function assertPaymentSessionResponse(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSessionResponse;
 export declare function isPaymentSessionStatus(data: unknown): data is Models.PaymentSessionStatus;
-export declare function assertPaymentSessionStatus(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentSessionStatus;
+export declare function assertPaymentSessionStatus(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSessionStatus;
 export declare function isPaymentSimulationResponse(data: unknown): data is Models.PaymentSimulationResponse;
-export declare function assertPaymentSimulationResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentSimulationResponse;
+export declare function assertPaymentSimulationResponse(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSimulationResponse;
 export declare function isPaymentSimulationResult(data: unknown): data is Models.PaymentSimulationResult;
-export declare function assertPaymentSimulationResult(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentSimulationResult;
+export declare function assertPaymentSimulationResult(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSimulationResult;
 export declare function isPaymentUiSessionRequest(data: unknown): data is Models.PaymentUiSessionRequest;
-export declare function assertPaymentUiSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PaymentUiSessionRequest;
+export declare function assertPaymentUiSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentUiSessionRequest;
 export declare function isPhoneNumber(data: unknown): data is Models.PhoneNumber;
-export declare function assertPhoneNumber(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PhoneNumber;
+export declare function assertPhoneNumber(data: unknown, options?: ValidateOptions): asserts data is Models.PhoneNumber;
 export declare function isPositiveAmount(data: unknown): data is Models.PositiveAmount;
-export declare function assertPositiveAmount(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.PositiveAmount;
+export declare function assertPositiveAmount(data: unknown, options?: ValidateOptions): asserts data is Models.PositiveAmount;
 export declare function isProcessingConfig(data: unknown): data is Models.ProcessingConfig;
-export declare function assertProcessingConfig(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ProcessingConfig;
+export declare function assertProcessingConfig(data: unknown, options?: ValidateOptions): asserts data is Models.ProcessingConfig;
 export declare function isProductDetail(data: unknown): data is Models.ProductDetail;
-export declare function assertProductDetail(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ProductDetail;
+export declare function assertProductDetail(data: unknown, options?: ValidateOptions): asserts data is Models.ProductDetail;
 export declare function isQrCharge(data: unknown): data is Models.QrCharge;
-export declare function assertQrCharge(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.QrCharge;
+export declare function assertQrCharge(data: unknown, options?: ValidateOptions): asserts data is Models.QrCharge;
 export declare function isQrOptions(data: unknown): data is Models.QrOptions;
-export declare function assertQrOptions(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.QrOptions;
+export declare function assertQrOptions(data: unknown, options?: ValidateOptions): asserts data is Models.QrOptions;
 export declare function isQrPaymentSessionRequest(data: unknown): data is Models.QrPaymentSessionRequest;
-export declare function assertQrPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.QrPaymentSessionRequest;
-export declare function isRecurringPaymentSessionRequest(
-  data: unknown,
-): data is Models.RecurringPaymentSessionRequest;
-export declare function assertRecurringPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RecurringPaymentSessionRequest;
+export declare function assertQrPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.QrPaymentSessionRequest;
+export declare function isRecurringPaymentSessionRequest(data: unknown): data is Models.RecurringPaymentSessionRequest;
+export declare function assertRecurringPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.RecurringPaymentSessionRequest;
 export declare function isRedirectUrl(data: unknown): data is Models.RedirectUrl;
-export declare function assertRedirectUrl(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RedirectUrl;
+export declare function assertRedirectUrl(data: unknown, options?: ValidateOptions): asserts data is Models.RedirectUrl;
 export declare function isRefund(data: unknown): data is Models.Refund;
 export declare function assertRefund(data: unknown, options?: ValidateOptions): asserts data is Models.Refund;
 export declare function isRefundAmount(data: unknown): data is Models.RefundAmount;
-export declare function assertRefundAmount(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RefundAmount;
+export declare function assertRefundAmount(data: unknown, options?: ValidateOptions): asserts data is Models.RefundAmount;
 export declare function isRefundCallback(data: unknown): data is Models.RefundCallback;
-export declare function assertRefundCallback(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RefundCallback;
+export declare function assertRefundCallback(data: unknown, options?: ValidateOptions): asserts data is Models.RefundCallback;
 export declare function isRefundPreference(data: unknown): data is Models.RefundPreference;
-export declare function assertRefundPreference(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RefundPreference;
+export declare function assertRefundPreference(data: unknown, options?: ValidateOptions): asserts data is Models.RefundPreference;
 export declare function isRefundTransferDestination(data: unknown): data is Models.RefundTransferDestination;
-export declare function assertRefundTransferDestination(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RefundTransferDestination;
+export declare function assertRefundTransferDestination(data: unknown, options?: ValidateOptions): asserts data is Models.RefundTransferDestination;
 export declare function isRequestDateTime(data: unknown): data is Models.RequestDateTime;
-export declare function assertRequestDateTime(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RequestDateTime;
-export declare function isRequestTimeoutErrorResponse(
-  data: unknown,
-): data is Models.RequestTimeoutErrorResponse;
-export declare function assertRequestTimeoutErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.RequestTimeoutErrorResponse;
-export declare function isServiceUnavailableErrorResponse(
-  data: unknown,
-): data is Models.ServiceUnavailableErrorResponse;
-export declare function assertServiceUnavailableErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ServiceUnavailableErrorResponse;
+export declare function assertRequestDateTime(data: unknown, options?: ValidateOptions): asserts data is Models.RequestDateTime;
+export declare function isRequestTimeoutErrorResponse(data: unknown): data is Models.RequestTimeoutErrorResponse;
+export declare function assertRequestTimeoutErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.RequestTimeoutErrorResponse;
+export declare function isServiceUnavailableErrorResponse(data: unknown): data is Models.ServiceUnavailableErrorResponse;
+export declare function assertServiceUnavailableErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ServiceUnavailableErrorResponse;
 export declare function isShippingInfo(data: unknown): data is Models.ShippingInfo;
-export declare function assertShippingInfo(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ShippingInfo;
+export declare function assertShippingInfo(data: unknown, options?: ValidateOptions): asserts data is Models.ShippingInfo;
 export declare function isSimulatePaymentRequest(data: unknown): data is Models.SimulatePaymentRequest;
-export declare function assertSimulatePaymentRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.SimulatePaymentRequest;
-export declare function isStaticPaymentSessionRequest(
-  data: unknown,
-): data is Models.StaticPaymentSessionRequest;
-export declare function assertStaticPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.StaticPaymentSessionRequest;
+export declare function assertSimulatePaymentRequest(data: unknown, options?: ValidateOptions): asserts data is Models.SimulatePaymentRequest;
+export declare function isStaticPaymentSessionRequest(data: unknown): data is Models.StaticPaymentSessionRequest;
+export declare function assertStaticPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.StaticPaymentSessionRequest;
 export declare function isStoredCard(data: unknown): data is Models.StoredCard;
-export declare function assertStoredCard(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.StoredCard;
+export declare function assertStoredCard(data: unknown, options?: ValidateOptions): asserts data is Models.StoredCard;
 export declare function isStoredPaymentMethod(data: unknown): data is Models.StoredPaymentMethod;
-export declare function assertStoredPaymentMethod(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.StoredPaymentMethod;
+export declare function assertStoredPaymentMethod(data: unknown, options?: ValidateOptions): asserts data is Models.StoredPaymentMethod;
 export declare function isThreeDsInfo(data: unknown): data is Models.ThreeDsInfo;
-export declare function assertThreeDsInfo(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ThreeDsInfo;
-export declare function isTooManyRequestsErrorResponse(
-  data: unknown,
-): data is Models.TooManyRequestsErrorResponse;
-export declare function assertTooManyRequestsErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.TooManyRequestsErrorResponse;
+export declare function assertThreeDsInfo(data: unknown, options?: ValidateOptions): asserts data is Models.ThreeDsInfo;
+export declare function isTooManyRequestsErrorResponse(data: unknown): data is Models.TooManyRequestsErrorResponse;
+export declare function assertTooManyRequestsErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.TooManyRequestsErrorResponse;
 export declare function isTransferDestination(data: unknown): data is Models.TransferDestination;
-export declare function assertTransferDestination(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.TransferDestination;
+export declare function assertTransferDestination(data: unknown, options?: ValidateOptions): asserts data is Models.TransferDestination;
 export declare function isUnauthorizedErrorResponse(data: unknown): data is Models.UnauthorizedErrorResponse;
-export declare function assertUnauthorizedErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.UnauthorizedErrorResponse;
-export declare function isUnprocessableEntityErrorResponse(
-  data: unknown,
-): data is Models.UnprocessableEntityErrorResponse;
-export declare function assertUnprocessableEntityErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.UnprocessableEntityErrorResponse;
+export declare function assertUnauthorizedErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.UnauthorizedErrorResponse;
+export declare function isUnprocessableEntityErrorResponse(data: unknown): data is Models.UnprocessableEntityErrorResponse;
+export declare function assertUnprocessableEntityErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.UnprocessableEntityErrorResponse;
 export declare function isValidationErrorResponse(data: unknown): data is Models.ValidationErrorResponse;
-export declare function assertValidationErrorResponse(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.ValidationErrorResponse;
+export declare function assertValidationErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ValidationErrorResponse;
 export declare function isVirtualAccountChannel(data: unknown): data is Models.VirtualAccountChannel;
-export declare function assertVirtualAccountChannel(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.VirtualAccountChannel;
+export declare function assertVirtualAccountChannel(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountChannel;
 export declare function isVirtualAccountCharge(data: unknown): data is Models.VirtualAccountCharge;
-export declare function assertVirtualAccountCharge(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.VirtualAccountCharge;
+export declare function assertVirtualAccountCharge(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountCharge;
 export declare function isVirtualAccountInput(data: unknown): data is Models.VirtualAccountInput;
-export declare function assertVirtualAccountInput(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.VirtualAccountInput;
+export declare function assertVirtualAccountInput(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountInput;
 export declare function isVirtualAccountOptions(data: unknown): data is Models.VirtualAccountOptions;
-export declare function assertVirtualAccountOptions(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.VirtualAccountOptions;
-export declare function isVirtualAccountPaymentSessionRequest(
-  data: unknown,
-): data is Models.VirtualAccountPaymentSessionRequest;
-export declare function assertVirtualAccountPaymentSessionRequest(
-  data: unknown,
-  options?: ValidateOptions,
-): asserts data is Models.VirtualAccountPaymentSessionRequest;
+export declare function assertVirtualAccountOptions(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountOptions;
+export declare function isVirtualAccountPaymentSessionRequest(data: unknown): data is Models.VirtualAccountPaymentSessionRequest;
+export declare function assertVirtualAccountPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountPaymentSessionRequest;

@@ -13,307 +13,38 @@ export const maxErrors = MAX_VIOLATIONS;
 /** Objects and arrays nested deeper than this are rejected with one `maxDepth` violation, never a RangeError. */
 export const maxDepth = MAX_DEPTH;
 
+const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
 /** Every component schema that has a validator, in alphabetical order. */
-export const schemaNames = Object.freeze([
-  'AccessToken',
-  'AccessTokenRequest',
-  'AccessTokenResponse',
-  'Amount',
-  'ApiError',
-  'ApiErrorDetail',
-  'BadGatewayErrorResponse',
-  'BillingInfo',
-  'CancelPaymentSessionRequest',
-  'CancellationReason',
-  'Capture',
-  'CaptureHistory',
-  'CapturePaymentSessionRequest',
-  'CaptureResponse',
-  'CardAuthenticationResult',
-  'CardAuthorizationResult',
-  'CardBinInformation',
-  'CardCharge',
-  'CardInput',
-  'CardOnFile',
-  'CardOptions',
-  'CardPaymentSessionRequest',
-  'Charge',
-  'ChargeStatus',
-  'ConfirmPaymentSessionRequest',
-  'ConflictErrorResponse',
-  'CreatePaymentSessionRequest',
-  'CurrencyCode',
-  'Customer',
-  'CustomerInput',
-  'CustomerResponse',
-  'EciCode',
-  'ErrorResponse',
-  'EwalletChannel',
-  'EwalletCharge',
-  'EwalletInput',
-  'EwalletOptions',
-  'EwalletPaymentSessionRequest',
-  'FdsRiskAssessment',
-  'ForbiddenErrorResponse',
-  'GatewayTimeoutErrorResponse',
-  'InternalServerErrorResponse',
-  'Metadata',
-  'NotFoundErrorResponse',
-  'OrderInformation',
-  'PaymentCallback',
-  'PaymentMethod',
-  'PaymentMethodCard',
-  'PaymentMethodInput',
-  'PaymentMethodOptions',
-  'PaymentMethodType',
-  'PaymentSession',
-  'PaymentSessionResponse',
-  'PaymentSessionStatus',
-  'PaymentSimulationResponse',
-  'PaymentSimulationResult',
-  'PaymentUiSessionRequest',
-  'PhoneNumber',
-  'PositiveAmount',
-  'ProcessingConfig',
-  'ProductDetail',
-  'QrCharge',
-  'QrOptions',
-  'QrPaymentSessionRequest',
-  'RecurringPaymentSessionRequest',
-  'RedirectUrl',
-  'Refund',
-  'RefundAmount',
-  'RefundCallback',
-  'RefundPreference',
-  'RefundTransferDestination',
-  'RequestDateTime',
-  'RequestTimeoutErrorResponse',
-  'ServiceUnavailableErrorResponse',
-  'ShippingInfo',
-  'SimulatePaymentRequest',
-  'StaticPaymentSessionRequest',
-  'StoredCard',
-  'StoredPaymentMethod',
-  'ThreeDsInfo',
-  'TooManyRequestsErrorResponse',
-  'TransferDestination',
-  'UnauthorizedErrorResponse',
-  'UnprocessableEntityErrorResponse',
-  'ValidationErrorResponse',
-  'VirtualAccountChannel',
-  'VirtualAccountCharge',
-  'VirtualAccountInput',
-  'VirtualAccountOptions',
-  'VirtualAccountPaymentSessionRequest',
-]);
+export const schemaNames = Object.freeze(["AccessToken","AccessTokenRequest","AccessTokenResponse","Amount","ApiError","ApiErrorDetail","BadGatewayErrorResponse","BillingInfo","CancelPaymentSessionRequest","CancellationReason","Capture","CaptureHistory","CapturePaymentSessionRequest","CaptureResponse","CardAuthenticationResult","CardAuthorizationResult","CardBinInformation","CardCharge","CardInput","CardOnFile","CardOptions","CardPaymentSessionRequest","Charge","ChargeStatus","ConfirmPaymentSessionRequest","ConflictErrorResponse","CreatePaymentSessionRequest","CurrencyCode","Customer","CustomerInput","CustomerResponse","EciCode","ErrorResponse","EwalletChannel","EwalletCharge","EwalletInput","EwalletOptions","EwalletPaymentSessionRequest","FdsRiskAssessment","ForbiddenErrorResponse","GatewayTimeoutErrorResponse","InternalServerErrorResponse","Metadata","NotFoundErrorResponse","OrderInformation","PaymentCallback","PaymentMethod","PaymentMethodCard","PaymentMethodInput","PaymentMethodOptions","PaymentMethodType","PaymentSession","PaymentSessionResponse","PaymentSessionStatus","PaymentSimulationResponse","PaymentSimulationResult","PaymentUiSessionRequest","PhoneNumber","PositiveAmount","ProcessingConfig","ProductDetail","QrCharge","QrOptions","QrPaymentSessionRequest","RecurringPaymentSessionRequest","RedirectUrl","Refund","RefundAmount","RefundCallback","RefundPreference","RefundTransferDestination","RequestDateTime","RequestTimeoutErrorResponse","ServiceUnavailableErrorResponse","ShippingInfo","SimulatePaymentRequest","StaticPaymentSessionRequest","StoredCard","StoredPaymentMethod","ThreeDsInfo","TooManyRequestsErrorResponse","TransferDestination","UnauthorizedErrorResponse","UnprocessableEntityErrorResponse","ValidationErrorResponse","VirtualAccountChannel","VirtualAccountCharge","VirtualAccountInput","VirtualAccountOptions","VirtualAccountPaymentSessionRequest"]);
 
 /** Schemas of data Pivot produces (responses, callbacks): they have a tolerant variant. */
-export const tolerantSchemaNames = Object.freeze([
-  'AccessToken',
-  'AccessTokenResponse',
-  'Amount',
-  'ApiError',
-  'ApiErrorDetail',
-  'BadGatewayErrorResponse',
-  'BillingInfo',
-  'CancellationReason',
-  'Capture',
-  'CaptureHistory',
-  'CaptureResponse',
-  'CardAuthenticationResult',
-  'CardAuthorizationResult',
-  'CardBinInformation',
-  'CardCharge',
-  'Charge',
-  'ChargeStatus',
-  'ConflictErrorResponse',
-  'CurrencyCode',
-  'Customer',
-  'CustomerResponse',
-  'EciCode',
-  'ErrorResponse',
-  'EwalletChannel',
-  'EwalletCharge',
-  'FdsRiskAssessment',
-  'ForbiddenErrorResponse',
-  'GatewayTimeoutErrorResponse',
-  'InternalServerErrorResponse',
-  'Metadata',
-  'NotFoundErrorResponse',
-  'OrderInformation',
-  'PaymentCallback',
-  'PaymentMethod',
-  'PaymentMethodCard',
-  'PaymentMethodType',
-  'PaymentSession',
-  'PaymentSessionResponse',
-  'PaymentSessionStatus',
-  'PaymentSimulationResponse',
-  'PaymentSimulationResult',
-  'PhoneNumber',
-  'PositiveAmount',
-  'ProductDetail',
-  'QrCharge',
-  'RedirectUrl',
-  'Refund',
-  'RefundAmount',
-  'RefundCallback',
-  'RefundPreference',
-  'RefundTransferDestination',
-  'RequestTimeoutErrorResponse',
-  'ServiceUnavailableErrorResponse',
-  'ShippingInfo',
-  'StoredCard',
-  'StoredPaymentMethod',
-  'TooManyRequestsErrorResponse',
-  'TransferDestination',
-  'UnauthorizedErrorResponse',
-  'UnprocessableEntityErrorResponse',
-  'ValidationErrorResponse',
-  'VirtualAccountChannel',
-  'VirtualAccountCharge',
-]);
+export const tolerantSchemaNames = Object.freeze(["AccessToken","AccessTokenResponse","Amount","ApiError","ApiErrorDetail","BadGatewayErrorResponse","BillingInfo","CancellationReason","Capture","CaptureHistory","CaptureResponse","CardAuthenticationResult","CardAuthorizationResult","CardBinInformation","CardCharge","Charge","ChargeStatus","ConflictErrorResponse","CurrencyCode","Customer","CustomerResponse","EciCode","ErrorResponse","EwalletChannel","EwalletCharge","FdsRiskAssessment","ForbiddenErrorResponse","GatewayTimeoutErrorResponse","InternalServerErrorResponse","Metadata","NotFoundErrorResponse","OrderInformation","PaymentCallback","PaymentMethod","PaymentMethodCard","PaymentMethodType","PaymentSession","PaymentSessionResponse","PaymentSessionStatus","PaymentSimulationResponse","PaymentSimulationResult","PhoneNumber","PositiveAmount","ProductDetail","QrCharge","RedirectUrl","Refund","RefundAmount","RefundCallback","RefundPreference","RefundTransferDestination","RequestTimeoutErrorResponse","ServiceUnavailableErrorResponse","ShippingInfo","StoredCard","StoredPaymentMethod","TooManyRequestsErrorResponse","TransferDestination","UnauthorizedErrorResponse","UnprocessableEntityErrorResponse","ValidationErrorResponse","VirtualAccountChannel","VirtualAccountCharge"]);
+
+/** Component names whose validator (and model type) has another identifier; every other name is its own. */
+const renamed = Object.freeze({});
+const knownSchemas = new Set(schemaNames);
+const identifierOf = (name) => (hasOwn(renamed, name) ? renamed[name] : name);
 
 /** operationId → request schema and response schema by status. `webhook` marks messages Pivot sends. */
 export const operations = Object.freeze({
-  cancelPaymentSession: Object.freeze({
-    webhook: false,
-    request: 'CancelPaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'PaymentSessionResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      422: 'UnprocessableEntityErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
-  capturePaymentSession: Object.freeze({
-    webhook: false,
-    request: 'CapturePaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'CaptureResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      422: 'UnprocessableEntityErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
-  confirmPaymentSession: Object.freeze({
-    webhook: false,
-    request: 'ConfirmPaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'PaymentSessionResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      422: 'UnprocessableEntityErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
-  createAccessToken: Object.freeze({
-    webhook: false,
-    request: 'AccessTokenRequest',
-    responses: Object.freeze({
-      200: 'AccessTokenResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
-  createPaymentSession: Object.freeze({
-    webhook: false,
-    request: 'CreatePaymentSessionRequest',
-    responses: Object.freeze({
-      200: 'PaymentSessionResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      409: 'ConflictErrorResponse',
-      422: 'UnprocessableEntityErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
-  getCustomer: Object.freeze({
-    webhook: false,
-    request: null,
-    responses: Object.freeze({
-      200: 'CustomerResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
-  paymentCallback: Object.freeze({ webhook: true, request: 'PaymentCallback', responses: Object.freeze({}) }),
-  refundCallback: Object.freeze({ webhook: true, request: 'RefundCallback', responses: Object.freeze({}) }),
-  simulatePayment: Object.freeze({
-    webhook: false,
-    request: 'SimulatePaymentRequest',
-    responses: Object.freeze({
-      200: 'PaymentSimulationResponse',
-      400: 'ValidationErrorResponse',
-      401: 'UnauthorizedErrorResponse',
-      403: 'ForbiddenErrorResponse',
-      404: 'NotFoundErrorResponse',
-      408: 'RequestTimeoutErrorResponse',
-      422: 'UnprocessableEntityErrorResponse',
-      429: 'TooManyRequestsErrorResponse',
-      500: 'InternalServerErrorResponse',
-      502: 'BadGatewayErrorResponse',
-      503: 'ServiceUnavailableErrorResponse',
-      504: 'GatewayTimeoutErrorResponse',
-    }),
-  }),
+  "cancelPaymentSession": Object.freeze({ webhook: false, request: "CancelPaymentSessionRequest", responses: Object.freeze({"200":"PaymentSessionResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","422":"UnprocessableEntityErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
+  "capturePaymentSession": Object.freeze({ webhook: false, request: "CapturePaymentSessionRequest", responses: Object.freeze({"200":"CaptureResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","422":"UnprocessableEntityErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
+  "confirmPaymentSession": Object.freeze({ webhook: false, request: "ConfirmPaymentSessionRequest", responses: Object.freeze({"200":"PaymentSessionResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","422":"UnprocessableEntityErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
+  "createAccessToken": Object.freeze({ webhook: false, request: "AccessTokenRequest", responses: Object.freeze({"200":"AccessTokenResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
+  "createPaymentSession": Object.freeze({ webhook: false, request: "CreatePaymentSessionRequest", responses: Object.freeze({"200":"PaymentSessionResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","409":"ConflictErrorResponse","422":"UnprocessableEntityErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
+  "getCustomer": Object.freeze({ webhook: false, request: null, responses: Object.freeze({"200":"CustomerResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
+  "paymentCallback": Object.freeze({ webhook: true, request: "PaymentCallback", responses: Object.freeze({}) }),
+  "refundCallback": Object.freeze({ webhook: true, request: "RefundCallback", responses: Object.freeze({}) }),
+  "simulatePayment": Object.freeze({ webhook: false, request: "SimulatePaymentRequest", responses: Object.freeze({"200":"PaymentSimulationResponse","400":"ValidationErrorResponse","401":"UnauthorizedErrorResponse","403":"ForbiddenErrorResponse","404":"NotFoundErrorResponse","408":"RequestTimeoutErrorResponse","422":"UnprocessableEntityErrorResponse","429":"TooManyRequestsErrorResponse","500":"InternalServerErrorResponse","502":"BadGatewayErrorResponse","503":"ServiceUnavailableErrorResponse","504":"GatewayTimeoutErrorResponse"}) }),
 });
 
 const MODES = ['strict', 'tolerant'];
-const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
 /** Thrown by the `assert…` functions; `violations` lists every problem, and so does the message. */
 export class ContractValidationError extends Error {
   constructor(subject, violations) {
-    super(
-      `${subject} does not match the contract:\n${violations.map((violation) => `  - ${violation.message}`).join('\n')}`,
-    );
+    super(`${subject} does not match the contract:\n${violations.map((violation) => `  - ${violation.message}`).join('\n')}`);
     this.name = 'ContractValidationError';
     this.violations = violations;
   }
@@ -333,8 +64,7 @@ function quote(name) {
 
 function modeOf(options) {
   const mode = options?.mode ?? 'strict';
-  if (!MODES.includes(mode))
-    throw new TypeError(`mode must be "strict" or "tolerant", not ${JSON.stringify(mode)}`);
+  if (!MODES.includes(mode)) throw new TypeError(`mode must be "strict" or "tolerant", not ${JSON.stringify(mode)}`);
   return mode;
 }
 
@@ -354,9 +84,9 @@ function run(validator, data) {
  */
 export function validate(schema, data, options) {
   const mode = modeOf(options);
-  if (typeof schema !== 'string' || !hasOwn(strict, schema))
-    return invalid('schema', `unknown schema ${quote(schema)}`);
-  const validator = mode === 'tolerant' && hasOwn(tolerant, schema) ? tolerant[schema] : strict[schema];
+  if (typeof schema !== 'string' || !knownSchemas.has(schema)) return invalid('schema', `unknown schema ${quote(schema)}`);
+  const id = identifierOf(schema);
+  const validator = mode === 'tolerant' && hasOwn(tolerant, id) ? tolerant[id] : strict[id];
   return run(validator, data);
 }
 
@@ -380,15 +110,10 @@ export function validateResponse(operationId, status, body, options) {
   const { responses } = operations[operationId];
   const key = typeof status === 'number' || typeof status === 'string' ? String(status) : '';
   // Own keys only: `responses.constructor` is Object's, not a documented status.
-  const schema = [key, `${key[0]}XX`, 'default']
-    .filter((candidate) => hasOwn(responses, candidate))
-    .map((candidate) => responses[candidate])[0];
+  const schema = [key, `${key[0]}XX`, 'default'].filter((candidate) => hasOwn(responses, candidate)).map((candidate) => responses[candidate])[0];
   if (schema === undefined) {
     const documented = Object.keys(responses).join(', ');
-    return invalid(
-      'status',
-      `unknown status ${quote(status)}: not documented for ${operationId} (documented: ${documented})`,
-    );
+    return invalid('status', `unknown status ${quote(status)}: not documented for ${operationId} (documented: ${documented})`);
   }
   return validate(schema, body, options);
 }
@@ -400,260 +125,182 @@ export function assertValid(schema, data, options) {
 }
 
 export const isAccessToken = (data) => deeperThan(data) === undefined && strict.AccessToken(data);
-export const assertAccessToken = (data, options) => assertValid('AccessToken', data, options);
-export const isAccessTokenRequest = (data) =>
-  deeperThan(data) === undefined && strict.AccessTokenRequest(data);
-export const assertAccessTokenRequest = (data, options) => assertValid('AccessTokenRequest', data, options);
-export const isAccessTokenResponse = (data) =>
-  deeperThan(data) === undefined && strict.AccessTokenResponse(data);
-export const assertAccessTokenResponse = (data, options) => assertValid('AccessTokenResponse', data, options);
+export const assertAccessToken = (data, options) => assertValid("AccessToken", data, options);
+export const isAccessTokenRequest = (data) => deeperThan(data) === undefined && strict.AccessTokenRequest(data);
+export const assertAccessTokenRequest = (data, options) => assertValid("AccessTokenRequest", data, options);
+export const isAccessTokenResponse = (data) => deeperThan(data) === undefined && strict.AccessTokenResponse(data);
+export const assertAccessTokenResponse = (data, options) => assertValid("AccessTokenResponse", data, options);
 export const isAmount = (data) => deeperThan(data) === undefined && strict.Amount(data);
-export const assertAmount = (data, options) => assertValid('Amount', data, options);
+export const assertAmount = (data, options) => assertValid("Amount", data, options);
 export const isApiError = (data) => deeperThan(data) === undefined && strict.ApiError(data);
-export const assertApiError = (data, options) => assertValid('ApiError', data, options);
+export const assertApiError = (data, options) => assertValid("ApiError", data, options);
 export const isApiErrorDetail = (data) => deeperThan(data) === undefined && strict.ApiErrorDetail(data);
-export const assertApiErrorDetail = (data, options) => assertValid('ApiErrorDetail', data, options);
-export const isBadGatewayErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.BadGatewayErrorResponse(data);
-export const assertBadGatewayErrorResponse = (data, options) =>
-  assertValid('BadGatewayErrorResponse', data, options);
+export const assertApiErrorDetail = (data, options) => assertValid("ApiErrorDetail", data, options);
+export const isBadGatewayErrorResponse = (data) => deeperThan(data) === undefined && strict.BadGatewayErrorResponse(data);
+export const assertBadGatewayErrorResponse = (data, options) => assertValid("BadGatewayErrorResponse", data, options);
 export const isBillingInfo = (data) => deeperThan(data) === undefined && strict.BillingInfo(data);
-export const assertBillingInfo = (data, options) => assertValid('BillingInfo', data, options);
-export const isCancelPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.CancelPaymentSessionRequest(data);
-export const assertCancelPaymentSessionRequest = (data, options) =>
-  assertValid('CancelPaymentSessionRequest', data, options);
-export const isCancellationReason = (data) =>
-  deeperThan(data) === undefined && strict.CancellationReason(data);
-export const assertCancellationReason = (data, options) => assertValid('CancellationReason', data, options);
+export const assertBillingInfo = (data, options) => assertValid("BillingInfo", data, options);
+export const isCancelPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.CancelPaymentSessionRequest(data);
+export const assertCancelPaymentSessionRequest = (data, options) => assertValid("CancelPaymentSessionRequest", data, options);
+export const isCancellationReason = (data) => deeperThan(data) === undefined && strict.CancellationReason(data);
+export const assertCancellationReason = (data, options) => assertValid("CancellationReason", data, options);
 export const isCapture = (data) => deeperThan(data) === undefined && strict.Capture(data);
-export const assertCapture = (data, options) => assertValid('Capture', data, options);
+export const assertCapture = (data, options) => assertValid("Capture", data, options);
 export const isCaptureHistory = (data) => deeperThan(data) === undefined && strict.CaptureHistory(data);
-export const assertCaptureHistory = (data, options) => assertValid('CaptureHistory', data, options);
-export const isCapturePaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.CapturePaymentSessionRequest(data);
-export const assertCapturePaymentSessionRequest = (data, options) =>
-  assertValid('CapturePaymentSessionRequest', data, options);
+export const assertCaptureHistory = (data, options) => assertValid("CaptureHistory", data, options);
+export const isCapturePaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.CapturePaymentSessionRequest(data);
+export const assertCapturePaymentSessionRequest = (data, options) => assertValid("CapturePaymentSessionRequest", data, options);
 export const isCaptureResponse = (data) => deeperThan(data) === undefined && strict.CaptureResponse(data);
-export const assertCaptureResponse = (data, options) => assertValid('CaptureResponse', data, options);
-export const isCardAuthenticationResult = (data) =>
-  deeperThan(data) === undefined && strict.CardAuthenticationResult(data);
-export const assertCardAuthenticationResult = (data, options) =>
-  assertValid('CardAuthenticationResult', data, options);
-export const isCardAuthorizationResult = (data) =>
-  deeperThan(data) === undefined && strict.CardAuthorizationResult(data);
-export const assertCardAuthorizationResult = (data, options) =>
-  assertValid('CardAuthorizationResult', data, options);
-export const isCardBinInformation = (data) =>
-  deeperThan(data) === undefined && strict.CardBinInformation(data);
-export const assertCardBinInformation = (data, options) => assertValid('CardBinInformation', data, options);
+export const assertCaptureResponse = (data, options) => assertValid("CaptureResponse", data, options);
+export const isCardAuthenticationResult = (data) => deeperThan(data) === undefined && strict.CardAuthenticationResult(data);
+export const assertCardAuthenticationResult = (data, options) => assertValid("CardAuthenticationResult", data, options);
+export const isCardAuthorizationResult = (data) => deeperThan(data) === undefined && strict.CardAuthorizationResult(data);
+export const assertCardAuthorizationResult = (data, options) => assertValid("CardAuthorizationResult", data, options);
+export const isCardBinInformation = (data) => deeperThan(data) === undefined && strict.CardBinInformation(data);
+export const assertCardBinInformation = (data, options) => assertValid("CardBinInformation", data, options);
 export const isCardCharge = (data) => deeperThan(data) === undefined && strict.CardCharge(data);
-export const assertCardCharge = (data, options) => assertValid('CardCharge', data, options);
+export const assertCardCharge = (data, options) => assertValid("CardCharge", data, options);
 export const isCardInput = (data) => deeperThan(data) === undefined && strict.CardInput(data);
-export const assertCardInput = (data, options) => assertValid('CardInput', data, options);
+export const assertCardInput = (data, options) => assertValid("CardInput", data, options);
 export const isCardOnFile = (data) => deeperThan(data) === undefined && strict.CardOnFile(data);
-export const assertCardOnFile = (data, options) => assertValid('CardOnFile', data, options);
+export const assertCardOnFile = (data, options) => assertValid("CardOnFile", data, options);
 export const isCardOptions = (data) => deeperThan(data) === undefined && strict.CardOptions(data);
-export const assertCardOptions = (data, options) => assertValid('CardOptions', data, options);
-export const isCardPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.CardPaymentSessionRequest(data);
-export const assertCardPaymentSessionRequest = (data, options) =>
-  assertValid('CardPaymentSessionRequest', data, options);
+export const assertCardOptions = (data, options) => assertValid("CardOptions", data, options);
+export const isCardPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.CardPaymentSessionRequest(data);
+export const assertCardPaymentSessionRequest = (data, options) => assertValid("CardPaymentSessionRequest", data, options);
 export const isCharge = (data) => deeperThan(data) === undefined && strict.Charge(data);
-export const assertCharge = (data, options) => assertValid('Charge', data, options);
+export const assertCharge = (data, options) => assertValid("Charge", data, options);
 export const isChargeStatus = (data) => deeperThan(data) === undefined && strict.ChargeStatus(data);
-export const assertChargeStatus = (data, options) => assertValid('ChargeStatus', data, options);
-export const isConfirmPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.ConfirmPaymentSessionRequest(data);
-export const assertConfirmPaymentSessionRequest = (data, options) =>
-  assertValid('ConfirmPaymentSessionRequest', data, options);
-export const isConflictErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.ConflictErrorResponse(data);
-export const assertConflictErrorResponse = (data, options) =>
-  assertValid('ConflictErrorResponse', data, options);
-export const isCreatePaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.CreatePaymentSessionRequest(data);
-export const assertCreatePaymentSessionRequest = (data, options) =>
-  assertValid('CreatePaymentSessionRequest', data, options);
+export const assertChargeStatus = (data, options) => assertValid("ChargeStatus", data, options);
+export const isConfirmPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.ConfirmPaymentSessionRequest(data);
+export const assertConfirmPaymentSessionRequest = (data, options) => assertValid("ConfirmPaymentSessionRequest", data, options);
+export const isConflictErrorResponse = (data) => deeperThan(data) === undefined && strict.ConflictErrorResponse(data);
+export const assertConflictErrorResponse = (data, options) => assertValid("ConflictErrorResponse", data, options);
+export const isCreatePaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.CreatePaymentSessionRequest(data);
+export const assertCreatePaymentSessionRequest = (data, options) => assertValid("CreatePaymentSessionRequest", data, options);
 export const isCurrencyCode = (data) => deeperThan(data) === undefined && strict.CurrencyCode(data);
-export const assertCurrencyCode = (data, options) => assertValid('CurrencyCode', data, options);
+export const assertCurrencyCode = (data, options) => assertValid("CurrencyCode", data, options);
 export const isCustomer = (data) => deeperThan(data) === undefined && strict.Customer(data);
-export const assertCustomer = (data, options) => assertValid('Customer', data, options);
+export const assertCustomer = (data, options) => assertValid("Customer", data, options);
 export const isCustomerInput = (data) => deeperThan(data) === undefined && strict.CustomerInput(data);
-export const assertCustomerInput = (data, options) => assertValid('CustomerInput', data, options);
+export const assertCustomerInput = (data, options) => assertValid("CustomerInput", data, options);
 export const isCustomerResponse = (data) => deeperThan(data) === undefined && strict.CustomerResponse(data);
-export const assertCustomerResponse = (data, options) => assertValid('CustomerResponse', data, options);
+export const assertCustomerResponse = (data, options) => assertValid("CustomerResponse", data, options);
 export const isEciCode = (data) => deeperThan(data) === undefined && strict.EciCode(data);
-export const assertEciCode = (data, options) => assertValid('EciCode', data, options);
+export const assertEciCode = (data, options) => assertValid("EciCode", data, options);
 export const isErrorResponse = (data) => deeperThan(data) === undefined && strict.ErrorResponse(data);
-export const assertErrorResponse = (data, options) => assertValid('ErrorResponse', data, options);
+export const assertErrorResponse = (data, options) => assertValid("ErrorResponse", data, options);
 export const isEwalletChannel = (data) => deeperThan(data) === undefined && strict.EwalletChannel(data);
-export const assertEwalletChannel = (data, options) => assertValid('EwalletChannel', data, options);
+export const assertEwalletChannel = (data, options) => assertValid("EwalletChannel", data, options);
 export const isEwalletCharge = (data) => deeperThan(data) === undefined && strict.EwalletCharge(data);
-export const assertEwalletCharge = (data, options) => assertValid('EwalletCharge', data, options);
+export const assertEwalletCharge = (data, options) => assertValid("EwalletCharge", data, options);
 export const isEwalletInput = (data) => deeperThan(data) === undefined && strict.EwalletInput(data);
-export const assertEwalletInput = (data, options) => assertValid('EwalletInput', data, options);
+export const assertEwalletInput = (data, options) => assertValid("EwalletInput", data, options);
 export const isEwalletOptions = (data) => deeperThan(data) === undefined && strict.EwalletOptions(data);
-export const assertEwalletOptions = (data, options) => assertValid('EwalletOptions', data, options);
-export const isEwalletPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.EwalletPaymentSessionRequest(data);
-export const assertEwalletPaymentSessionRequest = (data, options) =>
-  assertValid('EwalletPaymentSessionRequest', data, options);
+export const assertEwalletOptions = (data, options) => assertValid("EwalletOptions", data, options);
+export const isEwalletPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.EwalletPaymentSessionRequest(data);
+export const assertEwalletPaymentSessionRequest = (data, options) => assertValid("EwalletPaymentSessionRequest", data, options);
 export const isFdsRiskAssessment = (data) => deeperThan(data) === undefined && strict.FdsRiskAssessment(data);
-export const assertFdsRiskAssessment = (data, options) => assertValid('FdsRiskAssessment', data, options);
-export const isForbiddenErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.ForbiddenErrorResponse(data);
-export const assertForbiddenErrorResponse = (data, options) =>
-  assertValid('ForbiddenErrorResponse', data, options);
-export const isGatewayTimeoutErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.GatewayTimeoutErrorResponse(data);
-export const assertGatewayTimeoutErrorResponse = (data, options) =>
-  assertValid('GatewayTimeoutErrorResponse', data, options);
-export const isInternalServerErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.InternalServerErrorResponse(data);
-export const assertInternalServerErrorResponse = (data, options) =>
-  assertValid('InternalServerErrorResponse', data, options);
+export const assertFdsRiskAssessment = (data, options) => assertValid("FdsRiskAssessment", data, options);
+export const isForbiddenErrorResponse = (data) => deeperThan(data) === undefined && strict.ForbiddenErrorResponse(data);
+export const assertForbiddenErrorResponse = (data, options) => assertValid("ForbiddenErrorResponse", data, options);
+export const isGatewayTimeoutErrorResponse = (data) => deeperThan(data) === undefined && strict.GatewayTimeoutErrorResponse(data);
+export const assertGatewayTimeoutErrorResponse = (data, options) => assertValid("GatewayTimeoutErrorResponse", data, options);
+export const isInternalServerErrorResponse = (data) => deeperThan(data) === undefined && strict.InternalServerErrorResponse(data);
+export const assertInternalServerErrorResponse = (data, options) => assertValid("InternalServerErrorResponse", data, options);
 export const isMetadata = (data) => deeperThan(data) === undefined && strict.Metadata(data);
-export const assertMetadata = (data, options) => assertValid('Metadata', data, options);
-export const isNotFoundErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.NotFoundErrorResponse(data);
-export const assertNotFoundErrorResponse = (data, options) =>
-  assertValid('NotFoundErrorResponse', data, options);
+export const assertMetadata = (data, options) => assertValid("Metadata", data, options);
+export const isNotFoundErrorResponse = (data) => deeperThan(data) === undefined && strict.NotFoundErrorResponse(data);
+export const assertNotFoundErrorResponse = (data, options) => assertValid("NotFoundErrorResponse", data, options);
 export const isOrderInformation = (data) => deeperThan(data) === undefined && strict.OrderInformation(data);
-export const assertOrderInformation = (data, options) => assertValid('OrderInformation', data, options);
+export const assertOrderInformation = (data, options) => assertValid("OrderInformation", data, options);
 export const isPaymentCallback = (data) => deeperThan(data) === undefined && strict.PaymentCallback(data);
-export const assertPaymentCallback = (data, options) => assertValid('PaymentCallback', data, options);
+export const assertPaymentCallback = (data, options) => assertValid("PaymentCallback", data, options);
 export const isPaymentMethod = (data) => deeperThan(data) === undefined && strict.PaymentMethod(data);
-export const assertPaymentMethod = (data, options) => assertValid('PaymentMethod', data, options);
+export const assertPaymentMethod = (data, options) => assertValid("PaymentMethod", data, options);
 export const isPaymentMethodCard = (data) => deeperThan(data) === undefined && strict.PaymentMethodCard(data);
-export const assertPaymentMethodCard = (data, options) => assertValid('PaymentMethodCard', data, options);
-export const isPaymentMethodInput = (data) =>
-  deeperThan(data) === undefined && strict.PaymentMethodInput(data);
-export const assertPaymentMethodInput = (data, options) => assertValid('PaymentMethodInput', data, options);
-export const isPaymentMethodOptions = (data) =>
-  deeperThan(data) === undefined && strict.PaymentMethodOptions(data);
-export const assertPaymentMethodOptions = (data, options) =>
-  assertValid('PaymentMethodOptions', data, options);
+export const assertPaymentMethodCard = (data, options) => assertValid("PaymentMethodCard", data, options);
+export const isPaymentMethodInput = (data) => deeperThan(data) === undefined && strict.PaymentMethodInput(data);
+export const assertPaymentMethodInput = (data, options) => assertValid("PaymentMethodInput", data, options);
+export const isPaymentMethodOptions = (data) => deeperThan(data) === undefined && strict.PaymentMethodOptions(data);
+export const assertPaymentMethodOptions = (data, options) => assertValid("PaymentMethodOptions", data, options);
 export const isPaymentMethodType = (data) => deeperThan(data) === undefined && strict.PaymentMethodType(data);
-export const assertPaymentMethodType = (data, options) => assertValid('PaymentMethodType', data, options);
+export const assertPaymentMethodType = (data, options) => assertValid("PaymentMethodType", data, options);
 export const isPaymentSession = (data) => deeperThan(data) === undefined && strict.PaymentSession(data);
-export const assertPaymentSession = (data, options) => assertValid('PaymentSession', data, options);
-export const isPaymentSessionResponse = (data) =>
-  deeperThan(data) === undefined && strict.PaymentSessionResponse(data);
-export const assertPaymentSessionResponse = (data, options) =>
-  assertValid('PaymentSessionResponse', data, options);
-export const isPaymentSessionStatus = (data) =>
-  deeperThan(data) === undefined && strict.PaymentSessionStatus(data);
-export const assertPaymentSessionStatus = (data, options) =>
-  assertValid('PaymentSessionStatus', data, options);
-export const isPaymentSimulationResponse = (data) =>
-  deeperThan(data) === undefined && strict.PaymentSimulationResponse(data);
-export const assertPaymentSimulationResponse = (data, options) =>
-  assertValid('PaymentSimulationResponse', data, options);
-export const isPaymentSimulationResult = (data) =>
-  deeperThan(data) === undefined && strict.PaymentSimulationResult(data);
-export const assertPaymentSimulationResult = (data, options) =>
-  assertValid('PaymentSimulationResult', data, options);
-export const isPaymentUiSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.PaymentUiSessionRequest(data);
-export const assertPaymentUiSessionRequest = (data, options) =>
-  assertValid('PaymentUiSessionRequest', data, options);
+export const assertPaymentSession = (data, options) => assertValid("PaymentSession", data, options);
+export const isPaymentSessionResponse = (data) => deeperThan(data) === undefined && strict.PaymentSessionResponse(data);
+export const assertPaymentSessionResponse = (data, options) => assertValid("PaymentSessionResponse", data, options);
+export const isPaymentSessionStatus = (data) => deeperThan(data) === undefined && strict.PaymentSessionStatus(data);
+export const assertPaymentSessionStatus = (data, options) => assertValid("PaymentSessionStatus", data, options);
+export const isPaymentSimulationResponse = (data) => deeperThan(data) === undefined && strict.PaymentSimulationResponse(data);
+export const assertPaymentSimulationResponse = (data, options) => assertValid("PaymentSimulationResponse", data, options);
+export const isPaymentSimulationResult = (data) => deeperThan(data) === undefined && strict.PaymentSimulationResult(data);
+export const assertPaymentSimulationResult = (data, options) => assertValid("PaymentSimulationResult", data, options);
+export const isPaymentUiSessionRequest = (data) => deeperThan(data) === undefined && strict.PaymentUiSessionRequest(data);
+export const assertPaymentUiSessionRequest = (data, options) => assertValid("PaymentUiSessionRequest", data, options);
 export const isPhoneNumber = (data) => deeperThan(data) === undefined && strict.PhoneNumber(data);
-export const assertPhoneNumber = (data, options) => assertValid('PhoneNumber', data, options);
+export const assertPhoneNumber = (data, options) => assertValid("PhoneNumber", data, options);
 export const isPositiveAmount = (data) => deeperThan(data) === undefined && strict.PositiveAmount(data);
-export const assertPositiveAmount = (data, options) => assertValid('PositiveAmount', data, options);
+export const assertPositiveAmount = (data, options) => assertValid("PositiveAmount", data, options);
 export const isProcessingConfig = (data) => deeperThan(data) === undefined && strict.ProcessingConfig(data);
-export const assertProcessingConfig = (data, options) => assertValid('ProcessingConfig', data, options);
+export const assertProcessingConfig = (data, options) => assertValid("ProcessingConfig", data, options);
 export const isProductDetail = (data) => deeperThan(data) === undefined && strict.ProductDetail(data);
-export const assertProductDetail = (data, options) => assertValid('ProductDetail', data, options);
+export const assertProductDetail = (data, options) => assertValid("ProductDetail", data, options);
 export const isQrCharge = (data) => deeperThan(data) === undefined && strict.QrCharge(data);
-export const assertQrCharge = (data, options) => assertValid('QrCharge', data, options);
+export const assertQrCharge = (data, options) => assertValid("QrCharge", data, options);
 export const isQrOptions = (data) => deeperThan(data) === undefined && strict.QrOptions(data);
-export const assertQrOptions = (data, options) => assertValid('QrOptions', data, options);
-export const isQrPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.QrPaymentSessionRequest(data);
-export const assertQrPaymentSessionRequest = (data, options) =>
-  assertValid('QrPaymentSessionRequest', data, options);
-export const isRecurringPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.RecurringPaymentSessionRequest(data);
-export const assertRecurringPaymentSessionRequest = (data, options) =>
-  assertValid('RecurringPaymentSessionRequest', data, options);
+export const assertQrOptions = (data, options) => assertValid("QrOptions", data, options);
+export const isQrPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.QrPaymentSessionRequest(data);
+export const assertQrPaymentSessionRequest = (data, options) => assertValid("QrPaymentSessionRequest", data, options);
+export const isRecurringPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.RecurringPaymentSessionRequest(data);
+export const assertRecurringPaymentSessionRequest = (data, options) => assertValid("RecurringPaymentSessionRequest", data, options);
 export const isRedirectUrl = (data) => deeperThan(data) === undefined && strict.RedirectUrl(data);
-export const assertRedirectUrl = (data, options) => assertValid('RedirectUrl', data, options);
+export const assertRedirectUrl = (data, options) => assertValid("RedirectUrl", data, options);
 export const isRefund = (data) => deeperThan(data) === undefined && strict.Refund(data);
-export const assertRefund = (data, options) => assertValid('Refund', data, options);
+export const assertRefund = (data, options) => assertValid("Refund", data, options);
 export const isRefundAmount = (data) => deeperThan(data) === undefined && strict.RefundAmount(data);
-export const assertRefundAmount = (data, options) => assertValid('RefundAmount', data, options);
+export const assertRefundAmount = (data, options) => assertValid("RefundAmount", data, options);
 export const isRefundCallback = (data) => deeperThan(data) === undefined && strict.RefundCallback(data);
-export const assertRefundCallback = (data, options) => assertValid('RefundCallback', data, options);
+export const assertRefundCallback = (data, options) => assertValid("RefundCallback", data, options);
 export const isRefundPreference = (data) => deeperThan(data) === undefined && strict.RefundPreference(data);
-export const assertRefundPreference = (data, options) => assertValid('RefundPreference', data, options);
-export const isRefundTransferDestination = (data) =>
-  deeperThan(data) === undefined && strict.RefundTransferDestination(data);
-export const assertRefundTransferDestination = (data, options) =>
-  assertValid('RefundTransferDestination', data, options);
+export const assertRefundPreference = (data, options) => assertValid("RefundPreference", data, options);
+export const isRefundTransferDestination = (data) => deeperThan(data) === undefined && strict.RefundTransferDestination(data);
+export const assertRefundTransferDestination = (data, options) => assertValid("RefundTransferDestination", data, options);
 export const isRequestDateTime = (data) => deeperThan(data) === undefined && strict.RequestDateTime(data);
-export const assertRequestDateTime = (data, options) => assertValid('RequestDateTime', data, options);
-export const isRequestTimeoutErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.RequestTimeoutErrorResponse(data);
-export const assertRequestTimeoutErrorResponse = (data, options) =>
-  assertValid('RequestTimeoutErrorResponse', data, options);
-export const isServiceUnavailableErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.ServiceUnavailableErrorResponse(data);
-export const assertServiceUnavailableErrorResponse = (data, options) =>
-  assertValid('ServiceUnavailableErrorResponse', data, options);
+export const assertRequestDateTime = (data, options) => assertValid("RequestDateTime", data, options);
+export const isRequestTimeoutErrorResponse = (data) => deeperThan(data) === undefined && strict.RequestTimeoutErrorResponse(data);
+export const assertRequestTimeoutErrorResponse = (data, options) => assertValid("RequestTimeoutErrorResponse", data, options);
+export const isServiceUnavailableErrorResponse = (data) => deeperThan(data) === undefined && strict.ServiceUnavailableErrorResponse(data);
+export const assertServiceUnavailableErrorResponse = (data, options) => assertValid("ServiceUnavailableErrorResponse", data, options);
 export const isShippingInfo = (data) => deeperThan(data) === undefined && strict.ShippingInfo(data);
-export const assertShippingInfo = (data, options) => assertValid('ShippingInfo', data, options);
-export const isSimulatePaymentRequest = (data) =>
-  deeperThan(data) === undefined && strict.SimulatePaymentRequest(data);
-export const assertSimulatePaymentRequest = (data, options) =>
-  assertValid('SimulatePaymentRequest', data, options);
-export const isStaticPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.StaticPaymentSessionRequest(data);
-export const assertStaticPaymentSessionRequest = (data, options) =>
-  assertValid('StaticPaymentSessionRequest', data, options);
+export const assertShippingInfo = (data, options) => assertValid("ShippingInfo", data, options);
+export const isSimulatePaymentRequest = (data) => deeperThan(data) === undefined && strict.SimulatePaymentRequest(data);
+export const assertSimulatePaymentRequest = (data, options) => assertValid("SimulatePaymentRequest", data, options);
+export const isStaticPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.StaticPaymentSessionRequest(data);
+export const assertStaticPaymentSessionRequest = (data, options) => assertValid("StaticPaymentSessionRequest", data, options);
 export const isStoredCard = (data) => deeperThan(data) === undefined && strict.StoredCard(data);
-export const assertStoredCard = (data, options) => assertValid('StoredCard', data, options);
-export const isStoredPaymentMethod = (data) =>
-  deeperThan(data) === undefined && strict.StoredPaymentMethod(data);
-export const assertStoredPaymentMethod = (data, options) => assertValid('StoredPaymentMethod', data, options);
+export const assertStoredCard = (data, options) => assertValid("StoredCard", data, options);
+export const isStoredPaymentMethod = (data) => deeperThan(data) === undefined && strict.StoredPaymentMethod(data);
+export const assertStoredPaymentMethod = (data, options) => assertValid("StoredPaymentMethod", data, options);
 export const isThreeDsInfo = (data) => deeperThan(data) === undefined && strict.ThreeDsInfo(data);
-export const assertThreeDsInfo = (data, options) => assertValid('ThreeDsInfo', data, options);
-export const isTooManyRequestsErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.TooManyRequestsErrorResponse(data);
-export const assertTooManyRequestsErrorResponse = (data, options) =>
-  assertValid('TooManyRequestsErrorResponse', data, options);
-export const isTransferDestination = (data) =>
-  deeperThan(data) === undefined && strict.TransferDestination(data);
-export const assertTransferDestination = (data, options) => assertValid('TransferDestination', data, options);
-export const isUnauthorizedErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.UnauthorizedErrorResponse(data);
-export const assertUnauthorizedErrorResponse = (data, options) =>
-  assertValid('UnauthorizedErrorResponse', data, options);
-export const isUnprocessableEntityErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.UnprocessableEntityErrorResponse(data);
-export const assertUnprocessableEntityErrorResponse = (data, options) =>
-  assertValid('UnprocessableEntityErrorResponse', data, options);
-export const isValidationErrorResponse = (data) =>
-  deeperThan(data) === undefined && strict.ValidationErrorResponse(data);
-export const assertValidationErrorResponse = (data, options) =>
-  assertValid('ValidationErrorResponse', data, options);
-export const isVirtualAccountChannel = (data) =>
-  deeperThan(data) === undefined && strict.VirtualAccountChannel(data);
-export const assertVirtualAccountChannel = (data, options) =>
-  assertValid('VirtualAccountChannel', data, options);
-export const isVirtualAccountCharge = (data) =>
-  deeperThan(data) === undefined && strict.VirtualAccountCharge(data);
-export const assertVirtualAccountCharge = (data, options) =>
-  assertValid('VirtualAccountCharge', data, options);
-export const isVirtualAccountInput = (data) =>
-  deeperThan(data) === undefined && strict.VirtualAccountInput(data);
-export const assertVirtualAccountInput = (data, options) => assertValid('VirtualAccountInput', data, options);
-export const isVirtualAccountOptions = (data) =>
-  deeperThan(data) === undefined && strict.VirtualAccountOptions(data);
-export const assertVirtualAccountOptions = (data, options) =>
-  assertValid('VirtualAccountOptions', data, options);
-export const isVirtualAccountPaymentSessionRequest = (data) =>
-  deeperThan(data) === undefined && strict.VirtualAccountPaymentSessionRequest(data);
-export const assertVirtualAccountPaymentSessionRequest = (data, options) =>
-  assertValid('VirtualAccountPaymentSessionRequest', data, options);
+export const assertThreeDsInfo = (data, options) => assertValid("ThreeDsInfo", data, options);
+export const isTooManyRequestsErrorResponse = (data) => deeperThan(data) === undefined && strict.TooManyRequestsErrorResponse(data);
+export const assertTooManyRequestsErrorResponse = (data, options) => assertValid("TooManyRequestsErrorResponse", data, options);
+export const isTransferDestination = (data) => deeperThan(data) === undefined && strict.TransferDestination(data);
+export const assertTransferDestination = (data, options) => assertValid("TransferDestination", data, options);
+export const isUnauthorizedErrorResponse = (data) => deeperThan(data) === undefined && strict.UnauthorizedErrorResponse(data);
+export const assertUnauthorizedErrorResponse = (data, options) => assertValid("UnauthorizedErrorResponse", data, options);
+export const isUnprocessableEntityErrorResponse = (data) => deeperThan(data) === undefined && strict.UnprocessableEntityErrorResponse(data);
+export const assertUnprocessableEntityErrorResponse = (data, options) => assertValid("UnprocessableEntityErrorResponse", data, options);
+export const isValidationErrorResponse = (data) => deeperThan(data) === undefined && strict.ValidationErrorResponse(data);
+export const assertValidationErrorResponse = (data, options) => assertValid("ValidationErrorResponse", data, options);
+export const isVirtualAccountChannel = (data) => deeperThan(data) === undefined && strict.VirtualAccountChannel(data);
+export const assertVirtualAccountChannel = (data, options) => assertValid("VirtualAccountChannel", data, options);
+export const isVirtualAccountCharge = (data) => deeperThan(data) === undefined && strict.VirtualAccountCharge(data);
+export const assertVirtualAccountCharge = (data, options) => assertValid("VirtualAccountCharge", data, options);
+export const isVirtualAccountInput = (data) => deeperThan(data) === undefined && strict.VirtualAccountInput(data);
+export const assertVirtualAccountInput = (data, options) => assertValid("VirtualAccountInput", data, options);
+export const isVirtualAccountOptions = (data) => deeperThan(data) === undefined && strict.VirtualAccountOptions(data);
+export const assertVirtualAccountOptions = (data, options) => assertValid("VirtualAccountOptions", data, options);
+export const isVirtualAccountPaymentSessionRequest = (data) => deeperThan(data) === undefined && strict.VirtualAccountPaymentSessionRequest(data);
+export const assertVirtualAccountPaymentSessionRequest = (data, options) => assertValid("VirtualAccountPaymentSessionRequest", data, options);

@@ -29,6 +29,20 @@ export const ANNOTATION_KEYWORDS = [
 ] as const;
 
 export type Mode = 'strict' | 'tolerant';
+
+/**
+ * How strictly Ajv reads the schemas. `contract` (this repository's spec/): Ajv's strict mode, so an
+ * undeclared keyword or a type-less `maxLength` is an error (a house rule). `document` (any user's
+ * OpenAPI document through `generate --spec`): every valid OpenAPI schema compiles; unknown keywords
+ * are annotations, as JSON Schema 2020-12 says, and keywords that need a `type` apply when it fits.
+ */
+export type CheckLevel = 'contract' | 'document';
+
+const LEVEL_OPTIONS: Record<CheckLevel, Options> = {
+  contract: {},
+  // OpenAPI's `pattern` is an ECMA-262 regular expression, not necessarily valid with the `u` flag.
+  document: { strictSchema: false, strictTypes: false, strictTuples: false, unicodeRegExp: false },
+};
 export type SchemaMap = Record<string, OpenAPIV3_1.SchemaObject>;
 
 /** A deep copy with every `#/components/schemas/X` reference rewritten to `#/$defs/X`. */
@@ -125,13 +139,16 @@ const DOCUMENTATION_KEYWORDS = new Set([
   'deprecated',
 ]);
 
-/** A copy without documentation keywords (property names are kept, whatever they are called). */
+/** Extensions only annotate; `x-rule` stays, since violations name the rule they break. */
+const isDocumentationKeyword = (key: string) => DOCUMENTATION_KEYWORDS.has(key) || (key.startsWith('x-') && key !== 'x-rule');
+
+/** A copy without documentation keywords and extensions (property names are kept, whatever they are called). */
 function withoutDocumentation(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutDocumentation);
   if (schema === null || typeof schema !== 'object') return schema;
   return Object.fromEntries(
     Object.entries(schema)
-      .filter(([key]) => !DOCUMENTATION_KEYWORDS.has(key))
+      .filter(([key]) => !isDocumentationKeyword(key))
       .map(([key, value]) => [
         key,
         SCHEMA_MAP_KEYWORDS.has(key) && value && typeof value === 'object'
@@ -167,10 +184,43 @@ export function toSchemaResources(schemas: SchemaMap, mode: Mode): Array<OpenAPI
   return Object.keys(schemas)
     .sort()
     .map((name) => {
-      const source = mode === 'tolerant' ? tolerate(schemas[name]!) : schemas[name]!;
-      const compiled = stampRules(withoutDocumentation(rewriteRefsToResources(source))) as OpenAPIV3_1.SchemaObject;
-      return { ...compiled, $id: resourceId(name, mode) };
+      const compiled = stampRules(withoutDocumentation(rewriteRefsToResources(schemas[name]!))) as OpenAPIV3_1.SchemaObject;
+      // Tolerating after stripping walks the smaller copy; the result is the same either way.
+      return { ...(mode === 'tolerant' ? tolerate(compiled) : compiled), $id: resourceId(name, mode) };
     });
+}
+
+/** The same resources in the other mode, from already prepared strict ones (no second preparation). */
+export function tolerantResources(strict: ReadonlyArray<OpenAPIV3_1.SchemaObject & { $id: string }>) {
+  const strictBase = `${RESOURCE_BASE}strict/`;
+  return strict.map((resource) => ({
+    ...tolerate(resource),
+    $id: resource.$id.replace(strictBase, `${RESOURCE_BASE}tolerant/`),
+  }));
+}
+
+/** Every `format` a schema set uses (in schema positions; property names are not formats). */
+export function usedFormats(schemas: SchemaMap): Map<string, string> {
+  const found = new Map<string, string>();
+  const visit = (node: unknown, pointer: string, namesMap: boolean): void => {
+    if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${pointer}/${index}`, false));
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!namesMap && key === 'format' && typeof value === 'string') {
+        if (!found.has(value)) found.set(value, at);
+      } else if (namesMap || !(DOCUMENTATION_KEYWORDS.has(key) || key === 'enum' || key === 'const' || key.startsWith('x-')))
+        visit(value, at, !namesMap && SCHEMA_MAP_KEYWORDS.has(key));
+    }
+  };
+  for (const name of Object.keys(schemas).sort())
+    visit(schemas[name], `/components/schemas/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`, false);
+  return found;
+}
+
+/** Formats a schema set uses that the validators do not know: accepted as any string. */
+export function unknownFormats(schemas: SchemaMap): Map<string, string> {
+  return new Map([...usedFormats(schemas)].filter(([name]) => !Object.hasOwn(formats, name)));
 }
 
 export const AJV_OPTIONS: Options = {
@@ -208,9 +258,10 @@ export function appendErrorsInPlace(code: string): string {
   return fixed;
 }
 
-export function createAjv(options: Options = {}): Ajv2020 {
+export function createAjv(options: Options = {}, level: CheckLevel = 'contract'): Ajv2020 {
   const ajv = new Ajv2020({
     ...AJV_OPTIONS,
+    ...LEVEL_OPTIONS[level],
     ...options,
     code: { process: (code: string) => appendErrorsInPlace(code), ...options.code },
   });

@@ -1,3 +1,4 @@
 import type { Format } from 'ajv';
 
-export declare const formats: Record<'date-time' | 'email' | 'uri' | 'uuid', Format>;
+/** Every known format by name (JSON Schema's and the OpenAPI registry's). */
+export declare const formats: Readonly<Record<string, Format>>;

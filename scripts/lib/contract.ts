@@ -76,7 +76,8 @@ function operationsOf(spec: BundledSpec, items: Record<string, unknown>, kind: O
           .filter((entry): entry is [string, MessageSpec] => entry[1] !== undefined),
       );
       return {
-        operationId: operation.operationId!,
+        // Optional in OpenAPI; this repository's house rules require it (an empty string when absent).
+        operationId: operation.operationId ?? '',
         method,
         path,
         kind,

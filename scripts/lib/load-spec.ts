@@ -8,11 +8,15 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isAlias, isMap, isSeq, parse as parseYaml, parseDocument, visit, type Node } from 'yaml';
 import { toViolations } from '../../generators/runtime/violations.js';
 import type { BundledSpec } from '../../generators/types.ts';
-import { createAjv } from '../../generators/lib/schema-set.ts';
-import { listOperations, listSchemaExamples, runtimeValidator } from './contract.ts';
+import { compiledSchemas, validateWith } from '../../generators/lib/compiled.ts';
+import { schemaIdentifiers } from '../../generators/lib/names.ts';
+import { normalizeDocument } from '../../generators/lib/normalize.ts';
+import { createAjv, unknownFormats, type CheckLevel, type SchemaMap } from '../../generators/lib/schema-set.ts';
+import { HTTP_METHODS, listOperations, listSchemaExamples } from './contract.ts';
 
 export class SpecError extends Error {
   constructor(
@@ -102,14 +106,61 @@ function unsupportedKeywords(schema: unknown, pointer: string, found: Array<[str
   }
 }
 
-/** Checks beyond the OpenAPI schema that the generators rely on. */
-export function checkContract(spec: BundledSpec, specRoot: string): void {
-  const fail = (pointer: string, detail: string): never => {
+type Fail = (pointer: string, detail: string) => never;
+
+function failAt(specRoot: string): Fail {
+  return (pointer, detail) => {
     const at = locate(specRoot, pointer);
     throw new SpecError(at.file, at.pointer, detail);
   };
-  const metaSchema = createAjv();
+}
+
+/**
+ * The house rules of this repository's spec/ (STYLE.md: an allow-list of schema keywords, every
+ * operation named, every response body described). They keep the Pivot contract clean; a user's
+ * document through `generate --spec` is not held to them.
+ */
+export function checkHouseRules(spec: BundledSpec, specRoot: string): void {
+  const fail = failAt(specRoot);
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
+    const found: Array<[string, string]> = [];
+    unsupportedKeywords(schema, `/components/schemas/${escape(name)}`, found);
+    if (found.length > 0) fail(found[0]![0], `unsupported schema keyword "${found[0]![1]}"`);
+  }
+  for (const { at, operation } of operationsIn(spec)) {
+    if (typeof operation.operationId !== 'string') fail(at, 'operation without operationId');
+    for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, any>)) {
+      for (const [media, content] of Object.entries((response?.content ?? {}) as Record<string, any>)) {
+        if (!content?.schema) fail(`${at}/responses/${status}/content/${escape(media)}`, 'response media type without a schema');
+      }
+    }
+  }
+}
+
+/** Every operation of `paths` and `webhooks` with the pointer where it is written. */
+function operationsIn(spec: BundledSpec): Array<{ at: string; method: string; path: string; operation: Record<string, any> }> {
+  return (['paths', 'webhooks'] as const).flatMap((section) =>
+    Object.entries(spec[section] ?? {}).flatMap(([path, item]) =>
+      HTTP_METHODS.filter((method) => (item as Record<string, any>)?.[method]).map((method) => ({
+        at: `/${section}/${escape(path)}/${method}`,
+        method,
+        path,
+        operation: (item as Record<string, any>)[method],
+      })),
+    ),
+  );
+}
+
+/**
+ * What every document must satisfy for the generators, at either level: valid JSON Schema, unique
+ * operationIds, examples that validate against their schemas. Returns the warnings: formats the
+ * validators do not know, component names that map to one identifier, operations without an id.
+ */
+export function checkDocument(spec: BundledSpec, specRoot: string, level: CheckLevel = 'contract'): string[] {
+  const fail = failAt(specRoot);
+  const schemas = (spec.components?.schemas ?? {}) as SchemaMap;
+  const metaSchema = createAjv({}, level);
+  for (const [name, schema] of Object.entries(schemas)) {
     if (!metaSchema.validateSchema(schema as object)) {
       const error = metaSchema.errors![0]!;
       fail(
@@ -118,63 +169,82 @@ export function checkContract(spec: BundledSpec, specRoot: string): void {
       );
     }
   }
-  for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
-    const found: Array<[string, string]> = [];
-    unsupportedKeywords(schema, `/components/schemas/${escape(name)}`, found);
-    if (found.length > 0) fail(found[0]![0], `unsupported schema keyword "${found[0]![1]}"`);
+  const warnings: string[] = [];
+  const where = (pointer: string) => {
+    const at = locate(specRoot, pointer);
+    return `${at.file}#${at.pointer}`;
+  };
+  for (const [format, pointer] of unknownFormats(schemas)) {
+    warnings.push(`format "${format}" is not known to the validators: accepted as any value (first at ${where(pointer)})`);
+  }
+  for (const { identifier, names } of schemaIdentifiers(spec).collisions) {
+    const { identifiers } = schemaIdentifiers(spec);
+    warnings.push(
+      `component names ${names.map((name) => `"${name}"`).join(', ')} all map to the identifier ${identifier}: ` +
+        names.map((name) => `${name} → ${identifiers[name]}`).join(', '),
+    );
   }
   const seen = new Map<string, string>();
-  for (const [section, items] of [
-    ['paths', spec.paths ?? {}],
-    ['webhooks', spec.webhooks ?? {}],
-  ] as const) {
-    for (const [path, item] of Object.entries(items)) {
-      for (const [method, operation] of Object.entries(item as Record<string, any>)) {
-        if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-        const at = `/${section}/${escape(path)}/${method}`;
-        if (typeof operation.operationId !== 'string') fail(at, 'operation without operationId');
-        if (seen.has(operation.operationId))
-          fail(
-            `${at}/operationId`,
-            `duplicate operationId "${operation.operationId}" (also at ${seen.get(operation.operationId)})`,
-          );
-        seen.set(operation.operationId, at);
-        for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
-          for (const [media, content] of Object.entries((response?.content ?? {}) as Record<string, any>)) {
-            if (!content?.schema)
-              fail(`${at}/responses/${status}/content/${escape(media)}`, 'response media type without a schema');
-          }
-        }
-      }
+  const unnamed: string[] = [];
+  for (const { at, method, path, operation } of operationsIn(spec)) {
+    if (typeof operation.operationId !== 'string') {
+      unnamed.push(`${method.toUpperCase()} ${path}`);
+      continue;
     }
+    if (seen.has(operation.operationId))
+      fail(`${at}/operationId`, `duplicate operationId "${operation.operationId}" (also at ${seen.get(operation.operationId)})`);
+    seen.set(operation.operationId, at);
   }
-  const validate = runtimeValidator(spec);
+  if (unnamed.length > 0) {
+    warnings.push(
+      `${unnamed.length} operation${unnamed.length === 1 ? ' has' : 's have'} no operationId, so no validateRequest/validateResponse ` +
+        `or fixtures entry (their schemas are still validated by name): ${unnamed.slice(0, 3).join(', ')}${unnamed.length > 3 ? ', …' : ''}`,
+    );
+  }
+  checkExamples(spec, schemas, level, fail);
+  return warnings;
+}
+
+/** Every documented example of a component-schema body, and every schema example, validates. */
+function checkExamples(spec: BundledSpec, schemas: SchemaMap, level: CheckLevel, fail: Fail): void {
+  const ajv = compiledSchemas(schemas, 'strict', level);
+  const validate = (schema: string, value: unknown) => toViolations(validateWith(ajv, schema, 'strict', value));
   for (const operation of listOperations(spec)) {
     const messages = [
       ...(operation.request ? [['request', operation.request] as const] : []),
       ...Object.entries(operation.responses).map(([status, message]) => [status, message] as const),
     ];
     for (const [slot, message] of messages) {
+      if (!message.schema || !Object.hasOwn(schemas, message.schema)) continue;
       for (const { name, example } of message.examples) {
-        const violations = toViolations(validate(message.schema!, example.value));
+        if (!example || !('value' in example)) continue;
+        const violations = validate(message.schema, example.value);
         if (violations.length > 0) {
           const where = slot === 'request' ? 'requestBody' : `responses/${slot}`;
+          const subject = operation.operationId ?? `${operation.method.toUpperCase()} ${operation.path}`;
           fail(
             `/${operation.kind === 'webhook' ? 'webhooks' : 'paths'}/${escape(operation.path)}/${operation.method}/${where}/content/application~1json/examples/${escape(name)}/value${violations[0]!.path}`,
-            `example "${name}" of ${operation.operationId} ${slot} violates ${message.schema}: ${violations[0]!.message}`,
+            `example "${name}" of ${subject} ${slot} violates ${message.schema}: ${violations[0]!.message}`,
           );
         }
       }
     }
   }
   for (const { name, schema, example } of listSchemaExamples(spec)) {
-    const violations = toViolations(validate(schema, example.value));
+    if (!Object.hasOwn(schemas, schema)) fail(`/components/examples/${escape(name)}/x-schema`, `no component schema ${schema}`);
+    const violations = validate(schema, example.value);
     if (violations.length > 0)
       fail(
         `/components/examples/${escape(name)}/value${violations[0]!.path}`,
         `example "${name}" violates ${schema}: ${violations[0]!.message}`,
       );
   }
+}
+
+/** Both levels for this repository's spec (kept for callers of the former single check). */
+export function checkContract(spec: BundledSpec, specRoot: string): void {
+  checkHouseRules(spec, specRoot);
+  checkDocument(spec, specRoot, 'contract');
 }
 
 /** The JSON pointer of the deepest YAML node around a text offset (where a syntax error sits). */
@@ -267,6 +337,13 @@ export const MAX_YAML_ALIASES = 100;
 export interface LoadOptions {
   /** Follow `http(s)://` `$ref`s (off by default: a spec must not make the generator fetch anything). */
   allowRemoteRefs?: boolean;
+  /**
+   * `contract` (default): this repository's spec/, held to the house rules too. `document`: any valid
+   * OpenAPI 3.0.x / 3.1.x document, normalised to 3.1 (see generators/lib/normalize.ts).
+   */
+  checks?: CheckLevel;
+  /** Told each warning line (unknown formats, identifier collisions, operations without an id). */
+  onWarning?: (line: string) => void;
 }
 
 const display = (file: string) => relative(process.cwd(), file) || '.';
@@ -284,6 +361,9 @@ function culpritAlias(document: ReturnType<typeof parseDocument>): Node | undefi
   return nested ?? aliases[0];
 }
 
+/** A YAML anchor (`&name` as a node property) could be there; false positives only cost speed. */
+const MAYBE_ANCHOR = /(?:^|[\s:[{,-])&[^\s,[\]{}]/m;
+
 /** Parses a spec file as the bundler will (JSON, or YAML with bounded aliases); syntax errors name line and pointer. */
 export function parseSpecFile(file: string, text: string): unknown {
   if (file.endsWith('.json')) {
@@ -291,6 +371,16 @@ export function parseSpecFile(file: string, text: string): unknown {
       return JSON.parse(text);
     } catch {
       // not JSON after all: YAML is a superset, and its errors say where
+    }
+  }
+  // js-yaml is several times faster than `yaml`, but cannot bound alias expansion nor say where an
+  // error sits: it only reads text with no anchor (so no alias can resolve), and any failure goes on
+  // to `yaml`, which reports it. The core schema reads what `yaml` reads (no timestamps, no `<<`).
+  if (!MAYBE_ANCHOR.test(text)) {
+    try {
+      return loadYaml(text, { schema: CORE_SCHEMA, filename: file });
+    } catch {
+      // reported below, with line and pointer
     }
   }
   const document = parseDocument(text);
@@ -344,10 +434,9 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
  * `allowRemoteRefs`. Each failure names the file and the pointer where the `$ref` is written, and no
  * file outside the folder is ever read.
  */
-export function checkRefs(specRoot: string, options: LoadOptions = {}): RemoteRef[] {
+export function checkRefs(specRoot: string, options: LoadOptions = {}, documents = new Map<string, unknown>()): RemoteRef[] {
   const folder = realpathSync(dirname(specRoot));
   const remote: RemoteRef[] = [];
-  const documents = new Map<string, unknown>();
   const pointers: Array<{ file: string; at: string; ref: string; target: string; fragment: string }> = [];
   const queue = [realpathSync(specRoot)];
   while (queue.length > 0) {
@@ -414,8 +503,11 @@ function describeRemoteError(remote: RemoteRef[], error: unknown): SpecError | u
   return new SpecError(ref.file, ref.at, `cannot fetch remote $ref ${ref.url}: ${reason}`);
 }
 
-/** swagger-parser options that read only what `checkRefs` allowed: files inside the folder, bounded YAML. */
-function bundlerOptions(specRoot: string, options: LoadOptions): SwaggerParser.Options {
+/**
+ * swagger-parser options that read only what `checkRefs` allowed: files inside the folder, bounded
+ * YAML. Files `checkRefs` has parsed already are handed over as they are (each is parsed once a run).
+ */
+function bundlerOptions(specRoot: string, options: LoadOptions, parsed: Map<string, unknown>): SwaggerParser.Options {
   const folder = realpathSync(dirname(specRoot));
   return {
     parse: {
@@ -423,8 +515,16 @@ function bundlerOptions(specRoot: string, options: LoadOptions): SwaggerParser.O
         order: 200,
         allowEmpty: true,
         canParse: ['.yaml', '.yml', '.json'],
-        parse: (file: { url: string; data: Buffer | string }) =>
-          parseSpecFile(file.url, Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data)),
+        parse: (file: { url: string; data: Buffer | string }) => {
+          const path = /^file:/i.test(file.url) ? fileURLToPath(file.url) : decodeURIComponent(file.url);
+          const known = existsSync(path) ? realpathSync(path) : path;
+          if (parsed.has(known)) {
+            const document = parsed.get(known);
+            parsed.delete(known);
+            return document;
+          }
+          return parseSpecFile(file.url, Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data));
+        },
       },
     },
     resolve: {
@@ -446,16 +546,22 @@ function bundlerOptions(specRoot: string, options: LoadOptions): SwaggerParser.O
 /** Bundles a spec confined to its folder (see `checkRefs`); throws a SpecError naming the file and pointer. */
 export async function bundleSpec(specRoot: string, options: LoadOptions = {}): Promise<BundledSpec> {
   if (!existsSync(specRoot)) throw new SpecError(display(specRoot), '', 'no such file');
-  const remote = checkRefs(specRoot, options);
+  const parsed = new Map<string, unknown>();
+  const remote = checkRefs(specRoot, options, parsed);
   try {
-    return (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options))) as BundledSpec;
+    return (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options, parsed))) as BundledSpec;
   } catch (error) {
     throw describeRemoteError(remote, error) ?? describeLoadError(specRoot, error);
   }
 }
 
-/** Reads, bundles, validates and checks a spec; throws a SpecError naming the file and pointer. */
+/**
+ * Reads, bundles, validates and checks a spec; throws a SpecError naming the file and pointer. The
+ * OpenAPI schema check runs on the document as written (3.0 or 3.1); the generators' checks on its
+ * 3.1 normal form, which is what every generator gets.
+ */
 export async function loadSpec(specRoot: string, options: LoadOptions = {}): Promise<BundledSpec> {
+  const level = options.checks ?? 'contract';
   const bundled = await bundleSpec(specRoot, options);
   try {
     // validate() dereferences in place, so it gets its own copy; the bundle has only internal refs.
@@ -463,7 +569,9 @@ export async function loadSpec(specRoot: string, options: LoadOptions = {}): Pro
   } catch (error) {
     throw describeLoadError(specRoot, error);
   }
-  checkContract(bundled, specRoot);
+  if (level === 'contract') checkHouseRules(bundled, specRoot);
+  else normalizeDocument(bundled);
+  for (const warning of checkDocument(bundled, specRoot, level)) options.onWarning?.(warning);
   return bundled;
 }
 

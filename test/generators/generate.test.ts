@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../scripts/generate.ts';
 import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { loadSpec } from '../../scripts/lib/load-spec.ts';
 import { MANIFEST, readTree } from '../../scripts/lib/write-files.ts';
 
 // Inside the repository so that generated code resolves ajv from node_modules.
@@ -202,16 +203,6 @@ describe('broken specs', () => {
       want: /duplicate-operation-id\/openapi\.yaml#\/paths\/~1widgets~1\{id\}\/get\/operationId: duplicate operationId "createWidget"/,
     },
     {
-      name: 'response without schema',
-      spec: broken('response-without-schema'),
-      want: /response-without-schema\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json: response media type without a schema/,
-    },
-    {
-      name: 'unsupported keyword',
-      spec: broken('unsupported-keyword'),
-      want: /unsupported-keyword\/openapi\.yaml#\/components\/schemas\/Widget\/properties\/name\/xml: unsupported schema keyword "xml"/,
-    },
-    {
       name: 'unsupported OpenAPI version',
       spec: broken('not-openapi'),
       want: /not-openapi\/openapi\.yaml#\/openapi: Unsupported OpenAPI version/,
@@ -276,5 +267,32 @@ describe('broken specs', () => {
     const { code, err } = await generate(['--spec', join(spec, 'openapi.yaml'), '--out', out]);
     expect(code).toBe(1);
     expect(err).toMatch(/split-spec\/components\/schemas\/Amount\.yaml#\/properties\/value\/minimum: invalid JSON Schema/);
+  });
+});
+
+describe('house rules: the contract level only', () => {
+  const out = join(scratch, 'house-rules');
+  const broken = (name: string) => `test/fixtures/broken-specs/${name}/openapi.yaml`;
+  const cases = [
+    {
+      name: 'response without schema',
+      spec: broken('response-without-schema'),
+      want: /response-without-schema\/openapi\.yaml#\/paths\/~1widgets\/post\/responses\/400\/content\/application~1json: response media type without a schema/,
+    },
+    {
+      name: 'keyword outside the allow-list',
+      spec: broken('unsupported-keyword'),
+      want: /unsupported-keyword\/openapi\.yaml#\/components\/schemas\/Widget\/properties\/name\/xml: unsupported schema keyword "xml"/,
+    },
+  ];
+
+  it.each(cases)('$name: rejected under the house rules (spec/), naming the file and pointer', async ({ spec, want }) => {
+    await expect(loadSpec(resolve(REPO_ROOT, spec), { checks: 'contract' })).rejects.toThrow(want);
+  });
+
+  it.each(cases)('$name: valid OpenAPI, so `generate --spec` accepts it', async ({ spec }) => {
+    const { code, err } = await generate(['--spec', spec, '--out', join(out, spec.split('/').at(-2)!)]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * The component schemas compiled by Ajv, once per document and mode: the loader validates the
+ * document's examples with these instances, and the validators generator turns the same compiled
+ * functions into standalone code, so no schema is prepared or compiled twice in a run.
+ */
+import { _ } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { memo } from './memo.ts';
+import {
+  createAjv,
+  resourceId,
+  tolerantResources,
+  toSchemaResources,
+  unknownFormats,
+  type CheckLevel,
+  type Mode,
+  type SchemaMap,
+} from './schema-set.ts';
+
+/** Strict resources are prepared once; the tolerant ones are derived from them. */
+function resources(schemas: SchemaMap, mode: Mode) {
+  const strict = memo(schemas, 'resources:strict', () => toSchemaResources(schemas, 'strict'));
+  return mode === 'strict' ? strict : memo(schemas, 'resources:tolerant', () => tolerantResources(strict));
+}
+
+/**
+ * An Ajv instance holding every component schema for `mode`, set up for standalone code (the code
+ * takes its formats from validators/formats.js, the module createAjv takes them from). Schemas are
+ * compiled on first use and stay compiled. Formats the validators do not know accept any value.
+ */
+export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLevel): Ajv2020 {
+  return memo(schemas, `ajv:${mode}:${level}`, () => {
+    const ajv = createAjv({ code: { esm: true, source: true, formats: _`require("./formats").formats` } }, level);
+    for (const name of unknownFormats(schemas).keys()) ajv.addFormat(name, true);
+    ajv.addSchema(resources(schemas, mode));
+    return ajv;
+  });
+}
+
+/** Validates `data` against a component schema; Ajv's errors, empty when valid. */
+export function validateWith(ajv: Ajv2020, name: string, mode: Mode, data: unknown) {
+  const validate = ajv.getSchema(resourceId(name, mode));
+  if (!validate) throw new Error(`unknown schema ${name}`);
+  return validate(data) ? [] : (validate.errors ?? []);
+}
