@@ -3,6 +3,9 @@
  * `pivot-contract <command>`: generate | mock | sandbox | verify | diff. Each command lives in its own module;
  * this file only dispatches.
  */
+import { readFileSync } from 'node:fs';
+import { unknownName, USAGE_ERROR } from './lib/command.ts';
+
 // Commands load lazily: `generate` must not need the mock's dependencies, and startup stays short.
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   generate: async (argv) => (await import('./generate.ts')).runGenerate(argv),
@@ -13,6 +16,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 };
 
 const USAGE = `usage: pivot-contract <command> [options]
+       pivot-contract help <command> | --help | --version
 
 commands:
   generate   render types, models, validators, fixtures and the bundled spec (--help for options)
@@ -21,16 +25,58 @@ commands:
   verify     send every documented request to --base-url and check the answers against the contract
   diff       classify the changes between two specs as breaking or not (exit 1 on breaking)`;
 
+/** This package's version, read from its package.json (the CLI ships inside the package). */
+function packageVersion(): string {
+  const manifest = new URL('../package.json', import.meta.url);
+  // The built CLI runs from dist/scripts/, one folder deeper than the source.
+  for (const candidate of [manifest, new URL('../../package.json', import.meta.url)]) {
+    try {
+      const parsed = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (parsed.name === 'pivot-payments-contract' && parsed.version) return parsed.version;
+    } catch {
+      // not this one: try the next candidate
+    }
+  }
+  return 'unknown';
+}
+
+/** `help <command>` is `<command> --help`; bare `help` is the overview. */
+function helpTarget(rest: string[]): string[] | undefined {
+  const [topic, ...extra] = rest;
+  if (topic === undefined) return undefined;
+  return [topic, '--help', ...extra];
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') {
+  if (command === '--help' || command === '-h') {
     console.log(USAGE);
-    return command ? 0 : 2;
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(packageVersion());
+    return 0;
+  }
+  if (command === undefined) {
+    console.error(`missing command\n\n${USAGE}`);
+    return USAGE_ERROR;
+  }
+  if (command === 'help') {
+    const target = helpTarget(rest);
+    if (target === undefined) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (target.length > 2) {
+      console.error(`unexpected argument "${target[2]}"\n\n${USAGE}`);
+      return USAGE_ERROR;
+    }
+    return main(target);
   }
   const run = COMMANDS[command];
   if (!run) {
-    console.error(`unknown command "${command}"\n${USAGE}`);
-    return 2;
+    console.error(`${unknownName('command', command, [...Object.keys(COMMANDS), 'help'])}\n\n${USAGE}`);
+    return USAGE_ERROR;
   }
   return run(rest);
 }

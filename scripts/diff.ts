@@ -38,7 +38,11 @@ export async function loadForDiff(file: string): Promise<unknown> {
 }
 
 export async function runDiff(argv: string[], io: Io = console): Promise<number> {
-  const parsed = parseCommand(argv, { json: { type: 'boolean' } }, USAGE, io);
+  const parsed = parseCommand(argv, { json: { type: 'boolean' } }, USAGE, io, {
+    min: 0,
+    max: Number.POSITIVE_INFINITY,
+    name: 'spec files',
+  });
   if (typeof parsed === 'number') return parsed;
   const [oldFile, newFile, ...extra] = parsed.positionals;
   if (!oldFile || !newFile || extra.length > 0) {

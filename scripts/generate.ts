@@ -4,12 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { generateOutputReadme, selectGenerators } from '../generators/index.ts';
+import { GENERATORS, generateOutputReadme, selectGenerators } from '../generators/index.ts';
 import type { FileMap } from '../generators/types.ts';
 import { sortFiles } from '../generators/lib/output.ts';
 import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
 import { loadSpec, SpecError } from './lib/load-spec.ts';
-import { parseCommand, type Io } from './lib/command.ts';
+import { parseCommand, unknownName, usageError, type Io } from './lib/command.ts';
 import {
   assertUsableFolder,
   displayPath,
@@ -54,6 +54,13 @@ function progressLine(io: Io): { show(text: string): void; clear(): void } {
   };
 }
 
+const ARTIFACT_NAMES = GENERATORS.map((generator) => generator.name);
+
+/** True when `folder` sits inside a `node_modules` folder (this package installed as a dependency). */
+export function insideNodeModules(folder: string): boolean {
+  return folder.split(/[\\/]/).includes('node_modules');
+}
+
 function owns(outputs: string[]): (path: string) => boolean {
   return (path) =>
     path === 'README.md' || outputs.some((output) => (output.endsWith('/') ? path.startsWith(output) : path === output));
@@ -75,6 +82,26 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
   );
   if (typeof parsed === 'number') return parsed;
   const args = parsed.values;
+  const only = args.only
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknownArtifact = only?.find((name) => !ARTIFACT_NAMES.includes(name));
+  if (unknownArtifact !== undefined) {
+    return usageError(
+      io,
+      `${unknownName('artifact', unknownArtifact, ARTIFACT_NAMES)}; known: ${ARTIFACT_NAMES.join(', ')}`,
+      USAGE,
+    );
+  }
+  // Installed as a dependency, the default output is inside node_modules: never write there.
+  if (args.out === undefined && !args.check && insideNodeModules(REPO_ROOT)) {
+    return usageError(
+      io,
+      'generate needs --out <folder> when run from an installed package (it never writes inside node_modules)',
+      USAGE,
+    );
+  }
   const specRoot = resolve(args.spec ?? defaultSpec());
   const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
   const where = displayPath(outDir);
@@ -85,12 +112,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       const leftovers = prepareOutputFolder(outDir, { force: args.force });
       if (leftovers.length > 0) io.log(`cleaned up after an interrupted run: ${leftovers.join(', ')}`);
     }
-    const generators = selectGenerators(
-      args.only
-        ?.split(',')
-        .map((name) => name.trim())
-        .filter(Boolean),
-    );
+    const generators = selectGenerators(only);
     // This package's own spec is held to the house rules; any other document only to OpenAPI's.
     const checks = args.spec === undefined || specRoot === defaultSpec() ? 'contract' : 'document';
     const spec = await loadSpec(specRoot, {

@@ -62,10 +62,6 @@ function integer(text: string | undefined, fallback: number, min: number, max: n
 export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand(argv, FLAGS, USAGE, io);
   if (typeof parsed === 'number') return parsed;
-  if (parsed.positionals.length > 0) {
-    io.error(`unexpected argument "${parsed.positionals[0]}"\n${USAGE}`);
-    return 2;
-  }
   const get = (name: keyof typeof FLAGS) => setting(parsed.values, name, env);
   const port = integer(get('port'), D.port, 0, 65535);
   if (port === undefined) {

@@ -136,8 +136,10 @@ describe('--only and --check', () => {
 
   it('--only rejects an unknown artifact', async () => {
     const { code, err } = await generate(['--spec', MINIMAL, '--out', join(scratch, 'unknown'), '--only', 'bundle,sdk']);
-    expect(code).toBe(1);
-    expect(err).toMatch(/unknown artifact sdk/);
+    // A usage error: exit 2 before any work, naming the known artifacts.
+    expect(code).toBe(2);
+    expect(err).toMatch(/unknown artifact "sdk"; known: bundle, /);
+    expect(existsSync(join(scratch, 'unknown'))).toBe(false);
   });
 
   it('--check lists stale files, exits 1 and writes nothing', async () => {

@@ -90,7 +90,7 @@ describe('pivot-contract sandbox', () => {
     [['--port', 'abc'], '--port must be a port number'],
     [['--max-sessions', '0'], '--max-sessions must be a positive integer'],
     [['--callback-url', 'not a url'], '--callback-url must be an absolute URL'],
-    [['--prot', '4011'], "Unknown option '--prot'"],
+    [['--prot', '4011'], 'unknown option "--prot" (did you mean "--port"?)'],
     [['extra'], 'unexpected argument "extra"'],
   ] as const) {
     it(`${args.join(' ')} is a usage error (exit 2)`, async () => {
