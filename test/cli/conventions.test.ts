@@ -3,7 +3,7 @@
  * "did you mean", usage goes to stdout only when asked for, `--version` and `help <command>` work.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { suggest } from '../../scripts/lib/command.ts';
@@ -61,6 +61,17 @@ describe('pivot-contract conventions', () => {
     if (quietStdout) expect(run.stdout).toBe('');
     // Node's own parser wording never reaches the user.
     expect(run.stderr).not.toMatch(/strict:|ERR_PARSE_ARGS|allowPositionals/);
+  });
+});
+
+describe('the bin in a clone', () => {
+  // `npm ci` runs `prepare` (the build), which leaves the bin executable: the README's first command is enough.
+  it('is executable and runs through npx after npm ci', () => {
+    const bin = resolve(ROOT, 'dist/scripts/cli.js');
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+    const run = spawnSync('npx', ['--no-install', 'pivot-contract', '--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${VERSION}\n`);
   });
 });
 
