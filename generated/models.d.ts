@@ -390,6 +390,7 @@ export interface ApiError {
      * The invalid fields of a validation error.
      *
      * @minItems 1
+     * @maxItems 100
      */
     details?: ApiErrorDetail[];
     /**
@@ -960,6 +961,7 @@ export interface OrderInformation {
      * List of products included in the order.
      *
      * @minItems 1
+     * @maxItems 100
      */
     productDetails: ProductDetail[];
     billingInfo?: BillingInfo;
@@ -1072,6 +1074,8 @@ export interface Charge {
     card?: (CardCharge | null);
     /**
      * Captures of a manually captured card charge (mandatory when captureMethod is manual).
+     *
+     * @maxItems 100
      */
     captureHistories?: CaptureHistory[];
     virtualAccount?: (VirtualAccountCharge | null);
@@ -1181,6 +1185,8 @@ export interface Customer {
     refundPreference?: RefundPreference;
     /**
      * List of tokenized payment methods stored under this customer profile (response only).
+     *
+     * @maxItems 100
      */
     storedPaymentMethods?: StoredPaymentMethod[];
 }
@@ -1306,6 +1312,8 @@ export interface PaymentSession {
     paymentUrl?: string;
     /**
      * Charges of the session; `null` before the first charge.
+     *
+     * @maxItems 100
      */
     chargeDetails: (Charge[] | null);
     customerId?: string;

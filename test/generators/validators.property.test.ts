@@ -516,6 +516,7 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
       'paid-at-when-success',
       'paid-has-successful-charge',
       'payment-url-in-redirect-mode',
+      'unpaid-end-has-no-successful-charge',
     ],
   },
   // The data object of the payment method's type only (oneOf by type).
@@ -549,6 +550,7 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
       'payment-url-in-redirect-mode',
       'pre-charge-has-no-charge',
       'redirect-only-flags',
+      'unpaid-end-has-no-successful-charge',
     ],
   },
   PaymentUiSessionRequest: {
