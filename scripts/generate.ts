@@ -15,6 +15,7 @@ import {
   displayPath,
   drift,
   isClean,
+  lockOutputFolder,
   MANIFEST,
   OutputRefused,
   planOutput,
@@ -105,10 +106,14 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
   const specRoot = resolve(args.spec ?? defaultSpec());
   const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
   const where = displayPath(outDir);
+  let release = () => {};
   try {
     // Before the (slow) render, so that a wrong --out fails at once.
     if (args.check) assertUsableFolder(outDir);
     else {
+      assertUsableFolder(outDir);
+      // One writer per output folder, taken before cleaning up: a second run fails at once, naming the holder.
+      release = lockOutputFolder(outDir);
       const leftovers = prepareOutputFolder(outDir, { force: args.force });
       if (leftovers.length > 0) io.log(`cleaned up after an interrupted run: ${leftovers.join(', ')}`);
     }
@@ -166,5 +171,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     }
     io.error(`generate failed: ${(error as Error).message}`);
     return 1;
+  } finally {
+    release();
   }
 }

@@ -409,3 +409,40 @@ function ancestors(path: string): string[] {
   for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) folders.unshift(folder);
   return folders;
 }
+
+/** Sibling of the output folder (the folder itself may not exist yet, and is swapped whole). */
+export function lockPath(dir: string): string {
+  return `${dir}.generate.lock`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One `generate` at a time per output folder: takes `<dir>.generate.lock` holding this pid, or fails
+ * naming the holder. A lock left by a killed run (its pid is dead) is taken over. Returns the release.
+ */
+export function lockOutputFolder(dir: string, pid = process.pid): () => void {
+  const file = lockPath(dir);
+  attempt('create the parent of the output folder', dirname(file), () => mkdirSync(dirname(file), { recursive: true }));
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      writeFileSync(file, `${pid}\n`, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFsError('lock', file, error);
+      const holder = Number.parseInt(readIfFile(file) ?? '', 10);
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new OutputRefused(`${displayPath(dir)} is being written by another generate (pid ${holder}, lock ${file})`);
+      }
+      rmSync(file, { force: true }); // stale: its run was killed
+    }
+  }
+  throw new OutputRefused(`${displayPath(dir)}: could not take the lock ${file}`);
+}
