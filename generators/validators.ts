@@ -107,11 +107,25 @@ export function pivotProducedSchemas(spec: BundledSpec): string[] {
   return [...reachable(componentSchemas(spec), roots)].filter((name) => exported.has(name)).sort();
 }
 
+const AJV_RUNTIME = 'ajv/dist/runtime/';
+
+/** Where the generated code finds a helper Ajv's code requires: its bundled copy next to the validators. */
+function localSpecifier(specifier: string): string {
+  return specifier.startsWith(AJV_RUNTIME) ? `./runtime/${specifier.slice(AJV_RUNTIME.length)}.js` : `${specifier}.js`;
+}
+
+/** The Ajv runtime helpers (`ucs2length`, `equal`, …) a standalone module requires, by name. */
+export function ajvHelpersUsed(code: string): string[] {
+  return [...new Set([...code.matchAll(/require\("ajv\/dist\/runtime\/([\w]+)"\)/g)].map((match) => match[1]!))].sort();
+}
+
 /**
  * Ajv's standalone ESM output still loads its runtime helpers with `require(...)`; these become
- * namespace imports. Loaders disagree on what a CommonJS module's default is (Node: `module.exports`;
- * Vite/Vitest and bundlers: `exports.default` when `__esModule` is set), so `.default` goes through a
- * helper that accepts both shapes.
+ * namespace imports of the helpers' bundled copies (`./runtime/ucs2length.js`), so that the generated
+ * code imports nothing outside its folder (it runs where `ajv` is not installed: under pnpm, or in a
+ * service with only the runtime package). Loaders disagree on what a CommonJS module's default is
+ * (Node: `module.exports`; Vite/Vitest and bundlers: `exports.default` when `__esModule` is set), so
+ * `.default` goes through a helper that accepts both shapes.
  */
 export function esmImports(code: string): string {
   const specifiers = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!))].sort();
@@ -121,19 +135,50 @@ export function esmImports(code: string): string {
     .replace(/require\("([^"]+)"\)\.default\b/g, (_match, specifier: string) => `interopDefault(${bindings.get(specifier)!})`)
     .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => bindings.get(specifier)!);
   const imports = specifiers.map(
-    (specifier) => `import * as ${bindings.get(specifier)} from ${JSON.stringify(`${specifier}.js`)};`,
+    (specifier) => `import * as ${bindings.get(specifier)} from ${JSON.stringify(localSpecifier(specifier))};`,
   );
   const interop =
     'const interopDefault = (namespace) => (namespace.default && namespace.default.__esModule ? namespace.default.default : namespace.default);';
   return `${imports.join('\n')}\n${interop}\n${body}`;
 }
 
+/**
+ * Makes Ajv's standalone code tree-shakable: a bundler keeps every top-level statement that may have a
+ * side effect, and with it every validator it names. Ajv assigns `validateN.evaluated = {…}` after each
+ * function (the unevaluated-properties bookkeeping, read by the function itself on entry and by its
+ * callers after calling it); that assignment moves into the function's own first read
+ * (`validateN.evaluated ??= {…}`), and the helper lookups (`interopDefault(runtimeN)`) are marked pure.
+ * A validator whose body does not start with that read keeps its assignment.
+ */
+export function treeShakable(code: string): string {
+  const deferred = new Set<string>();
+  const read = code.replace(/const (evaluated\d+) = (validate\d+)\.evaluated;/g, (match, local: string, name: string) => {
+    const literal = new RegExp(`\\}${name}\\.evaluated = (\\{[^{}]*\\});`).exec(code)?.[1];
+    if (literal === undefined) return match;
+    deferred.add(name);
+    return `const ${local} = (${name}.evaluated ??= ${literal});`;
+  });
+  return read
+    .replace(/\}(validate\d+)\.evaluated = \{[^{}]*\};/g, (match, name: string) => (deferred.has(name) ? '}' : match))
+    .replace(/= interopDefault\(/g, '= /* @__PURE__ */ interopDefault(');
+}
+
 /** Standalone code of the exported schemas, each exported under its identifier (see lib/names.ts). */
-function standaloneModule(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string {
+function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string {
   const { identifiers } = schemaIdentifiers(spec);
   const ajv = compiledSchemas(componentSchemas(spec), mode, ctx.checks);
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
-  return esmImports(appendErrorsInPlace(standaloneCode.default(ajv, refs)));
+  return treeShakable(appendErrorsInPlace(standaloneCode.default(ajv, refs)));
+}
+
+/** The bundled copy of each Ajv helper the standalone modules use (see scripts/lib/gen-context.ts). */
+function helperFiles(ctx: GenContext, names: string[]): FileMap {
+  return Object.fromEntries(
+    names.map((name) => [
+      `validators/runtime/${name}.js`,
+      finalNewline(`${codeHeader(ctx, `Ajv's ${name} helper, bundled`)}${asset(ctx.templates, `runtime/ajv/${name}.js`)}`),
+    ]),
+  );
 }
 
 export async function generateValidators(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
@@ -153,12 +198,13 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     operations: operationTable(spec),
   };
   const rules = `${codeHeader(ctx, 'Cross-field rules of the contract (x-rule), for error messages')}export const rules = ${JSON.stringify(collectRules(schemas), null, 2)};\n`;
+  const strictCode = standaloneCodeOf(spec, ctx, 'strict', schemaNames);
+  const tolerantCode = standaloneCodeOf(spec, ctx, 'tolerant', tolerantNames);
   return {
-    'validators/strict.js': finalNewline(
-      `${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${standaloneModule(spec, ctx, 'strict', schemaNames)}`,
-    ),
+    ...helperFiles(ctx, ajvHelpersUsed(strictCode + tolerantCode)),
+    'validators/strict.js': finalNewline(`${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${esmImports(strictCode)}`),
     'validators/tolerant.js': finalNewline(
-      `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${standaloneModule(spec, ctx, 'tolerant', tolerantNames)}`,
+      `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${esmImports(tolerantCode)}`,
     ),
     'validators/rules.js': finalNewline(rules),
     'validators/rules.d.ts': finalNewline(

@@ -4,7 +4,9 @@
  * this file only dispatches.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { unknownName, USAGE_ERROR } from './lib/command.ts';
+import { REPO_ROOT } from './lib/package-root.ts';
 
 // Commands load lazily: `generate` must not need the mock's dependencies, and startup stays short.
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -25,19 +27,14 @@ commands:
   verify     send every documented request to --base-url and check the answers against the contract
   diff       classify the changes between two specs as breaking or not (exit 1 on breaking)`;
 
-/** This package's version, read from its package.json (the CLI ships inside the package). */
+/** The CLI package's version (in a checkout, the repository's: the two packages are versioned together). */
 function packageVersion(): string {
-  const manifest = new URL('../package.json', import.meta.url);
-  // The built CLI runs from dist/scripts/, one folder deeper than the source.
-  for (const candidate of [manifest, new URL('../../package.json', import.meta.url)]) {
-    try {
-      const parsed = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (parsed.name === 'pivot-payments-contract' && parsed.version) return parsed.version;
-    } catch {
-      // not this one: try the next candidate
-    }
+  try {
+    const parsed = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string };
+    return parsed.version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
-  return 'unknown';
 }
 
 /** `help <command>` is `<command> --help`; bare `help` is the overview. */

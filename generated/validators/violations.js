@@ -99,7 +99,7 @@ function ruleOf(error, rules) {
 }
 
 /**
- * @param {ReadonlyArray<import('ajv').ErrorObject> | null | undefined} errors
+ * @param {ReadonlyArray<import('./violations.js').ValidatorError> | null | undefined} errors Ajv's errors
  * @param {Record<string, { description: string }>} [rules] the contract's rule descriptions by id
  *   (errors must come from a validator compiled with `verbose: true`)
  * @param {number} [limit] how many violations to list before the summary entry

@@ -1,4 +1,11 @@
-import type { ErrorObject } from 'ajv';
+/** The part of an Ajv `ErrorObject` the violations are made of (declared here: the generated code does not depend on ajv). */
+export interface ValidatorError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: unknown;
+}
 
 export interface Violation {
   /** JSON pointer into the validated data ("" for the document itself). */
@@ -19,7 +26,7 @@ export declare const MAX_VIOLATIONS: 100;
 
 /** The violations of Ajv's errors: at most `limit` (default MAX_VIOLATIONS), then one `truncated` entry. */
 export function toViolations(
-  errors: ReadonlyArray<ErrorObject> | null | undefined,
+  errors: ReadonlyArray<ValidatorError> | null | undefined,
   rules?: RuleTable,
   limit?: number,
 ): Violation[];

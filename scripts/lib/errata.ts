@@ -1,6 +1,6 @@
 /**
  * Deviations of the published examples from the contract, and the curated examples the register's
- * fixes produce from them. Used by the errata test and by `scripts/errata.ts`.
+ * fixes produce from them. Used by the errata test and by `scripts/maintainer/errata.ts`.
  */
 import { toViolations } from '../../generators/runtime/violations.js';
 import { contractRules, runtimeValidator, targetSchema, type BundledSpec } from './contract.ts';

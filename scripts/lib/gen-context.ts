@@ -3,25 +3,54 @@
  * generators themselves stay pure: templates, runtime sources, the errata register.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { buildSync } from 'esbuild';
+import { REPO_ROOT } from './package-root.ts';
 import { DEFAULT_CTX, type GenContext } from '../../generators/types.ts';
 import { loadPublishedSources, loadRegister } from './errata-data.ts';
 
-/** The package root (where package.json names this package), from source (scripts/lib) or the build (dist/scripts/lib). */
-function packageRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'pivot-payments-contract') return dir;
-    if (dirname(dir) === dir) throw new Error(`no pivot-payments-contract package.json above ${start}`);
-  }
-}
-
-export const REPO_ROOT = packageRoot(import.meta.dirname);
+export { REPO_ROOT };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
   );
+}
+
+// Ajv's runtime helpers its standalone code may require (re2 is left out: it needs a native module).
+const AJV_HELPERS = ['equal', 'parseJson', 'quote', 'timestamp', 'ucs2length', 'uri', 'validation_error'];
+
+/**
+ * One self-contained ES module of `entry` and what it imports from packages, so that the generated
+ * validators import nothing outside their folder. Module paths esbuild writes into the bundle are cut
+ * to the part after the last `node_modules/`, so the output is the same in every install layout.
+ */
+export function bundleModule(entry: string): string {
+  const [output] = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    charset: 'utf8',
+    write: false,
+    logLevel: 'silent',
+    absWorkingDir: dirname(entry),
+  }).outputFiles;
+  return output!.text.replace(/"[^"\n]*node_modules\/([^"\n]+)"/g, '"$1"').replace(/^(\s*\/\/ )\S*node_modules\//gm, '$1');
+}
+
+/** The bundled runtime the generated validators import: `runtime/formats.js` and `runtime/ajv/<helper>.js`. */
+function bundledRuntime(root: string): Record<string, string> {
+  const require = createRequire(join(root, 'package.json'));
+  return {
+    'runtime/formats.js': bundleModule(join(root, 'generators', 'runtime', 'formats.js')),
+    ...Object.fromEntries(
+      AJV_HELPERS.map((name) => [`runtime/ajv/${name}.js`, bundleModule(require.resolve(`ajv/dist/runtime/${name}.js`))]),
+    ),
+  };
 }
 
 /** Template and runtime sources keyed `validators/index.js.hbs`, `runtime/violations.js`. */
@@ -31,9 +60,8 @@ export function loadTemplates(root = REPO_ROOT): Record<string, string> {
     `runtime/${relative(join(root, 'generators', 'runtime'), file)}`,
     file,
   ]);
-  return Object.fromEntries(
-    [...templates, ...runtime].sort(([a], [b]) => a!.localeCompare(b!)).map(([key, file]) => [key, readFileSync(file!, 'utf8')]),
-  );
+  const sources = Object.fromEntries([...templates, ...runtime].map(([key, file]) => [key!, readFileSync(file!, 'utf8')]));
+  return Object.fromEntries(Object.entries({ ...sources, ...bundledRuntime(root) }).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**

@@ -67,7 +67,7 @@ describe('pivot-contract conventions', () => {
 describe('the bin in a clone', () => {
   // `npm ci` runs `prepare` (the build), which leaves the bin executable: the README's first command is enough.
   it('is executable and runs through npx after npm ci', () => {
-    const bin = resolve(ROOT, 'dist/scripts/cli.js');
+    const bin = resolve(ROOT, 'packages/cli/bin/pivot-contract.js');
     expect(statSync(bin).mode & 0o111).not.toBe(0);
     const run = spawnSync('npx', ['--no-install', 'pivot-contract', '--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(0);

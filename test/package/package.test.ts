@@ -1,20 +1,40 @@
 /**
- * The published package, as a downstream repository uses it: `npm pack`, install the tarball into a
- * fresh project, `npx pivot-contract generate --out src/contract`, type-check a consumer of the
- * package and of the generated code with `tsc --strict` under `nodenext` and `bundler` resolution,
- * run it with node. publint and arethetypeswrong check the package's metadata.
+ * The two published packages, as downstream repositories use them (`npm pack`, installed from the
+ * tarballs into fresh projects outside this repository):
+ * - a production service installs only `pivot-payments-contract` (types, validators, fixtures, the
+ *   bundled spec): no dependencies, no generator tooling, a few MB;
+ * - a repository that generates code or runs the mock, the sandbox or verify adds
+ *   `pivot-payments-contract-cli` (the `pivot-contract` command) as a dev dependency.
+ * Consumers type-check with `tsc --strict` under `nodenext` and `bundler`; publint and
+ * arethetypeswrong check both packages' metadata.
  */
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess, type ExecFileSyncOptions } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
 
-// Outside the repository: the consumer must resolve everything from its own install, never from ours.
+// Outside the repository: each project must resolve everything from its own install, never from ours.
 const work = mkdtempSync(join(tmpdir(), 'pivot-package-'));
+const service = join(work, 'service');
 const project = join(work, 'consumer');
-let tarball = '';
+const CLI_FOLDER = join(REPO_ROOT, 'packages', 'cli');
+const TOOLING = [
+  'typescript',
+  'prettier',
+  'openapi-typescript',
+  'json-schema-to-typescript',
+  'handlebars',
+  '@apidevtools/swagger-parser',
+  '@stoplight/prism-cli',
+  'ajv',
+  'esbuild',
+];
+const RUNTIME_BUDGET_BYTES = 5 * 1024 * 1024;
+let runtimeTarball = '';
+let cliTarball = '';
+const servers: ChildProcess[] = [];
 
 function run(command: string, args: string[], options: ExecFileSyncOptions = {}): string {
   try {
@@ -25,31 +45,148 @@ function run(command: string, args: string[], options: ExecFileSyncOptions = {})
   }
 }
 
-beforeAll(() => {
-  // Built once here; `npm pack --ignore-scripts` then skips the prepack build.
-  run('npm', ['run', 'build'], { cwd: REPO_ROOT });
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT }));
-  tarball = join(work, packed[0].filename);
-  cpSync(join(REPO_ROOT, 'test', 'package', 'consumer'), project, { recursive: true });
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'typescript@5.9.3', '@types/node@20'], {
+function pack(folder: string): string {
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: folder }));
+  return join(work, packed.filename);
+}
+
+function packedFiles(folder: string): string[] {
+  const [packed] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: folder }));
+  return packed.files.map((file: { path: string }) => file.path);
+}
+
+/** Bytes on disk under `folder` (symbolic links counted as links, not followed). */
+function sizeOf(folder: string): number {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .map((entry) => lstatSync(join(entry.parentPath, entry.name)))
+    .filter((stats) => stats.isFile())
+    .reduce((total, stats) => total + stats.size, 0);
+}
+
+function installedPackages(folder: string): string[] {
+  const modules = join(folder, 'node_modules');
+  return readdirSync(modules)
+    .filter((name) => !name.startsWith('.'))
+    .flatMap((name) => (name.startsWith('@') ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`) : [name]))
+    .sort();
+}
+
+/** Starts `npx pivot-contract <args> --port 0` in the consumer and resolves with the URL it prints. */
+function startServer(args: string[]): Promise<string> {
+  const child = spawn('npx', ['--no-install', 'pivot-contract', ...args, '--port', '0'], {
     cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
-}, 600_000);
+  servers.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${output}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited (${code}):\n${output}`)));
+  });
+}
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => {
+  // Built once here; `npm pack --ignore-scripts` then skips the CLI's prepack build.
+  run('npm', ['run', 'build'], { cwd: REPO_ROOT });
+  runtimeTarball = pack(REPO_ROOT);
+  cliTarball = pack(CLI_FOLDER);
+  mkdirSync(service);
+  writeFileSync(join(service, 'package.json'), JSON.stringify({ name: 'service', private: true, type: 'module' }));
+  run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', runtimeTarball], { cwd: service });
+  cpSync(join(REPO_ROOT, 'test', 'package', 'consumer'), project, { recursive: true });
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      runtimeTarball,
+      cliTarball,
+      'typescript@5.9.3',
+      '@types/node@20',
+      '@stoplight/prism-cli@5.14.2',
+    ],
+    { cwd: project },
+  );
+}, 900_000);
 
-describe('published package', () => {
-  it('ships only what it runs: no sources of the build, no tests, no spec', () => {
-    const files: string[] = JSON.parse(
-      run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT }),
-    )[0].files.map((file: { path: string }) => file.path);
+afterAll(() => {
+  for (const server of servers) {
+    if (server.pid !== undefined && server.exitCode === null) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('runtime package (pivot-payments-contract)', () => {
+  it('ships the generated contract only: no build, no scripts, no tests, no spec sources', () => {
+    const files = packedFiles(REPO_ROOT);
+    expect(files).toEqual(
+      expect.arrayContaining(['generated/openapi.json', 'generated/validators/index.js', 'LICENSE', 'package.json']),
+    );
+    expect(files.filter((file) => !/^(generated\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file))).toEqual([]);
+  });
+
+  it(`installs alone in under ${RUNTIME_BUDGET_BYTES / 1024 / 1024} MB, with none of the tooling`, () => {
+    expect(installedPackages(service)).toEqual(['pivot-payments-contract']);
+    for (const tool of TOOLING) expect(existsSync(join(service, 'node_modules', tool))).toBe(false);
+    expect(sizeOf(join(service, 'node_modules'))).toBeLessThan(RUNTIME_BUDGET_BYTES);
+  });
+
+  it('serves every entry point to a service with nothing else installed', () => {
+    const script = `
+      const models = await import('pivot-payments-contract');
+      const { validateRequest, isPaymentSession } = await import('pivot-payments-contract/validators');
+      const { listFixtures, getFixture } = await import('pivot-payments-contract/fixtures');
+      await import('pivot-payments-contract/openapi');
+      const spec = (await import('pivot-payments-contract/openapi.json', { with: { type: 'json' } })).default;
+      const body = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'va-api' });
+      console.log(JSON.stringify({
+        models: typeof models,
+        valid: validateRequest('createPaymentSession', body).valid,
+        invalid: validateRequest('createPaymentSession', { ...body, amount: { value: '1', currency: 'IDR' } }).valid,
+        guard: isPaymentSession({}),
+        fixtures: listFixtures().length > 100,
+        spec: spec.openapi,
+      }));`;
+    expect(JSON.parse(run('node', ['--input-type=module', '-e', script], { cwd: service }))).toEqual({
+      models: 'object',
+      valid: true,
+      invalid: false,
+      guard: false,
+      fixtures: true,
+      spec: '3.1.0',
+    });
+  });
+});
+
+describe('CLI package (pivot-payments-contract-cli)', () => {
+  it('ships the compiled commands, templates and its copy of the contract, no sources', () => {
+    const files = packedFiles(CLI_FOLDER);
     expect(files).toEqual(
       expect.arrayContaining([
+        'bin/pivot-contract.js',
         'dist/scripts/cli.js',
-        'generated/openapi.json',
-        'generated/validators/index.js',
         'templates/validators/index.js.hbs',
-        'package.json',
+        'generators/runtime/formats.js',
+        'generated/openapi.json',
       ]),
     );
     expect(
@@ -57,7 +194,16 @@ describe('published package', () => {
     ).toEqual([]);
   });
 
-  it('runs `npx pivot-contract generate --out src/contract` without dev tooling', () => {
+  it('declares the same dependency ranges as the checkout (one source of versions)', () => {
+    const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    const cli = JSON.parse(readFileSync(join(CLI_FOLDER, 'package.json'), 'utf8'));
+    expect(cli.version).toBe(root.version);
+    for (const [name, range] of Object.entries(cli.dependencies))
+      expect([name, root.devDependencies[name]]).toEqual([name, range]);
+    expect(root.dependencies ?? {}).toEqual({});
+  });
+
+  it('runs `npx pivot-contract generate --out src/contract` without dev tooling of ours', () => {
     const log = run('npx', ['--no-install', 'pivot-contract', 'generate', '--out', 'src/contract'], { cwd: project });
     expect(log).toMatch(/wrote \d+ files to src\/contract/);
     expect(existsSync(join(project, 'src', 'contract', 'validators', 'index.js'))).toBe(true);
@@ -86,9 +232,30 @@ describe('published package', () => {
     expect(output.fixtures).toBeGreaterThan(100);
   });
 
-  it('passes publint and arethetypeswrong', () => {
+  it('serves the mock: an unauthenticated request gets the contract 401', async () => {
+    const url = await startServer(['mock']);
+    const answer = await fetch(`${url}/v2/payments`, {
+      method: 'POST',
+      headers: { 'X-REQUEST-ID': 'r1', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(answer.status).toBe(401);
+    expect(((await answer.json()) as { code: string }).code).toBe('credentials_invalid');
+  }, 90_000);
+
+  it('runs the sandbox and `verify --flows` passes against it', async () => {
+    const url = await startServer(['sandbox']);
+    const report = run('npx', ['--no-install', 'pivot-contract', 'verify', '--base-url', url, '--flows'], {
+      cwd: project,
+      env: { ...process.env, PIVOT_MERCHANT_ID: 'sandbox-merchant', PIVOT_MERCHANT_SECRET: 'sandbox-secret' },
+    });
+    expect(report).toMatch(/\b0 failed\b/);
+  }, 120_000);
+
+  it('passes publint and arethetypeswrong, both packages', () => {
     run('npx', ['--no-install', 'publint', '--strict', REPO_ROOT], { cwd: REPO_ROOT });
-    run('npx', ['--no-install', 'attw', tarball, '--profile', 'esm-only'], { cwd: REPO_ROOT });
+    run('npx', ['--no-install', 'publint', '--strict', CLI_FOLDER], { cwd: REPO_ROOT });
+    run('npx', ['--no-install', 'attw', runtimeTarball, '--profile', 'esm-only'], { cwd: REPO_ROOT });
   });
 
   it('runs `npx pivot-contract diff` and `--help` from the install', () => {
@@ -98,6 +265,8 @@ describe('published package', () => {
     expect(run('npx', ['--no-install', 'pivot-contract', 'diff', spec, spec], { cwd: project })).toMatch(
       /0 breaking, 0 non-breaking/,
     );
-    expect(readFileSync(join(project, 'package.json'), 'utf8')).toContain('pivot-payments-contract');
+    expect(run('npx', ['--no-install', 'pivot-contract', '--version'], { cwd: project }).trim()).toBe(
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version,
+    );
   });
 });

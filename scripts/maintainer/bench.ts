@@ -12,7 +12,7 @@
  *       new names, `$ref`s renamed), to show how the cost grows (in-process; ×1 median of 3 runs,
  *       ×10 and ×50 one run each), in total and for the generator whose cost grows fastest
  *
- * Sections are listed in `sections` below; the mock-server figures (scripts/bench-mock.ts) are added
+ * Sections are listed in `sections` below; the mock-server figures (scripts/maintainer/bench-mock.ts) are added
  * there. Output: a log per section, then a summary table in Markdown, stable in shape (no dates),
  * to paste into the README.
  */
@@ -25,10 +25,11 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { benchMock } from './bench-mock.ts';
 import { benchSandbox } from './bench-sandbox.ts';
-import { defaultSpec, runGenerate } from './generate.ts';
-import { REPO_ROOT } from './lib/gen-context.ts';
-import { schemaExamples } from '../generated/fixtures/index.js';
-import { schemaNames, tolerantSchemaNames, validate } from '../generated/validators/index.js';
+import { guardVsEntry } from './bundle-size.ts';
+import { defaultSpec, runGenerate } from '../generate.ts';
+import { REPO_ROOT } from '../lib/gen-context.ts';
+import { schemaExamples } from '../../generated/fixtures/index.js';
+import { schemaNames, tolerantSchemaNames, validate } from '../../generated/validators/index.js';
 
 // ---- the shape of a benchmark ----------------------------------------------------------------
 
@@ -450,7 +451,7 @@ const generateScaling: BenchSection = {
 
 // ---- the sections, in order -------------------------------------------------------------------
 
-/** (e) The mock: start-up, then throughput and latency under a bounded load on loopback (scripts/bench-mock.ts). */
+/** (e) The mock: start-up, then throughput and latency under a bounded load on loopback (scripts/maintainer/bench-mock.ts). */
 const mockServer: BenchSection = {
   title: '(e) mock server (Prism + front layer) under load on loopback',
   async run(log) {
@@ -514,6 +515,26 @@ const sandboxServer: BenchSection = {
   },
 };
 
+/** (g) Tree-shaking: what a bundler keeps of one guard, against the whole validators entry. */
+const bundleSize: BenchSection = {
+  title: '(g) bundle size: one guard vs the whole validators entry (esbuild, minified)',
+  async run(log) {
+    const { guard, entry } = guardVsEntry(resolve(REPO_ROOT, 'generated'));
+    log(`isPaymentSession alone: ${guard.bytes} B from ${guard.inputs.join(', ')}`);
+    log(`export * from validators: ${entry.bytes} B from ${entry.inputs.join(', ')}`);
+    const ratio = guard.bytes / entry.bytes;
+    return [
+      {
+        label: 'bundle of isPaymentSession / of the whole ./validators entry',
+        measured: `${(guard.bytes / 1024).toFixed(0)} KB / ${(entry.bytes / 1024).toFixed(0)} KB`,
+        ratio,
+        target: '≤ 25 %',
+        met: ratio <= 0.25,
+      },
+    ];
+  },
+};
+
 /** Every section `npm run bench` runs, in order. */
 export const sections: BenchSection[] = [
   validationVsParse,
@@ -522,6 +543,7 @@ export const sections: BenchSection[] = [
   generateScaling,
   mockServer,
   sandboxServer,
+  bundleSize,
 ];
 
 // ---- output -----------------------------------------------------------------------------------

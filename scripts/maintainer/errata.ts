@@ -1,15 +1,15 @@
 /**
  * Maintainer tool for the errata register.
  *
- *   tsx scripts/errata.ts report   deviations of the published examples vs the register (new / stale)
- *   tsx scripts/errata.ts curate   rewrite the curated Example Objects from published + register fixes
+ *   tsx scripts/maintainer/errata.ts report   deviations of the published examples vs the register (new / stale)
+ *   tsx scripts/maintainer/errata.ts curate   rewrite the curated Example Objects from published + register fixes
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { listDeviations, curatedExamples } from './lib/errata.ts';
-import { SPEC_DIR, loadBundledSpec } from './lib/contract.ts';
-import { deviationKey, loadRegister } from './lib/published-examples.ts';
+import { listDeviations, curatedExamples } from '../lib/errata.ts';
+import { SPEC_DIR, loadBundledSpec } from '../lib/contract.ts';
+import { deviationKey, loadRegister } from '../lib/published-examples.ts';
 
 async function report(): Promise<number> {
   const spec = await loadBundledSpec();

@@ -7,7 +7,7 @@
  * - bytes of heap per stored session, with 100,000 sessions created through the sandbox's fetch handler
  *   in a fresh `node --expose-gc` process (heap after a full GC, minus the heap before, over the count).
  *
- * `npm run bench` calls `benchSandbox()`; `tsx scripts/bench-sandbox.ts` runs it alone.
+ * `npm run bench` calls `benchSandbox()`; `tsx scripts/maintainer/bench-sandbox.ts` runs it alone.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { loadInOwnProcess as load, type LoadResult } from './bench-load.ts';
-import { REPO_ROOT } from './lib/gen-context.ts';
-import { DEFAULT_SPEC, startMock } from './mock.ts';
-import { startSandbox } from './sandbox/server.ts';
+import { REPO_ROOT } from '../lib/gen-context.ts';
+import { DEFAULT_SPEC, startMock } from '../mock.ts';
+import { startSandbox } from '../sandbox/server.ts';
 
 const run = promisify(execFile);
 
@@ -45,7 +45,7 @@ async function bytesPerSession(count: number): Promise<number> {
   const code = `
     import { readFileSync } from 'node:fs';
     import { createSandbox } from './scripts/sandbox/server.ts';
-    import { benchRequest } from './scripts/bench-sandbox.ts';
+    import { benchRequest } from './scripts/maintainer/bench-sandbox.ts';
     const document = JSON.parse(readFileSync(${JSON.stringify(DEFAULT_SPEC)}, 'utf8'));
     const sandbox = createSandbox({ document, maxSessions: ${count} });
     const post = (path, headers, body) => sandbox.fetch(new Request('http://sandbox.local' + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));

@@ -1,6 +1,6 @@
 /**
  * The load generator of the server benchmarks, run as its own process so that it never shares a CPU
- * queue or a heap with the server it measures: `tsx scripts/bench-load.ts <json options>` runs autocannon
+ * queue or a heap with the server it measures: `tsx scripts/maintainer/bench-load.ts <json options>` runs autocannon
  * against one URL and prints one line of JSON with the figures. Every request gets a fresh
  * `X-REQUEST-ID` (16–36 alphanumerics), so a stateful server really creates a session each time.
  */

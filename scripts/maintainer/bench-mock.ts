@@ -5,11 +5,11 @@
  * `card-redirect` request example and `Prefer: example=card-redirect` — every request is validated by
  * the front layer and answered by Prism. Reports throughput and latency percentiles, then stops everything.
  *
- * `npm run bench` calls `benchMock()`; `tsx scripts/bench-mock.ts` runs it alone and prints the figures.
+ * `npm run bench` calls `benchMock()`; `tsx scripts/maintainer/bench-mock.ts` runs it alone and prints the figures.
  */
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { loadInOwnProcess } from './bench-load.ts';
-import { startMock } from './mock.ts';
+import { startMock } from '../mock.ts';
 
 export interface MockBenchOptions {
   /** Load duration in seconds (default 10). */
