@@ -700,7 +700,7 @@ export interface CardOptions {
      * Documented as an Object with no published fields and shown only as `null`; the contract accepts
      * only `null` until Pivot documents its shape.
      */
-    installment?: null;
+    installment?: Record<string, never> | null;
 }
 /**
  * Only for the Facilitator model, to pass the bank MID a transaction is routed to.

@@ -563,7 +563,7 @@ export interface components {
              * @description Documented as an Object with no published fields and shown only as `null`; the contract accepts
              *     only `null` until Pivot documents its shape.
              */
-            installment?: null;
+            installment?: Record<string, never> | null;
             processingConfig?: components["schemas"]["ProcessingConfig"];
             threeDsInfo?: components["schemas"]["ThreeDsInfo"];
             /**

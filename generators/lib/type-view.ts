@@ -26,6 +26,31 @@ export interface TypeViewOptions {
   forJstt?: boolean;
 }
 
+function isNullOnly(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const { type, const: constant, enum: values } = schema as Record<string, unknown>;
+  return (
+    type === 'null' ||
+    (Array.isArray(type) && type.length === 1 && type[0] === 'null') ||
+    ('const' in schema && constant === null) ||
+    (Array.isArray(values) && values.length === 1 && values[0] === null)
+  );
+}
+
+/**
+ * A property that can only be `null` (a documented object with no published fields, e.g.
+ * `CardOptions.installment`) is typed `Record<string, never> | null`, not `null`: openapi-fetch's
+ * writable view of a request body (openapi-typescript-helpers `Writable`) takes a property whose
+ * non-null part is `never` for a read-only one and types it `never`, so no request holding it would
+ * compile (openapi-typescript issue #2717). The validators still accept only `null`.
+ */
+function typeableNull(schema: Record<string, unknown>, options: TypeViewOptions): Record<string, unknown> {
+  const { type: _type, const: _const, enum: _enum, ...annotations } = schema;
+  // json-schema-to-typescript renders an empty closed object as `{}` (any non-null value): say it.
+  if (options.forJstt) return { ...annotations, tsType: 'Record<string, never> | null' };
+  return { ...annotations, type: ['object', 'null'], properties: {}, additionalProperties: false };
+}
+
 function view(node: unknown, ruleSchemas: Set<string>, options: TypeViewOptions): unknown {
   if (Array.isArray(node)) return node.map((item) => view(item, ruleSchemas, options));
   if (node === null || typeof node !== 'object') return node;
@@ -45,7 +70,11 @@ function view(node: unknown, ruleSchemas: Set<string>, options: TypeViewOptions)
       result.properties = Object.fromEntries(
         Object.entries(value).map(([name, schema]) => [
           name,
-          schema === false && options.forJstt ? { tsType: 'never' } : view(schema, ruleSchemas, options),
+          schema === false && options.forJstt
+            ? { tsType: 'never' }
+            : isNullOnly(schema)
+              ? typeableNull(schema as Record<string, unknown>, options)
+              : view(schema, ruleSchemas, options),
         ]),
       );
     } else {

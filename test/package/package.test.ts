@@ -117,6 +117,7 @@ beforeAll(() => {
       'typescript@5.9.3',
       '@types/node@20',
       '@stoplight/prism-cli@5.14.2',
+      'openapi-fetch@0.17.0',
     ],
     { cwd: project },
   );
@@ -232,8 +233,13 @@ describe('CLI package (pivot-payments-contract-cli)', () => {
     expect(output.fixtures).toBeGreaterThan(100);
   });
 
-  it('serves the mock: an unauthenticated request gets the contract 401', async () => {
+  it('serves the mock: an unauthenticated request gets the contract 401; openapi-fetch calls it', async () => {
     const url = await startServer(['mock']);
+    // The consumer's compiled openapi-fetch client, every documented create request (the mock accepts any token).
+    const script = `import { createEvery } from './src/client.js'; console.log(JSON.stringify(await createEvery(${JSON.stringify(url)}, 'token')));`;
+    const statuses = JSON.parse(run('node', ['--input-type=module', '-e', script], { cwd: project })) as number[];
+    expect(statuses.length).toBeGreaterThan(20);
+    expect(new Set(statuses)).toEqual(new Set([200]));
     const answer = await fetch(`${url}/v2/payments`, {
       method: 'POST',
       headers: { 'X-REQUEST-ID': 'r1', 'content-type': 'application/json' },
