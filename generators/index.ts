@@ -3,6 +3,7 @@
  * name; the README of the output folder is always written.
  */
 import { bundleGenerator } from './bundle.ts';
+import { callbacksGenerator } from './callbacks.ts';
 import { errataGenerator } from './errata-report.ts';
 import { fixturesGenerator } from './fixtures.ts';
 import { doNotEditNotice, finalNewline } from './lib/output.ts';
@@ -18,6 +19,7 @@ export const GENERATORS: readonly Generator[] = [
   modelsGenerator,
   validatorsGenerator,
   fixturesGenerator,
+  callbacksGenerator,
   errataGenerator,
 ];
 
@@ -27,6 +29,7 @@ const MODULES: Record<string, { module: string; files: string }> = {
   models: { module: 'models', files: '`models.d.ts`, `index.d.ts`, `index.js`' },
   validators: { module: 'validators', files: '`validators/`' },
   fixtures: { module: 'fixtures', files: '`fixtures/`' },
+  callbacks: { module: 'callbacks', files: '`callbacks/`' },
   errata: { module: 'errata-report', files: '`ERRATA.md`' },
 };
 

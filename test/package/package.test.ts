@@ -157,6 +157,8 @@ describe('runtime package (pivot-payments-contract)', () => {
       const { validateRequest, isPaymentSession } = await import('pivot-payments-contract/validators');
       const { listFixtures, getFixture } = await import('pivot-payments-contract/fixtures');
       await import('pivot-payments-contract/openapi');
+      const { verifyCallback } = await import('pivot-payments-contract/callbacks');
+      const callback = getFixture({ operationId: 'paymentCallback', kind: 'request', name: 'payment-paid' });
       const spec = (await import('pivot-payments-contract/openapi.json', { with: { type: 'json' } })).default;
       const body = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'va-api' });
       console.log(JSON.stringify({
@@ -164,6 +166,7 @@ describe('runtime package (pivot-payments-contract)', () => {
         valid: validateRequest('createPaymentSession', body).valid,
         invalid: validateRequest('createPaymentSession', { ...body, amount: { value: '1', currency: 'IDR' } }).valid,
         guard: isPaymentSession({}),
+        callback: verifyCallback({ headers: { 'x-api-key': 'k' }, body: JSON.stringify(callback) }, { apiKey: 'k' }).kind,
         fixtures: listFixtures().length > 100,
         spec: spec.openapi,
       }));`;
@@ -172,6 +175,7 @@ describe('runtime package (pivot-payments-contract)', () => {
       valid: true,
       invalid: false,
       guard: false,
+      callback: 'paymentCallback',
       fixtures: true,
       spec: '3.1.0',
     });
