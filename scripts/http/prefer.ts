@@ -54,7 +54,7 @@ export function parsePrefer(header: string): Map<string, string> {
 }
 
 /** The status Prism answers when `Prefer` names no code: the operation's lowest 2xx. */
-function defaultStatus(table: AnswerTable): string | undefined {
+export function defaultStatus(table: AnswerTable): string | undefined {
   return [...table.keys()].filter((status) => /^2\d\d$/.test(status)).sort()[0];
 }
 

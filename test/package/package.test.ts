@@ -118,6 +118,7 @@ beforeAll(() => {
       '@types/node@20',
       '@stoplight/prism-cli@5.14.2',
       'openapi-fetch@0.17.0',
+      'msw@2.15.0',
     ],
     { cwd: project },
   );
@@ -142,7 +143,10 @@ describe('runtime package (pivot-payments-contract)', () => {
     expect(files).toEqual(
       expect.arrayContaining(['generated/openapi.json', 'generated/validators/index.js', 'LICENSE', 'package.json']),
     );
-    expect(files.filter((file) => !/^(generated\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['runtime/msw/index.js', 'runtime/msw/index.d.ts']));
+    expect(
+      files.filter((file) => !/^(generated\/|runtime\/msw\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file)),
+    ).toEqual([]);
   });
 
   it(`installs alone in under ${RUNTIME_BUDGET_BYTES / 1024 / 1024} MB, with none of the tooling`, () => {
@@ -235,6 +239,15 @@ describe('CLI package (pivot-payments-contract-cli)', () => {
       paymentUrl: expect.stringMatching(/^https:\/\//),
     });
     expect(output.fixtures).toBeGreaterThan(100);
+  });
+
+  it('runs the package MSW handlers under msw/node, called through openapi-fetch', () => {
+    const script = `import { mswCheck } from './src/msw-check.js'; console.log(JSON.stringify(await mswCheck()));`;
+    expect(JSON.parse(run('node', ['--input-type=module', '-e', script], { cwd: project }))).toEqual({
+      documented: 200,
+      unauthenticated: 401,
+      sandbox: 200,
+    });
   });
 
   it('serves the mock: an unauthenticated request gets the contract 401; openapi-fetch calls it', async () => {
