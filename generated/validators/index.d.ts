@@ -15,7 +15,15 @@ export interface ValidateOptions {
   mode?: Mode;
 }
 
-export type ValidationResult = { valid: true } | { valid: false; errors: Violation[] };
+export type { Warning } from './tolerance.js';
+
+/**
+ * `warnings` (tolerant mode only, present when not empty): each deviation of data Pivot produces that the
+ * errata register tolerates (`{ path, message, erratum }`), accepted while `valid` stays true.
+ */
+export type ValidationResult =
+  | { valid: true; warnings?: import('./tolerance.js').Warning[] }
+  | { valid: false; errors: Violation[]; warnings?: import('./tolerance.js').Warning[] };
 
 /** At most this many errors are listed, then one `truncated` entry "…and N more violations". */
 export declare const maxErrors: 100;

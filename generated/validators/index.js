@@ -6,6 +6,8 @@ import * as strict from './strict.js';
 import * as tolerant from './tolerant.js';
 import { rules } from './rules.js';
 import { deeperThan, depthViolation, MAX_DEPTH, MAX_VIOLATIONS, toViolations } from './violations.js';
+import { validateTolerantly, withErrata } from './tolerance.js';
+import { tolerances } from './tolerances.js';
 
 /** At most this many errors are listed, then one `truncated` entry "…and N more violations". */
 export const maxErrors = MAX_VIOLATIONS;
@@ -78,6 +80,22 @@ function run(validator, data) {
   return { valid: false, errors };
 }
 
+const violationsOf = (data, validator) => {
+  if (validator(data)) return [];
+  const errors = toViolations(validator.errors, rules);
+  validator.errors = null;
+  return errors;
+};
+
+/** Tolerant mode: the register's tolerated deviations repaired on a copy and reported as `warnings`. */
+function runTolerantly(strictValidator, tolerantValidator, data) {
+  const deep = deeperThan(data);
+  if (deep !== undefined) return { valid: false, errors: [depthViolation(deep)] };
+  const { valid, errors, warnings } = validateTolerantly(data, strictValidator, tolerantValidator, tolerances, violationsOf);
+  const result = valid ? { valid } : { valid, errors };
+  return warnings.length > 0 ? { ...result, warnings } : result;
+}
+
 /**
  * Validates `data` against a component schema. `mode: 'tolerant'` accepts unknown properties in
  * schemas of data Pivot produces; schemas of what merchants send are always strict.
@@ -86,8 +104,11 @@ export function validate(schema, data, options) {
   const mode = modeOf(options);
   if (typeof schema !== 'string' || !knownSchemas.has(schema)) return invalid('schema', `unknown schema ${quote(schema)}`);
   const id = identifierOf(schema);
-  const validator = mode === 'tolerant' && hasOwn(tolerant, id) ? tolerant[id] : strict[id];
-  return run(validator, data);
+  if (!hasOwn(tolerant, id)) return run(strict[id], data);
+  if (mode === 'tolerant') return runTolerantly(strict[id], tolerant[id], data);
+  const result = run(strict[id], data);
+  // Data Pivot produces: a deviation the errata register tolerates is still an error here, naming its erratum.
+  return result.valid ? result : { valid: false, errors: withErrata(result.errors, tolerances) };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface Violation {
   keyword: string;
   /** The cross-field rule (`x-rule`) the violation breaks, when it comes from one. */
   rule?: string;
+  /** In strict mode, on data Pivot produces: the errata register decision that tolerant mode accepts this under. */
+  erratum?: string;
 }
 
 /** The contract's cross-field rules by id (`x-rule`), with a one-sentence description. */

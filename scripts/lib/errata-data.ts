@@ -40,10 +40,28 @@ export interface RegisterEntry extends Deviation {
   fix?: Operation[];
 }
 
+/**
+ * A deviation of data Pivot produces that tolerant mode accepts (with a warning naming the decision):
+ * a strict violation matches by keyword, x-rule and path glob (`**` any depth, `*` one segment), and
+ * `fix` says how it is repaired before the tolerant validator runs (`accept`: nothing to repair).
+ */
+export interface Tolerance {
+  keyword?: string;
+  rule?: string;
+  path?: string;
+  fix: 'accept' | 'upper-case' | 'strip-trunk-zero' | 'rename' | 'drop-sibling';
+  /** The property `rename` moves the value to. */
+  to?: string;
+  /** The sibling property `drop-sibling` removes. */
+  property?: string;
+}
+
 export interface Decision {
   title: string;
   contract: string;
   why: string;
+  /** Set for deviations of data Pivot produces that tolerant mode accepts. */
+  tolerate?: Tolerance[];
 }
 
 /** A decision about behaviour the docs leave open or contradict (the sandbox's rules), not about an example. */

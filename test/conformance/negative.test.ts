@@ -38,8 +38,12 @@ describe('negative table', () => {
     const invalid = jsonPatch.applyPatch(valid, patch, true, false).newDocument;
     const runtime = violations(schema, invalid);
     expect(runtime.map((violation) => violation.path)).toEqual(expect.arrayContaining(errors));
-    // The generated standalone validators say exactly the same.
-    expect(standaloneValidate(schema as never, invalid)).toEqual({ valid: false, errors: runtime });
+    // The generated standalone validators say exactly the same (and, on data Pivot produces, name the
+    // erratum under which tolerant mode would accept a violation).
+    expect(standaloneValidate(schema as never, invalid)).toEqual({
+      valid: false,
+      errors: runtime.map((violation) => expect.objectContaining(violation)),
+    });
   });
 });
 

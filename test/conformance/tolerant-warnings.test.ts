@@ -1,0 +1,126 @@
+/**
+ * Tolerant mode = strict + what Pivot is documented to send. Each published example of data Pivot
+ * produces (responses, callbacks, object pages) that deviates from the contract, taken verbatim (JSON
+ * syntax repaired only): tolerant → valid, with warnings naming exactly the register decisions of its
+ * deviations; strict → invalid, each violation naming its erratum. The tolerated set comes from the
+ * register (`tolerate:` on a decision), never from a list kept here.
+ */
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../../generated/fixtures/index.js';
+import { tolerances } from '../../generated/validators/tolerances.js';
+import { tolerantSchemaNames, validate, validateResponse, type SchemaName } from '../../generated/validators/index.js';
+import { SPEC_DIR, targetSchema } from '../../scripts/lib/contract.ts';
+import {
+  loadPublishedSources,
+  loadRegister,
+  parseLeniently,
+  publishedText,
+  targetValue,
+} from '../../scripts/lib/published-examples.ts';
+import { bundledSpec } from '../helpers.ts';
+
+const spec = await bundledSpec();
+const register = loadRegister(SPEC_DIR);
+const tolerated = new Set(
+  Object.entries(register.decisions)
+    .filter(([, decision]) => decision.tolerate)
+    .map(([id]) => id),
+);
+
+interface Case {
+  label: string;
+  schema: SchemaName;
+  value: unknown;
+  errata: string[];
+}
+
+/** Every published Pivot-produced example with schema deviations, all of them tolerated decisions. */
+function deviatingProviderExamples(): Case[] {
+  return loadPublishedSources(SPEC_DIR).flatMap((source) => {
+    const { documents } = parseLeniently(publishedText(SPEC_DIR, source));
+    return documents.flatMap((document, index) => {
+      const target = source.targets[index]!;
+      const schema = targetSchema(spec, target) as SchemaName;
+      if (!(tolerantSchemaNames as readonly string[]).includes(schema)) return [];
+      const entries = register.entries.filter(
+        (entry) => entry.file === source.file && entry.document === index && entry.kind === 'schema',
+      );
+      if (entries.length === 0) return [];
+      const errata = [...new Set(entries.map((entry) => entry.decision))].sort();
+      return [
+        { label: `${source.file}#${index} (${errata.join(', ')})`, schema, value: targetValue(document.value, target), errata },
+      ];
+    });
+  });
+}
+
+const all = deviatingProviderExamples();
+const cases = all.filter((item) => item.errata.every((id) => tolerated.has(id)));
+// Deviations the register records but does not tolerate (a docs placeholder, not data Pivot sends).
+const untolerated = all.filter((item) => !item.errata.every((id) => tolerated.has(id)));
+
+describe('tolerant mode on the published provider-output examples', () => {
+  it('finds the deviating examples, every one of them a tolerated decision', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+    for (const { label, errata } of cases)
+      expect(
+        errata.filter((id) => !tolerated.has(id)),
+        label,
+      ).toEqual([]);
+  });
+
+  it.each(cases.map((item) => [item.label, item]))('%s: tolerant → valid, one warning per erratum', (_label, item) => {
+    const { schema, value, errata } = item as Case;
+    const result = validate(schema, value, { mode: 'tolerant' });
+    expect(result.valid).toBe(true);
+    expect([...new Set(result.warnings?.map((warning) => warning.erratum))].sort()).toEqual(errata);
+    for (const warning of result.warnings ?? []) expect(warning.message).toContain(`erratum ${warning.erratum}`);
+  });
+
+  it.each(cases.map((item) => [item.label, item]))('%s: strict → invalid, naming the erratum', (_label, item) => {
+    const { schema, value, errata } = item as Case;
+    const result = validate(schema, value, { mode: 'strict' });
+    expect(result.valid).toBe(false);
+    if (!result.valid) expect([...new Set(result.errors.map((error) => error.erratum).filter(Boolean))].sort()).toEqual(errata);
+  });
+});
+
+describe('tolerance is not blanket', () => {
+  const session = fixtures.createPaymentSession.responses['200']['card-redirect'];
+
+  it('still rejects a deviation the register does not record', () => {
+    const wrong = { ...session, data: { ...session.data, status: 'paid' } };
+    const result = validateResponse('createPaymentSession', 200, wrong, { mode: 'tolerant' });
+    expect(result.valid).toBe(false);
+    if (!result.valid) expect(result.errors.map((error) => error.path)).toContain('/data/status');
+  });
+
+  it('warns about an unknown property (and stays valid), naming the decision', () => {
+    const added = { ...session, data: { ...session.data, addedLater: 1 } };
+    const result = validateResponse('createPaymentSession', 200, added, { mode: 'tolerant' });
+    expect(result).toEqual({
+      valid: true,
+      warnings: [
+        { path: '/data/addedLater', erratum: 'unknown-properties', message: expect.stringContaining('/data/addedLater') },
+      ],
+    });
+  });
+
+  it('gives a conforming answer no warnings, and requests stay strict', () => {
+    expect(validateResponse('createPaymentSession', 200, session, { mode: 'tolerant' })).toEqual({ valid: true });
+    const request = { ...fixtures.createPaymentSession.request['card-redirect'], addedLater: 1 };
+    expect(validate('CreatePaymentSessionRequest', request, { mode: 'tolerant' }).valid).toBe(false);
+  });
+
+  it('does not change the data it was given', () => {
+    const lower = structuredClone(session) as unknown as { data: Record<string, unknown> };
+    lower.data.sureName = 'x';
+    const before = JSON.stringify(lower);
+    validateResponse('createPaymentSession', 200, lower, { mode: 'tolerant' });
+    expect(JSON.stringify(lower)).toBe(before);
+  });
+
+  it('derives every tolerance from a register decision', () => {
+    expect(new Set(tolerances.map((tolerance) => tolerance.erratum))).toEqual(tolerated);
+  });
+});
