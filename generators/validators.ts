@@ -184,13 +184,15 @@ function helperFiles(ctx: GenContext, names: string[]): FileMap {
 /** Each tolerated deviation of the register, with its decision's id and title (none for a spec without errata). */
 export function tolerancesOf(ctx: GenContext): Array<Record<string, string>> {
   const decisions = ctx.errata?.register.decisions ?? {};
-  return Object.entries(decisions)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([erratum, decision]) =>
-      (decision.tolerate ?? []).map((tolerance) => ({ erratum, title: decision.title, ...tolerance })),
-    )
-    // The first match wins: a tolerance bound to a path or a rule before a catch-all (`unknown-properties`).
-    .sort((a, b) => Number(a.path === undefined && a.rule === undefined) - Number(b.path === undefined && b.rule === undefined));
+  return (
+    Object.entries(decisions)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([erratum, decision]) =>
+        (decision.tolerate ?? []).map((tolerance) => ({ erratum, title: decision.title, ...tolerance })),
+      )
+      // The first match wins: a tolerance bound to a path or a rule before a catch-all (`unknown-properties`).
+      .sort((a, b) => Number(a.path === undefined && a.rule === undefined) - Number(b.path === undefined && b.rule === undefined))
+  );
 }
 
 export async function generateValidators(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
@@ -233,7 +235,9 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
       `${codeHeader(ctx, 'Tolerated deviations')}${asset(ctx.templates, 'runtime/tolerances.d.ts')}`,
     ),
     'validators/tolerance.js': finalNewline(`${codeHeader(ctx, 'Tolerant mode')}${asset(ctx.templates, 'runtime/tolerance.js')}`),
-    'validators/tolerance.d.ts': finalNewline(`${codeHeader(ctx, 'Tolerant mode')}${asset(ctx.templates, 'runtime/tolerance.d.ts')}`),
+    'validators/tolerance.d.ts': finalNewline(
+      `${codeHeader(ctx, 'Tolerant mode')}${asset(ctx.templates, 'runtime/tolerance.d.ts')}`,
+    ),
     'validators/violations.js': finalNewline(
       `${codeHeader(ctx, 'Violation formatting')}${asset(ctx.templates, 'runtime/violations.js')}`,
     ),
