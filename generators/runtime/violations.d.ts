@@ -2,6 +2,8 @@
 export interface ValidatorError {
   keyword: string;
   instancePath: string;
+  /** Where in the schema the keyword is (used to recognise the branches of a rule's `anyOf`/`oneOf`). */
+  schemaPath?: string;
   params: Record<string, unknown>;
   message?: string;
   parentSchema?: unknown;
