@@ -9,6 +9,7 @@ export interface ValidatorError {
   parentSchema?: unknown;
 }
 
+/** One problem found in validated data, as the validators report it. */
 export interface Violation {
   /** JSON pointer into the validated data ("" for the document itself). */
   path: string;
