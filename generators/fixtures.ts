@@ -118,7 +118,9 @@ export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Prom
     'fixtures/catalog.js': finalNewline(
       `${codeHeader(ctx, 'Fixture data')}export const catalog = ${JSON.stringify(catalog, null, 2)};`,
     ),
-    'fixtures/catalog.d.ts': finalNewline(`${codeHeader(ctx, 'Fixture data')}export declare const catalog: unknown;`),
+    'fixtures/catalog.d.ts': finalNewline(
+      `${codeHeader(ctx, 'Fixture data')}/** The raw fixture data; read it through the accessors of index.js, which return fresh copies. */\nexport declare const catalog: unknown;`,
+    ),
     'fixtures/index.js': tidyCode(render(ctx.templates, 'fixtures/index.js.hbs', data)),
     'fixtures/index.d.ts': tidyCode(render(ctx.templates, 'fixtures/index.d.ts.hbs', data)),
   };

@@ -222,7 +222,7 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     ),
     'validators/rules.js': finalNewline(rules),
     'validators/rules.d.ts': finalNewline(
-      `${codeHeader(ctx, 'Cross-field rules')}export declare const rules: Record<string, { description: string }>;`,
+      `${codeHeader(ctx, 'Cross-field rules')}/** The contract's cross-field rules (\`x-rule\`) by id, each with a one-sentence description. */\nexport declare const rules: Record<string, { description: string }>;`,
     ),
     'validators/formats.js': finalNewline(`${codeHeader(ctx, 'String formats')}${asset(ctx.templates, 'runtime/formats.js')}`),
     'validators/formats.d.ts': finalNewline(

@@ -3,21 +3,126 @@
 import type * as Models from '../models.js';
 import type { Violation } from './violations.js';
 
+/** One problem found in validated data: a JSON pointer `path`, a `message`, the failed `keyword`, the broken `rule`. */
 export type { Violation } from './violations.js';
 
+/** The name of a component schema that has a validator. */
 export type SchemaName = "AccessToken" | "AccessTokenRequest" | "AccessTokenResponse" | "Amount" | "ApiError" | "ApiErrorDetail" | "BadGatewayErrorResponse" | "BillingInfo" | "CancelPaymentSessionRequest" | "CancellationReason" | "Capture" | "CaptureHistory" | "CapturePaymentSessionRequest" | "CaptureResponse" | "CardAuthenticationResult" | "CardAuthorizationResult" | "CardBinInformation" | "CardCharge" | "CardInput" | "CardOnFile" | "CardOptions" | "CardPaymentSessionRequest" | "Charge" | "ChargeStatus" | "ConfirmPaymentSessionRequest" | "ConflictErrorResponse" | "CreatePaymentSessionRequest" | "CurrencyCode" | "Customer" | "CustomerInput" | "CustomerResponse" | "EciCode" | "ErrorResponse" | "EwalletChannel" | "EwalletCharge" | "EwalletInput" | "EwalletOptions" | "EwalletPaymentSessionRequest" | "FdsRiskAssessment" | "ForbiddenErrorResponse" | "GatewayTimeoutErrorResponse" | "InternalServerErrorResponse" | "Metadata" | "NotFoundErrorResponse" | "OrderInformation" | "PaymentCallback" | "PaymentMethod" | "PaymentMethodCard" | "PaymentMethodInput" | "PaymentMethodOptions" | "PaymentMethodType" | "PaymentSession" | "PaymentSessionResponse" | "PaymentSessionStatus" | "PaymentSimulationResponse" | "PaymentSimulationResult" | "PaymentUiSessionRequest" | "PhoneNumber" | "PositiveAmount" | "ProcessingConfig" | "ProductDetail" | "QrCharge" | "QrOptions" | "QrPaymentSessionRequest" | "RecurringPaymentSessionRequest" | "RedirectUrl" | "Refund" | "RefundAmount" | "RefundCallback" | "RefundPreference" | "RefundTransferDestination" | "RequestDateTime" | "RequestTimeoutErrorResponse" | "ServiceUnavailableErrorResponse" | "ShippingInfo" | "SimulatePaymentRequest" | "StaticPaymentSessionRequest" | "StoredCard" | "StoredPaymentMethod" | "ThreeDsInfo" | "TooManyRequestsErrorResponse" | "TransferDestination" | "UnauthorizedErrorResponse" | "UnprocessableEntityErrorResponse" | "ValidationErrorResponse" | "VirtualAccountChannel" | "VirtualAccountCharge" | "VirtualAccountInput" | "VirtualAccountOptions" | "VirtualAccountPaymentSessionRequest";
+/** The name of a schema of data Pivot produces, which also has a tolerant validator. */
 export type TolerantSchemaName = "AccessToken" | "AccessTokenResponse" | "Amount" | "ApiError" | "ApiErrorDetail" | "BadGatewayErrorResponse" | "BillingInfo" | "CancellationReason" | "Capture" | "CaptureHistory" | "CaptureResponse" | "CardAuthenticationResult" | "CardAuthorizationResult" | "CardBinInformation" | "CardCharge" | "Charge" | "ChargeStatus" | "ConflictErrorResponse" | "CurrencyCode" | "Customer" | "CustomerResponse" | "EciCode" | "ErrorResponse" | "EwalletChannel" | "EwalletCharge" | "FdsRiskAssessment" | "ForbiddenErrorResponse" | "GatewayTimeoutErrorResponse" | "InternalServerErrorResponse" | "Metadata" | "NotFoundErrorResponse" | "OrderInformation" | "PaymentCallback" | "PaymentMethod" | "PaymentMethodCard" | "PaymentMethodType" | "PaymentSession" | "PaymentSessionResponse" | "PaymentSessionStatus" | "PaymentSimulationResponse" | "PaymentSimulationResult" | "PhoneNumber" | "PositiveAmount" | "ProductDetail" | "QrCharge" | "RedirectUrl" | "Refund" | "RefundAmount" | "RefundCallback" | "RefundPreference" | "RefundTransferDestination" | "RequestTimeoutErrorResponse" | "ServiceUnavailableErrorResponse" | "ShippingInfo" | "StoredCard" | "StoredPaymentMethod" | "TooManyRequestsErrorResponse" | "TransferDestination" | "UnauthorizedErrorResponse" | "UnprocessableEntityErrorResponse" | "ValidationErrorResponse" | "VirtualAccountChannel" | "VirtualAccountCharge";
+/** The operationId of a documented operation or webhook. */
 export type OperationId = "cancelPaymentSession" | "capturePaymentSession" | "confirmPaymentSession" | "createAccessToken" | "createPaymentSession" | "getCustomer" | "paymentCallback" | "refundCallback" | "simulatePayment";
+/** `strict` rejects unknown properties; `tolerant` accepts them in data Pivot produces. */
 export type Mode = 'strict' | 'tolerant';
 
+/** The model type (from models.d.ts) of each schema name. */
+export interface SchemaTypes {
+  "AccessToken": Models.AccessToken;
+  "AccessTokenRequest": Models.AccessTokenRequest;
+  "AccessTokenResponse": Models.AccessTokenResponse;
+  "Amount": Models.Amount;
+  "ApiError": Models.ApiError;
+  "ApiErrorDetail": Models.ApiErrorDetail;
+  "BadGatewayErrorResponse": Models.BadGatewayErrorResponse;
+  "BillingInfo": Models.BillingInfo;
+  "CancelPaymentSessionRequest": Models.CancelPaymentSessionRequest;
+  "CancellationReason": Models.CancellationReason;
+  "Capture": Models.Capture;
+  "CaptureHistory": Models.CaptureHistory;
+  "CapturePaymentSessionRequest": Models.CapturePaymentSessionRequest;
+  "CaptureResponse": Models.CaptureResponse;
+  "CardAuthenticationResult": Models.CardAuthenticationResult;
+  "CardAuthorizationResult": Models.CardAuthorizationResult;
+  "CardBinInformation": Models.CardBinInformation;
+  "CardCharge": Models.CardCharge;
+  "CardInput": Models.CardInput;
+  "CardOnFile": Models.CardOnFile;
+  "CardOptions": Models.CardOptions;
+  "CardPaymentSessionRequest": Models.CardPaymentSessionRequest;
+  "Charge": Models.Charge;
+  "ChargeStatus": Models.ChargeStatus;
+  "ConfirmPaymentSessionRequest": Models.ConfirmPaymentSessionRequest;
+  "ConflictErrorResponse": Models.ConflictErrorResponse;
+  "CreatePaymentSessionRequest": Models.CreatePaymentSessionRequest;
+  "CurrencyCode": Models.CurrencyCode;
+  "Customer": Models.Customer;
+  "CustomerInput": Models.CustomerInput;
+  "CustomerResponse": Models.CustomerResponse;
+  "EciCode": Models.EciCode;
+  "ErrorResponse": Models.ErrorResponse;
+  "EwalletChannel": Models.EwalletChannel;
+  "EwalletCharge": Models.EwalletCharge;
+  "EwalletInput": Models.EwalletInput;
+  "EwalletOptions": Models.EwalletOptions;
+  "EwalletPaymentSessionRequest": Models.EwalletPaymentSessionRequest;
+  "FdsRiskAssessment": Models.FdsRiskAssessment;
+  "ForbiddenErrorResponse": Models.ForbiddenErrorResponse;
+  "GatewayTimeoutErrorResponse": Models.GatewayTimeoutErrorResponse;
+  "InternalServerErrorResponse": Models.InternalServerErrorResponse;
+  "Metadata": Models.Metadata;
+  "NotFoundErrorResponse": Models.NotFoundErrorResponse;
+  "OrderInformation": Models.OrderInformation;
+  "PaymentCallback": Models.PaymentCallback;
+  "PaymentMethod": Models.PaymentMethod;
+  "PaymentMethodCard": Models.PaymentMethodCard;
+  "PaymentMethodInput": Models.PaymentMethodInput;
+  "PaymentMethodOptions": Models.PaymentMethodOptions;
+  "PaymentMethodType": Models.PaymentMethodType;
+  "PaymentSession": Models.PaymentSession;
+  "PaymentSessionResponse": Models.PaymentSessionResponse;
+  "PaymentSessionStatus": Models.PaymentSessionStatus;
+  "PaymentSimulationResponse": Models.PaymentSimulationResponse;
+  "PaymentSimulationResult": Models.PaymentSimulationResult;
+  "PaymentUiSessionRequest": Models.PaymentUiSessionRequest;
+  "PhoneNumber": Models.PhoneNumber;
+  "PositiveAmount": Models.PositiveAmount;
+  "ProcessingConfig": Models.ProcessingConfig;
+  "ProductDetail": Models.ProductDetail;
+  "QrCharge": Models.QrCharge;
+  "QrOptions": Models.QrOptions;
+  "QrPaymentSessionRequest": Models.QrPaymentSessionRequest;
+  "RecurringPaymentSessionRequest": Models.RecurringPaymentSessionRequest;
+  "RedirectUrl": Models.RedirectUrl;
+  "Refund": Models.Refund;
+  "RefundAmount": Models.RefundAmount;
+  "RefundCallback": Models.RefundCallback;
+  "RefundPreference": Models.RefundPreference;
+  "RefundTransferDestination": Models.RefundTransferDestination;
+  "RequestDateTime": Models.RequestDateTime;
+  "RequestTimeoutErrorResponse": Models.RequestTimeoutErrorResponse;
+  "ServiceUnavailableErrorResponse": Models.ServiceUnavailableErrorResponse;
+  "ShippingInfo": Models.ShippingInfo;
+  "SimulatePaymentRequest": Models.SimulatePaymentRequest;
+  "StaticPaymentSessionRequest": Models.StaticPaymentSessionRequest;
+  "StoredCard": Models.StoredCard;
+  "StoredPaymentMethod": Models.StoredPaymentMethod;
+  "ThreeDsInfo": Models.ThreeDsInfo;
+  "TooManyRequestsErrorResponse": Models.TooManyRequestsErrorResponse;
+  "TransferDestination": Models.TransferDestination;
+  "UnauthorizedErrorResponse": Models.UnauthorizedErrorResponse;
+  "UnprocessableEntityErrorResponse": Models.UnprocessableEntityErrorResponse;
+  "ValidationErrorResponse": Models.ValidationErrorResponse;
+  "VirtualAccountChannel": Models.VirtualAccountChannel;
+  "VirtualAccountCharge": Models.VirtualAccountCharge;
+  "VirtualAccountInput": Models.VirtualAccountInput;
+  "VirtualAccountOptions": Models.VirtualAccountOptions;
+  "VirtualAccountPaymentSessionRequest": Models.VirtualAccountPaymentSessionRequest;
+}
+
+/** The model type of the data a schema accepts: `SchemaType<'PaymentSession'>` is `Models.PaymentSession`. */
+export type SchemaType<S extends SchemaName> = SchemaTypes[S];
+
+/** Options of every `validate…` and `assert…` function. */
 export interface ValidateOptions {
   /** `strict` (default) rejects unknown properties; `tolerant` accepts them in data Pivot produces. */
   mode?: Mode;
 }
 
+/** A tolerated deviation in data Pivot produced (tolerant mode): `{ path, message, erratum }`. */
 export type { Warning } from './tolerance.js';
 
 /**
+ * The result of a validation: `{ valid: true }`, or `{ valid: false, errors }` listing every violation.
  * `warnings` (tolerant mode only, present when not empty): each deviation of data Pivot produces that the
  * errata register tolerates (`{ path, message, erratum }`), accepted while `valid` stays true.
  */
@@ -29,8 +134,11 @@ export type ValidationResult =
 export declare const maxErrors: 100;
 /** Objects and arrays nested deeper than this are rejected with one `maxDepth` violation, never a RangeError. */
 export declare const maxDepth: 256;
+/** Every component schema that has a validator, in alphabetical order. */
 export declare const schemaNames: readonly SchemaName[];
+/** Schemas of data Pivot produces (responses, callbacks): they have a tolerant variant. */
 export declare const tolerantSchemaNames: readonly TolerantSchemaName[];
+/** operationId → its request schema and its response schemas by status; `webhook` marks messages Pivot sends. */
 export declare const operations: {
   readonly [K in OperationId]: {
     readonly webhook: boolean;
@@ -39,198 +147,394 @@ export declare const operations: {
   };
 };
 
+/** Thrown by the `assert…` functions (and `buildFixture`): `violations` lists every problem, and so does the message. */
 export declare class ContractValidationError extends Error {
+  /** Every violation found, as `validate` returns them. */
   readonly violations: Violation[];
   constructor(subject: string, violations: Violation[]);
 }
 
-export declare function validate(schema: SchemaName, data: unknown, options?: ValidateOptions): ValidationResult;
+/**
+ * Validates `data` against a component schema and returns `{ valid: true }` or the violations.
+ * `mode: 'tolerant'` accepts unknown properties in schemas of data Pivot produces.
+ */
+export declare function validate<S extends SchemaName>(schema: S, data: unknown, options?: ValidateOptions): ValidationResult;
+/** Validates the request body of an operation; merchant requests are always strict, webhooks may be tolerant. */
 export declare function validateRequest(operationId: OperationId, body: unknown, options?: ValidateOptions): ValidationResult;
+/** Validates a response body of an operation for an HTTP status (exact, then `4XX`-style, then `default`). */
 export declare function validateResponse(
   operationId: OperationId,
   status: number | string,
   body: unknown,
   options?: ValidateOptions,
 ): ValidationResult;
-export declare function assertValid(schema: SchemaName, data: unknown, options?: ValidateOptions): void;
+/**
+ * Throws a ContractValidationError listing every violation unless `data` matches the schema; after
+ * it returns, `data` is typed as the schema's model (`SchemaType<S>`).
+ */
+export declare function assertValid<S extends SchemaName>(
+  schema: S,
+  data: unknown,
+  options?: ValidateOptions,
+): asserts data is SchemaType<S>;
 
+/** Whether `data` is a valid AccessToken (strict); narrows it to `Models.AccessToken`. */
 export declare function isAccessToken(data: unknown): data is Models.AccessToken;
+/** Throws a ContractValidationError unless `data` is a valid AccessToken; narrows it to `Models.AccessToken`. */
 export declare function assertAccessToken(data: unknown, options?: ValidateOptions): asserts data is Models.AccessToken;
+/** Whether `data` is a valid AccessTokenRequest (strict); narrows it to `Models.AccessTokenRequest`. */
 export declare function isAccessTokenRequest(data: unknown): data is Models.AccessTokenRequest;
+/** Throws a ContractValidationError unless `data` is a valid AccessTokenRequest; narrows it to `Models.AccessTokenRequest`. */
 export declare function assertAccessTokenRequest(data: unknown, options?: ValidateOptions): asserts data is Models.AccessTokenRequest;
+/** Whether `data` is a valid AccessTokenResponse (strict); narrows it to `Models.AccessTokenResponse`. */
 export declare function isAccessTokenResponse(data: unknown): data is Models.AccessTokenResponse;
+/** Throws a ContractValidationError unless `data` is a valid AccessTokenResponse; narrows it to `Models.AccessTokenResponse`. */
 export declare function assertAccessTokenResponse(data: unknown, options?: ValidateOptions): asserts data is Models.AccessTokenResponse;
+/** Whether `data` is a valid Amount (strict); narrows it to `Models.Amount`. */
 export declare function isAmount(data: unknown): data is Models.Amount;
+/** Throws a ContractValidationError unless `data` is a valid Amount; narrows it to `Models.Amount`. */
 export declare function assertAmount(data: unknown, options?: ValidateOptions): asserts data is Models.Amount;
+/** Whether `data` is a valid ApiError (strict); narrows it to `Models.ApiError`. */
 export declare function isApiError(data: unknown): data is Models.ApiError;
+/** Throws a ContractValidationError unless `data` is a valid ApiError; narrows it to `Models.ApiError`. */
 export declare function assertApiError(data: unknown, options?: ValidateOptions): asserts data is Models.ApiError;
+/** Whether `data` is a valid ApiErrorDetail (strict); narrows it to `Models.ApiErrorDetail`. */
 export declare function isApiErrorDetail(data: unknown): data is Models.ApiErrorDetail;
+/** Throws a ContractValidationError unless `data` is a valid ApiErrorDetail; narrows it to `Models.ApiErrorDetail`. */
 export declare function assertApiErrorDetail(data: unknown, options?: ValidateOptions): asserts data is Models.ApiErrorDetail;
+/** Whether `data` is a valid BadGatewayErrorResponse (strict); narrows it to `Models.BadGatewayErrorResponse`. */
 export declare function isBadGatewayErrorResponse(data: unknown): data is Models.BadGatewayErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid BadGatewayErrorResponse; narrows it to `Models.BadGatewayErrorResponse`. */
 export declare function assertBadGatewayErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.BadGatewayErrorResponse;
+/** Whether `data` is a valid BillingInfo (strict); narrows it to `Models.BillingInfo`. */
 export declare function isBillingInfo(data: unknown): data is Models.BillingInfo;
+/** Throws a ContractValidationError unless `data` is a valid BillingInfo; narrows it to `Models.BillingInfo`. */
 export declare function assertBillingInfo(data: unknown, options?: ValidateOptions): asserts data is Models.BillingInfo;
+/** Whether `data` is a valid CancelPaymentSessionRequest (strict); narrows it to `Models.CancelPaymentSessionRequest`. */
 export declare function isCancelPaymentSessionRequest(data: unknown): data is Models.CancelPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid CancelPaymentSessionRequest; narrows it to `Models.CancelPaymentSessionRequest`. */
 export declare function assertCancelPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CancelPaymentSessionRequest;
+/** Whether `data` is a valid CancellationReason (strict); narrows it to `Models.CancellationReason`. */
 export declare function isCancellationReason(data: unknown): data is Models.CancellationReason;
+/** Throws a ContractValidationError unless `data` is a valid CancellationReason; narrows it to `Models.CancellationReason`. */
 export declare function assertCancellationReason(data: unknown, options?: ValidateOptions): asserts data is Models.CancellationReason;
+/** Whether `data` is a valid Capture (strict); narrows it to `Models.Capture`. */
 export declare function isCapture(data: unknown): data is Models.Capture;
+/** Throws a ContractValidationError unless `data` is a valid Capture; narrows it to `Models.Capture`. */
 export declare function assertCapture(data: unknown, options?: ValidateOptions): asserts data is Models.Capture;
+/** Whether `data` is a valid CaptureHistory (strict); narrows it to `Models.CaptureHistory`. */
 export declare function isCaptureHistory(data: unknown): data is Models.CaptureHistory;
+/** Throws a ContractValidationError unless `data` is a valid CaptureHistory; narrows it to `Models.CaptureHistory`. */
 export declare function assertCaptureHistory(data: unknown, options?: ValidateOptions): asserts data is Models.CaptureHistory;
+/** Whether `data` is a valid CapturePaymentSessionRequest (strict); narrows it to `Models.CapturePaymentSessionRequest`. */
 export declare function isCapturePaymentSessionRequest(data: unknown): data is Models.CapturePaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid CapturePaymentSessionRequest; narrows it to `Models.CapturePaymentSessionRequest`. */
 export declare function assertCapturePaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CapturePaymentSessionRequest;
+/** Whether `data` is a valid CaptureResponse (strict); narrows it to `Models.CaptureResponse`. */
 export declare function isCaptureResponse(data: unknown): data is Models.CaptureResponse;
+/** Throws a ContractValidationError unless `data` is a valid CaptureResponse; narrows it to `Models.CaptureResponse`. */
 export declare function assertCaptureResponse(data: unknown, options?: ValidateOptions): asserts data is Models.CaptureResponse;
+/** Whether `data` is a valid CardAuthenticationResult (strict); narrows it to `Models.CardAuthenticationResult`. */
 export declare function isCardAuthenticationResult(data: unknown): data is Models.CardAuthenticationResult;
+/** Throws a ContractValidationError unless `data` is a valid CardAuthenticationResult; narrows it to `Models.CardAuthenticationResult`. */
 export declare function assertCardAuthenticationResult(data: unknown, options?: ValidateOptions): asserts data is Models.CardAuthenticationResult;
+/** Whether `data` is a valid CardAuthorizationResult (strict); narrows it to `Models.CardAuthorizationResult`. */
 export declare function isCardAuthorizationResult(data: unknown): data is Models.CardAuthorizationResult;
+/** Throws a ContractValidationError unless `data` is a valid CardAuthorizationResult; narrows it to `Models.CardAuthorizationResult`. */
 export declare function assertCardAuthorizationResult(data: unknown, options?: ValidateOptions): asserts data is Models.CardAuthorizationResult;
+/** Whether `data` is a valid CardBinInformation (strict); narrows it to `Models.CardBinInformation`. */
 export declare function isCardBinInformation(data: unknown): data is Models.CardBinInformation;
+/** Throws a ContractValidationError unless `data` is a valid CardBinInformation; narrows it to `Models.CardBinInformation`. */
 export declare function assertCardBinInformation(data: unknown, options?: ValidateOptions): asserts data is Models.CardBinInformation;
+/** Whether `data` is a valid CardCharge (strict); narrows it to `Models.CardCharge`. */
 export declare function isCardCharge(data: unknown): data is Models.CardCharge;
+/** Throws a ContractValidationError unless `data` is a valid CardCharge; narrows it to `Models.CardCharge`. */
 export declare function assertCardCharge(data: unknown, options?: ValidateOptions): asserts data is Models.CardCharge;
+/** Whether `data` is a valid CardInput (strict); narrows it to `Models.CardInput`. */
 export declare function isCardInput(data: unknown): data is Models.CardInput;
+/** Throws a ContractValidationError unless `data` is a valid CardInput; narrows it to `Models.CardInput`. */
 export declare function assertCardInput(data: unknown, options?: ValidateOptions): asserts data is Models.CardInput;
+/** Whether `data` is a valid CardOnFile (strict); narrows it to `Models.CardOnFile`. */
 export declare function isCardOnFile(data: unknown): data is Models.CardOnFile;
+/** Throws a ContractValidationError unless `data` is a valid CardOnFile; narrows it to `Models.CardOnFile`. */
 export declare function assertCardOnFile(data: unknown, options?: ValidateOptions): asserts data is Models.CardOnFile;
+/** Whether `data` is a valid CardOptions (strict); narrows it to `Models.CardOptions`. */
 export declare function isCardOptions(data: unknown): data is Models.CardOptions;
+/** Throws a ContractValidationError unless `data` is a valid CardOptions; narrows it to `Models.CardOptions`. */
 export declare function assertCardOptions(data: unknown, options?: ValidateOptions): asserts data is Models.CardOptions;
+/** Whether `data` is a valid CardPaymentSessionRequest (strict); narrows it to `Models.CardPaymentSessionRequest`. */
 export declare function isCardPaymentSessionRequest(data: unknown): data is Models.CardPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid CardPaymentSessionRequest; narrows it to `Models.CardPaymentSessionRequest`. */
 export declare function assertCardPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CardPaymentSessionRequest;
+/** Whether `data` is a valid Charge (strict); narrows it to `Models.Charge`. */
 export declare function isCharge(data: unknown): data is Models.Charge;
+/** Throws a ContractValidationError unless `data` is a valid Charge; narrows it to `Models.Charge`. */
 export declare function assertCharge(data: unknown, options?: ValidateOptions): asserts data is Models.Charge;
+/** Whether `data` is a valid ChargeStatus (strict); narrows it to `Models.ChargeStatus`. */
 export declare function isChargeStatus(data: unknown): data is Models.ChargeStatus;
+/** Throws a ContractValidationError unless `data` is a valid ChargeStatus; narrows it to `Models.ChargeStatus`. */
 export declare function assertChargeStatus(data: unknown, options?: ValidateOptions): asserts data is Models.ChargeStatus;
+/** Whether `data` is a valid ConfirmPaymentSessionRequest (strict); narrows it to `Models.ConfirmPaymentSessionRequest`. */
 export declare function isConfirmPaymentSessionRequest(data: unknown): data is Models.ConfirmPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid ConfirmPaymentSessionRequest; narrows it to `Models.ConfirmPaymentSessionRequest`. */
 export declare function assertConfirmPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.ConfirmPaymentSessionRequest;
+/** Whether `data` is a valid ConflictErrorResponse (strict); narrows it to `Models.ConflictErrorResponse`. */
 export declare function isConflictErrorResponse(data: unknown): data is Models.ConflictErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid ConflictErrorResponse; narrows it to `Models.ConflictErrorResponse`. */
 export declare function assertConflictErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ConflictErrorResponse;
+/** Whether `data` is a valid CreatePaymentSessionRequest (strict); narrows it to `Models.CreatePaymentSessionRequest`. */
 export declare function isCreatePaymentSessionRequest(data: unknown): data is Models.CreatePaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid CreatePaymentSessionRequest; narrows it to `Models.CreatePaymentSessionRequest`. */
 export declare function assertCreatePaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.CreatePaymentSessionRequest;
+/** Whether `data` is a valid CurrencyCode (strict); narrows it to `Models.CurrencyCode`. */
 export declare function isCurrencyCode(data: unknown): data is Models.CurrencyCode;
+/** Throws a ContractValidationError unless `data` is a valid CurrencyCode; narrows it to `Models.CurrencyCode`. */
 export declare function assertCurrencyCode(data: unknown, options?: ValidateOptions): asserts data is Models.CurrencyCode;
+/** Whether `data` is a valid Customer (strict); narrows it to `Models.Customer`. */
 export declare function isCustomer(data: unknown): data is Models.Customer;
+/** Throws a ContractValidationError unless `data` is a valid Customer; narrows it to `Models.Customer`. */
 export declare function assertCustomer(data: unknown, options?: ValidateOptions): asserts data is Models.Customer;
+/** Whether `data` is a valid CustomerInput (strict); narrows it to `Models.CustomerInput`. */
 export declare function isCustomerInput(data: unknown): data is Models.CustomerInput;
+/** Throws a ContractValidationError unless `data` is a valid CustomerInput; narrows it to `Models.CustomerInput`. */
 export declare function assertCustomerInput(data: unknown, options?: ValidateOptions): asserts data is Models.CustomerInput;
+/** Whether `data` is a valid CustomerResponse (strict); narrows it to `Models.CustomerResponse`. */
 export declare function isCustomerResponse(data: unknown): data is Models.CustomerResponse;
+/** Throws a ContractValidationError unless `data` is a valid CustomerResponse; narrows it to `Models.CustomerResponse`. */
 export declare function assertCustomerResponse(data: unknown, options?: ValidateOptions): asserts data is Models.CustomerResponse;
+/** Whether `data` is a valid EciCode (strict); narrows it to `Models.EciCode`. */
 export declare function isEciCode(data: unknown): data is Models.EciCode;
+/** Throws a ContractValidationError unless `data` is a valid EciCode; narrows it to `Models.EciCode`. */
 export declare function assertEciCode(data: unknown, options?: ValidateOptions): asserts data is Models.EciCode;
+/** Whether `data` is a valid ErrorResponse (strict); narrows it to `Models.ErrorResponse`. */
 export declare function isErrorResponse(data: unknown): data is Models.ErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid ErrorResponse; narrows it to `Models.ErrorResponse`. */
 export declare function assertErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ErrorResponse;
+/** Whether `data` is a valid EwalletChannel (strict); narrows it to `Models.EwalletChannel`. */
 export declare function isEwalletChannel(data: unknown): data is Models.EwalletChannel;
+/** Throws a ContractValidationError unless `data` is a valid EwalletChannel; narrows it to `Models.EwalletChannel`. */
 export declare function assertEwalletChannel(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletChannel;
+/** Whether `data` is a valid EwalletCharge (strict); narrows it to `Models.EwalletCharge`. */
 export declare function isEwalletCharge(data: unknown): data is Models.EwalletCharge;
+/** Throws a ContractValidationError unless `data` is a valid EwalletCharge; narrows it to `Models.EwalletCharge`. */
 export declare function assertEwalletCharge(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletCharge;
+/** Whether `data` is a valid EwalletInput (strict); narrows it to `Models.EwalletInput`. */
 export declare function isEwalletInput(data: unknown): data is Models.EwalletInput;
+/** Throws a ContractValidationError unless `data` is a valid EwalletInput; narrows it to `Models.EwalletInput`. */
 export declare function assertEwalletInput(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletInput;
+/** Whether `data` is a valid EwalletOptions (strict); narrows it to `Models.EwalletOptions`. */
 export declare function isEwalletOptions(data: unknown): data is Models.EwalletOptions;
+/** Throws a ContractValidationError unless `data` is a valid EwalletOptions; narrows it to `Models.EwalletOptions`. */
 export declare function assertEwalletOptions(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletOptions;
+/** Whether `data` is a valid EwalletPaymentSessionRequest (strict); narrows it to `Models.EwalletPaymentSessionRequest`. */
 export declare function isEwalletPaymentSessionRequest(data: unknown): data is Models.EwalletPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid EwalletPaymentSessionRequest; narrows it to `Models.EwalletPaymentSessionRequest`. */
 export declare function assertEwalletPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.EwalletPaymentSessionRequest;
+/** Whether `data` is a valid FdsRiskAssessment (strict); narrows it to `Models.FdsRiskAssessment`. */
 export declare function isFdsRiskAssessment(data: unknown): data is Models.FdsRiskAssessment;
+/** Throws a ContractValidationError unless `data` is a valid FdsRiskAssessment; narrows it to `Models.FdsRiskAssessment`. */
 export declare function assertFdsRiskAssessment(data: unknown, options?: ValidateOptions): asserts data is Models.FdsRiskAssessment;
+/** Whether `data` is a valid ForbiddenErrorResponse (strict); narrows it to `Models.ForbiddenErrorResponse`. */
 export declare function isForbiddenErrorResponse(data: unknown): data is Models.ForbiddenErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid ForbiddenErrorResponse; narrows it to `Models.ForbiddenErrorResponse`. */
 export declare function assertForbiddenErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ForbiddenErrorResponse;
+/** Whether `data` is a valid GatewayTimeoutErrorResponse (strict); narrows it to `Models.GatewayTimeoutErrorResponse`. */
 export declare function isGatewayTimeoutErrorResponse(data: unknown): data is Models.GatewayTimeoutErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid GatewayTimeoutErrorResponse; narrows it to `Models.GatewayTimeoutErrorResponse`. */
 export declare function assertGatewayTimeoutErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.GatewayTimeoutErrorResponse;
+/** Whether `data` is a valid InternalServerErrorResponse (strict); narrows it to `Models.InternalServerErrorResponse`. */
 export declare function isInternalServerErrorResponse(data: unknown): data is Models.InternalServerErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid InternalServerErrorResponse; narrows it to `Models.InternalServerErrorResponse`. */
 export declare function assertInternalServerErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.InternalServerErrorResponse;
+/** Whether `data` is a valid Metadata (strict); narrows it to `Models.Metadata`. */
 export declare function isMetadata(data: unknown): data is Models.Metadata;
+/** Throws a ContractValidationError unless `data` is a valid Metadata; narrows it to `Models.Metadata`. */
 export declare function assertMetadata(data: unknown, options?: ValidateOptions): asserts data is Models.Metadata;
+/** Whether `data` is a valid NotFoundErrorResponse (strict); narrows it to `Models.NotFoundErrorResponse`. */
 export declare function isNotFoundErrorResponse(data: unknown): data is Models.NotFoundErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid NotFoundErrorResponse; narrows it to `Models.NotFoundErrorResponse`. */
 export declare function assertNotFoundErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.NotFoundErrorResponse;
+/** Whether `data` is a valid OrderInformation (strict); narrows it to `Models.OrderInformation`. */
 export declare function isOrderInformation(data: unknown): data is Models.OrderInformation;
+/** Throws a ContractValidationError unless `data` is a valid OrderInformation; narrows it to `Models.OrderInformation`. */
 export declare function assertOrderInformation(data: unknown, options?: ValidateOptions): asserts data is Models.OrderInformation;
+/** Whether `data` is a valid PaymentCallback (strict); narrows it to `Models.PaymentCallback`. */
 export declare function isPaymentCallback(data: unknown): data is Models.PaymentCallback;
+/** Throws a ContractValidationError unless `data` is a valid PaymentCallback; narrows it to `Models.PaymentCallback`. */
 export declare function assertPaymentCallback(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentCallback;
+/** Whether `data` is a valid PaymentMethod (strict); narrows it to `Models.PaymentMethod`. */
 export declare function isPaymentMethod(data: unknown): data is Models.PaymentMethod;
+/** Throws a ContractValidationError unless `data` is a valid PaymentMethod; narrows it to `Models.PaymentMethod`. */
 export declare function assertPaymentMethod(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethod;
+/** Whether `data` is a valid PaymentMethodCard (strict); narrows it to `Models.PaymentMethodCard`. */
 export declare function isPaymentMethodCard(data: unknown): data is Models.PaymentMethodCard;
+/** Throws a ContractValidationError unless `data` is a valid PaymentMethodCard; narrows it to `Models.PaymentMethodCard`. */
 export declare function assertPaymentMethodCard(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodCard;
+/** Whether `data` is a valid PaymentMethodInput (strict); narrows it to `Models.PaymentMethodInput`. */
 export declare function isPaymentMethodInput(data: unknown): data is Models.PaymentMethodInput;
+/** Throws a ContractValidationError unless `data` is a valid PaymentMethodInput; narrows it to `Models.PaymentMethodInput`. */
 export declare function assertPaymentMethodInput(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodInput;
+/** Whether `data` is a valid PaymentMethodOptions (strict); narrows it to `Models.PaymentMethodOptions`. */
 export declare function isPaymentMethodOptions(data: unknown): data is Models.PaymentMethodOptions;
+/** Throws a ContractValidationError unless `data` is a valid PaymentMethodOptions; narrows it to `Models.PaymentMethodOptions`. */
 export declare function assertPaymentMethodOptions(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodOptions;
+/** Whether `data` is a valid PaymentMethodType (strict); narrows it to `Models.PaymentMethodType`. */
 export declare function isPaymentMethodType(data: unknown): data is Models.PaymentMethodType;
+/** Throws a ContractValidationError unless `data` is a valid PaymentMethodType; narrows it to `Models.PaymentMethodType`. */
 export declare function assertPaymentMethodType(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentMethodType;
+/** Whether `data` is a valid PaymentSession (strict); narrows it to `Models.PaymentSession`. */
 export declare function isPaymentSession(data: unknown): data is Models.PaymentSession;
+/** Throws a ContractValidationError unless `data` is a valid PaymentSession; narrows it to `Models.PaymentSession`. */
 export declare function assertPaymentSession(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSession;
+/** Whether `data` is a valid PaymentSessionResponse (strict); narrows it to `Models.PaymentSessionResponse`. */
 export declare function isPaymentSessionResponse(data: unknown): data is Models.PaymentSessionResponse;
+/** Throws a ContractValidationError unless `data` is a valid PaymentSessionResponse; narrows it to `Models.PaymentSessionResponse`. */
 export declare function assertPaymentSessionResponse(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSessionResponse;
+/** Whether `data` is a valid PaymentSessionStatus (strict); narrows it to `Models.PaymentSessionStatus`. */
 export declare function isPaymentSessionStatus(data: unknown): data is Models.PaymentSessionStatus;
+/** Throws a ContractValidationError unless `data` is a valid PaymentSessionStatus; narrows it to `Models.PaymentSessionStatus`. */
 export declare function assertPaymentSessionStatus(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSessionStatus;
+/** Whether `data` is a valid PaymentSimulationResponse (strict); narrows it to `Models.PaymentSimulationResponse`. */
 export declare function isPaymentSimulationResponse(data: unknown): data is Models.PaymentSimulationResponse;
+/** Throws a ContractValidationError unless `data` is a valid PaymentSimulationResponse; narrows it to `Models.PaymentSimulationResponse`. */
 export declare function assertPaymentSimulationResponse(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSimulationResponse;
+/** Whether `data` is a valid PaymentSimulationResult (strict); narrows it to `Models.PaymentSimulationResult`. */
 export declare function isPaymentSimulationResult(data: unknown): data is Models.PaymentSimulationResult;
+/** Throws a ContractValidationError unless `data` is a valid PaymentSimulationResult; narrows it to `Models.PaymentSimulationResult`. */
 export declare function assertPaymentSimulationResult(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentSimulationResult;
+/** Whether `data` is a valid PaymentUiSessionRequest (strict); narrows it to `Models.PaymentUiSessionRequest`. */
 export declare function isPaymentUiSessionRequest(data: unknown): data is Models.PaymentUiSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid PaymentUiSessionRequest; narrows it to `Models.PaymentUiSessionRequest`. */
 export declare function assertPaymentUiSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.PaymentUiSessionRequest;
+/** Whether `data` is a valid PhoneNumber (strict); narrows it to `Models.PhoneNumber`. */
 export declare function isPhoneNumber(data: unknown): data is Models.PhoneNumber;
+/** Throws a ContractValidationError unless `data` is a valid PhoneNumber; narrows it to `Models.PhoneNumber`. */
 export declare function assertPhoneNumber(data: unknown, options?: ValidateOptions): asserts data is Models.PhoneNumber;
+/** Whether `data` is a valid PositiveAmount (strict); narrows it to `Models.PositiveAmount`. */
 export declare function isPositiveAmount(data: unknown): data is Models.PositiveAmount;
+/** Throws a ContractValidationError unless `data` is a valid PositiveAmount; narrows it to `Models.PositiveAmount`. */
 export declare function assertPositiveAmount(data: unknown, options?: ValidateOptions): asserts data is Models.PositiveAmount;
+/** Whether `data` is a valid ProcessingConfig (strict); narrows it to `Models.ProcessingConfig`. */
 export declare function isProcessingConfig(data: unknown): data is Models.ProcessingConfig;
+/** Throws a ContractValidationError unless `data` is a valid ProcessingConfig; narrows it to `Models.ProcessingConfig`. */
 export declare function assertProcessingConfig(data: unknown, options?: ValidateOptions): asserts data is Models.ProcessingConfig;
+/** Whether `data` is a valid ProductDetail (strict); narrows it to `Models.ProductDetail`. */
 export declare function isProductDetail(data: unknown): data is Models.ProductDetail;
+/** Throws a ContractValidationError unless `data` is a valid ProductDetail; narrows it to `Models.ProductDetail`. */
 export declare function assertProductDetail(data: unknown, options?: ValidateOptions): asserts data is Models.ProductDetail;
+/** Whether `data` is a valid QrCharge (strict); narrows it to `Models.QrCharge`. */
 export declare function isQrCharge(data: unknown): data is Models.QrCharge;
+/** Throws a ContractValidationError unless `data` is a valid QrCharge; narrows it to `Models.QrCharge`. */
 export declare function assertQrCharge(data: unknown, options?: ValidateOptions): asserts data is Models.QrCharge;
+/** Whether `data` is a valid QrOptions (strict); narrows it to `Models.QrOptions`. */
 export declare function isQrOptions(data: unknown): data is Models.QrOptions;
+/** Throws a ContractValidationError unless `data` is a valid QrOptions; narrows it to `Models.QrOptions`. */
 export declare function assertQrOptions(data: unknown, options?: ValidateOptions): asserts data is Models.QrOptions;
+/** Whether `data` is a valid QrPaymentSessionRequest (strict); narrows it to `Models.QrPaymentSessionRequest`. */
 export declare function isQrPaymentSessionRequest(data: unknown): data is Models.QrPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid QrPaymentSessionRequest; narrows it to `Models.QrPaymentSessionRequest`. */
 export declare function assertQrPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.QrPaymentSessionRequest;
+/** Whether `data` is a valid RecurringPaymentSessionRequest (strict); narrows it to `Models.RecurringPaymentSessionRequest`. */
 export declare function isRecurringPaymentSessionRequest(data: unknown): data is Models.RecurringPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid RecurringPaymentSessionRequest; narrows it to `Models.RecurringPaymentSessionRequest`. */
 export declare function assertRecurringPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.RecurringPaymentSessionRequest;
+/** Whether `data` is a valid RedirectUrl (strict); narrows it to `Models.RedirectUrl`. */
 export declare function isRedirectUrl(data: unknown): data is Models.RedirectUrl;
+/** Throws a ContractValidationError unless `data` is a valid RedirectUrl; narrows it to `Models.RedirectUrl`. */
 export declare function assertRedirectUrl(data: unknown, options?: ValidateOptions): asserts data is Models.RedirectUrl;
+/** Whether `data` is a valid Refund (strict); narrows it to `Models.Refund`. */
 export declare function isRefund(data: unknown): data is Models.Refund;
+/** Throws a ContractValidationError unless `data` is a valid Refund; narrows it to `Models.Refund`. */
 export declare function assertRefund(data: unknown, options?: ValidateOptions): asserts data is Models.Refund;
+/** Whether `data` is a valid RefundAmount (strict); narrows it to `Models.RefundAmount`. */
 export declare function isRefundAmount(data: unknown): data is Models.RefundAmount;
+/** Throws a ContractValidationError unless `data` is a valid RefundAmount; narrows it to `Models.RefundAmount`. */
 export declare function assertRefundAmount(data: unknown, options?: ValidateOptions): asserts data is Models.RefundAmount;
+/** Whether `data` is a valid RefundCallback (strict); narrows it to `Models.RefundCallback`. */
 export declare function isRefundCallback(data: unknown): data is Models.RefundCallback;
+/** Throws a ContractValidationError unless `data` is a valid RefundCallback; narrows it to `Models.RefundCallback`. */
 export declare function assertRefundCallback(data: unknown, options?: ValidateOptions): asserts data is Models.RefundCallback;
+/** Whether `data` is a valid RefundPreference (strict); narrows it to `Models.RefundPreference`. */
 export declare function isRefundPreference(data: unknown): data is Models.RefundPreference;
+/** Throws a ContractValidationError unless `data` is a valid RefundPreference; narrows it to `Models.RefundPreference`. */
 export declare function assertRefundPreference(data: unknown, options?: ValidateOptions): asserts data is Models.RefundPreference;
+/** Whether `data` is a valid RefundTransferDestination (strict); narrows it to `Models.RefundTransferDestination`. */
 export declare function isRefundTransferDestination(data: unknown): data is Models.RefundTransferDestination;
+/** Throws a ContractValidationError unless `data` is a valid RefundTransferDestination; narrows it to `Models.RefundTransferDestination`. */
 export declare function assertRefundTransferDestination(data: unknown, options?: ValidateOptions): asserts data is Models.RefundTransferDestination;
+/** Whether `data` is a valid RequestDateTime (strict); narrows it to `Models.RequestDateTime`. */
 export declare function isRequestDateTime(data: unknown): data is Models.RequestDateTime;
+/** Throws a ContractValidationError unless `data` is a valid RequestDateTime; narrows it to `Models.RequestDateTime`. */
 export declare function assertRequestDateTime(data: unknown, options?: ValidateOptions): asserts data is Models.RequestDateTime;
+/** Whether `data` is a valid RequestTimeoutErrorResponse (strict); narrows it to `Models.RequestTimeoutErrorResponse`. */
 export declare function isRequestTimeoutErrorResponse(data: unknown): data is Models.RequestTimeoutErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid RequestTimeoutErrorResponse; narrows it to `Models.RequestTimeoutErrorResponse`. */
 export declare function assertRequestTimeoutErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.RequestTimeoutErrorResponse;
+/** Whether `data` is a valid ServiceUnavailableErrorResponse (strict); narrows it to `Models.ServiceUnavailableErrorResponse`. */
 export declare function isServiceUnavailableErrorResponse(data: unknown): data is Models.ServiceUnavailableErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid ServiceUnavailableErrorResponse; narrows it to `Models.ServiceUnavailableErrorResponse`. */
 export declare function assertServiceUnavailableErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ServiceUnavailableErrorResponse;
+/** Whether `data` is a valid ShippingInfo (strict); narrows it to `Models.ShippingInfo`. */
 export declare function isShippingInfo(data: unknown): data is Models.ShippingInfo;
+/** Throws a ContractValidationError unless `data` is a valid ShippingInfo; narrows it to `Models.ShippingInfo`. */
 export declare function assertShippingInfo(data: unknown, options?: ValidateOptions): asserts data is Models.ShippingInfo;
+/** Whether `data` is a valid SimulatePaymentRequest (strict); narrows it to `Models.SimulatePaymentRequest`. */
 export declare function isSimulatePaymentRequest(data: unknown): data is Models.SimulatePaymentRequest;
+/** Throws a ContractValidationError unless `data` is a valid SimulatePaymentRequest; narrows it to `Models.SimulatePaymentRequest`. */
 export declare function assertSimulatePaymentRequest(data: unknown, options?: ValidateOptions): asserts data is Models.SimulatePaymentRequest;
+/** Whether `data` is a valid StaticPaymentSessionRequest (strict); narrows it to `Models.StaticPaymentSessionRequest`. */
 export declare function isStaticPaymentSessionRequest(data: unknown): data is Models.StaticPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid StaticPaymentSessionRequest; narrows it to `Models.StaticPaymentSessionRequest`. */
 export declare function assertStaticPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.StaticPaymentSessionRequest;
+/** Whether `data` is a valid StoredCard (strict); narrows it to `Models.StoredCard`. */
 export declare function isStoredCard(data: unknown): data is Models.StoredCard;
+/** Throws a ContractValidationError unless `data` is a valid StoredCard; narrows it to `Models.StoredCard`. */
 export declare function assertStoredCard(data: unknown, options?: ValidateOptions): asserts data is Models.StoredCard;
+/** Whether `data` is a valid StoredPaymentMethod (strict); narrows it to `Models.StoredPaymentMethod`. */
 export declare function isStoredPaymentMethod(data: unknown): data is Models.StoredPaymentMethod;
+/** Throws a ContractValidationError unless `data` is a valid StoredPaymentMethod; narrows it to `Models.StoredPaymentMethod`. */
 export declare function assertStoredPaymentMethod(data: unknown, options?: ValidateOptions): asserts data is Models.StoredPaymentMethod;
+/** Whether `data` is a valid ThreeDsInfo (strict); narrows it to `Models.ThreeDsInfo`. */
 export declare function isThreeDsInfo(data: unknown): data is Models.ThreeDsInfo;
+/** Throws a ContractValidationError unless `data` is a valid ThreeDsInfo; narrows it to `Models.ThreeDsInfo`. */
 export declare function assertThreeDsInfo(data: unknown, options?: ValidateOptions): asserts data is Models.ThreeDsInfo;
+/** Whether `data` is a valid TooManyRequestsErrorResponse (strict); narrows it to `Models.TooManyRequestsErrorResponse`. */
 export declare function isTooManyRequestsErrorResponse(data: unknown): data is Models.TooManyRequestsErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid TooManyRequestsErrorResponse; narrows it to `Models.TooManyRequestsErrorResponse`. */
 export declare function assertTooManyRequestsErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.TooManyRequestsErrorResponse;
+/** Whether `data` is a valid TransferDestination (strict); narrows it to `Models.TransferDestination`. */
 export declare function isTransferDestination(data: unknown): data is Models.TransferDestination;
+/** Throws a ContractValidationError unless `data` is a valid TransferDestination; narrows it to `Models.TransferDestination`. */
 export declare function assertTransferDestination(data: unknown, options?: ValidateOptions): asserts data is Models.TransferDestination;
+/** Whether `data` is a valid UnauthorizedErrorResponse (strict); narrows it to `Models.UnauthorizedErrorResponse`. */
 export declare function isUnauthorizedErrorResponse(data: unknown): data is Models.UnauthorizedErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid UnauthorizedErrorResponse; narrows it to `Models.UnauthorizedErrorResponse`. */
 export declare function assertUnauthorizedErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.UnauthorizedErrorResponse;
+/** Whether `data` is a valid UnprocessableEntityErrorResponse (strict); narrows it to `Models.UnprocessableEntityErrorResponse`. */
 export declare function isUnprocessableEntityErrorResponse(data: unknown): data is Models.UnprocessableEntityErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid UnprocessableEntityErrorResponse; narrows it to `Models.UnprocessableEntityErrorResponse`. */
 export declare function assertUnprocessableEntityErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.UnprocessableEntityErrorResponse;
+/** Whether `data` is a valid ValidationErrorResponse (strict); narrows it to `Models.ValidationErrorResponse`. */
 export declare function isValidationErrorResponse(data: unknown): data is Models.ValidationErrorResponse;
+/** Throws a ContractValidationError unless `data` is a valid ValidationErrorResponse; narrows it to `Models.ValidationErrorResponse`. */
 export declare function assertValidationErrorResponse(data: unknown, options?: ValidateOptions): asserts data is Models.ValidationErrorResponse;
+/** Whether `data` is a valid VirtualAccountChannel (strict); narrows it to `Models.VirtualAccountChannel`. */
 export declare function isVirtualAccountChannel(data: unknown): data is Models.VirtualAccountChannel;
+/** Throws a ContractValidationError unless `data` is a valid VirtualAccountChannel; narrows it to `Models.VirtualAccountChannel`. */
 export declare function assertVirtualAccountChannel(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountChannel;
+/** Whether `data` is a valid VirtualAccountCharge (strict); narrows it to `Models.VirtualAccountCharge`. */
 export declare function isVirtualAccountCharge(data: unknown): data is Models.VirtualAccountCharge;
+/** Throws a ContractValidationError unless `data` is a valid VirtualAccountCharge; narrows it to `Models.VirtualAccountCharge`. */
 export declare function assertVirtualAccountCharge(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountCharge;
+/** Whether `data` is a valid VirtualAccountInput (strict); narrows it to `Models.VirtualAccountInput`. */
 export declare function isVirtualAccountInput(data: unknown): data is Models.VirtualAccountInput;
+/** Throws a ContractValidationError unless `data` is a valid VirtualAccountInput; narrows it to `Models.VirtualAccountInput`. */
 export declare function assertVirtualAccountInput(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountInput;
+/** Whether `data` is a valid VirtualAccountOptions (strict); narrows it to `Models.VirtualAccountOptions`. */
 export declare function isVirtualAccountOptions(data: unknown): data is Models.VirtualAccountOptions;
+/** Throws a ContractValidationError unless `data` is a valid VirtualAccountOptions; narrows it to `Models.VirtualAccountOptions`. */
 export declare function assertVirtualAccountOptions(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountOptions;
+/** Whether `data` is a valid VirtualAccountPaymentSessionRequest (strict); narrows it to `Models.VirtualAccountPaymentSessionRequest`. */
 export declare function isVirtualAccountPaymentSessionRequest(data: unknown): data is Models.VirtualAccountPaymentSessionRequest;
+/** Throws a ContractValidationError unless `data` is a valid VirtualAccountPaymentSessionRequest; narrows it to `Models.VirtualAccountPaymentSessionRequest`. */
 export declare function assertVirtualAccountPaymentSessionRequest(data: unknown, options?: ValidateOptions): asserts data is Models.VirtualAccountPaymentSessionRequest;

@@ -53,6 +53,9 @@ export function depthViolation(path, limit = MAX_DEPTH) {
 /** Keywords that only summarise errors reported below them. */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
 
+/** Alternatives keywords: when they state a cross-field rule, the rule is reported once, not per branch. */
+const ALTERNATIVES_KEYWORDS = new Set(['anyOf', 'oneOf']);
+
 const NULL_BRANCH = /\/(oneOf|anyOf)\/\d+\/type$/;
 
 function escapePointer(segment) {
@@ -87,6 +90,14 @@ function describe(error, property) {
     case 'false schema':
     case 'not':
       return 'is not allowed';
+    case 'anyOf':
+      return "matches none of the rule's alternatives";
+    case 'oneOf': {
+      const passing = error.params.passingSchemas;
+      return Array.isArray(passing)
+        ? `matches more than one of the rule's alternatives (${passing.map((index) => index + 1).join(' and ')}; exactly one must match)`
+        : "matches none of the rule's alternatives (exactly one must match)";
+    }
     default:
       return error.message;
   }
@@ -94,8 +105,61 @@ function describe(error, property) {
 
 /** The cross-field rule (an `x-rule` subschema) an error comes from, if any. */
 function ruleOf(error, rules) {
+  const id = ruleIdOf(error);
+  return id === undefined ? undefined : { id, description: rules?.[id]?.description ?? '' };
+}
+
+function ruleIdOf(error) {
   const id = error.parentSchema?.['x-rule'];
-  return typeof id === 'string' ? { id, description: rules?.[id]?.description ?? '' } : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * An `anyOf`/`oneOf` that states (or lies within) a cross-field rule: reported as one violation. A
+ * nullable value (`oneOf: [{ type: 'null' }, X]`) is no choice of the rule's: its errors stay.
+ */
+function isRuleAlternatives(error) {
+  if (!ALTERNATIVES_KEYWORDS.has(error.keyword) || ruleIdOf(error) === undefined) return false;
+  const branches = error.parentSchema?.[error.keyword];
+  return !(Array.isArray(branches) && branches.some(isNullOnly));
+}
+
+const isNullOnly = (branch) => branch !== null && typeof branch === 'object' && branch.type === 'null';
+
+const groupKey = (rule, instancePath) => `${rule}\u0000${instancePath}`;
+
+/**
+ * The failed rule alternatives (`anyOf`/`oneOf` errors carrying an `x-rule`), by rule and instance
+ * path, so that the errors of their branches can be recognised in one look-up per ancestor path.
+ */
+function ruleAlternatives(errors) {
+  const groups = new Map();
+  for (const error of errors) {
+    if (!isRuleAlternatives(error)) continue;
+    const key = groupKey(ruleIdOf(error), error.instancePath);
+    const paths = groups.get(key);
+    const schemaPath = error.schemaPath ?? '';
+    if (paths === undefined) groups.set(key, [schemaPath]);
+    else paths.push(schemaPath);
+  }
+  return groups;
+}
+
+/**
+ * Whether an error lies in a branch of a failed rule alternative: same rule, its schema path below
+ * the alternatives' and its instance path at or below theirs. Rules are stamped on every subschema
+ * within them (not across `$ref`s), so a branch's errors carry the rule of their alternatives.
+ */
+function inFailedAlternatives(error, groups) {
+  const rule = ruleIdOf(error);
+  if (rule === undefined || typeof error.schemaPath !== 'string') return false;
+  let path = error.instancePath;
+  for (;;) {
+    const schemaPaths = groups.get(groupKey(rule, path));
+    if (schemaPaths?.some((schemaPath) => error.schemaPath.startsWith(`${schemaPath}/`))) return true;
+    if (path === '') return false;
+    path = path.slice(0, path.lastIndexOf('/'));
+  }
 }
 
 /**
@@ -109,8 +173,13 @@ export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
   const violations = [];
   const seen = new Set();
   let more = 0;
-  for (const error of errors ?? []) {
-    if (SUMMARY_KEYWORDS.has(error.keyword)) continue;
+  const list = errors ?? [];
+  const alternatives = ruleAlternatives(list);
+  for (const error of list) {
+    // A rule's `anyOf`/`oneOf` is one violation naming the rule; its branches' errors are dropped
+    // ("customer is required", "customerId is required" say less than the rule does).
+    if (alternatives.size > 0 && inFailedAlternatives(error, alternatives)) continue;
+    if (SUMMARY_KEYWORDS.has(error.keyword) && !isRuleAlternatives(error)) continue;
     // The `null` branch of a nullable object (`oneOf: [X, {type: 'null'}]`): its "must be null" says
     // nothing the errors of the other branch don't.
     if (error.keyword === 'type' && error.params.type === 'null' && NULL_BRANCH.test(error.schemaPath)) continue;
@@ -126,7 +195,9 @@ export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
     const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
     const rule = ruleOf(error, rules);
     const message = `${path || '/'} ${describe(error, property)}${rule ? ` (rule ${rule.id}${rule.description ? `: ${rule.description}` : ''})` : ''}`;
-    const key = `${error.keyword} ${message}`;
+    // One violation per path and message: two keywords may say the same thing of the same value
+    // (`not` and `false schema`: "is not allowed"), and two branches may raise the same error.
+    const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });

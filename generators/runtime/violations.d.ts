@@ -2,11 +2,14 @@
 export interface ValidatorError {
   keyword: string;
   instancePath: string;
+  /** Where in the schema the keyword is (used to recognise the branches of a rule's `anyOf`/`oneOf`). */
+  schemaPath?: string;
   params: Record<string, unknown>;
   message?: string;
   parentSchema?: unknown;
 }
 
+/** One problem found in validated data, as the validators report it. */
 export interface Violation {
   /** JSON pointer into the validated data ("" for the document itself). */
   path: string;

@@ -616,7 +616,8 @@ export const NEGATIVE_CASES: NegativeCase[] = [
     schema: CREATE,
     base: CARD,
     patch: [remove('/customer')],
-    errors: ['/customer', '/customerId'],
+    // One violation naming the rule (customer-or-customer-id), not one per alternative.
+    errors: [''],
   },
   {
     rule: 'not both customer and customerId',
@@ -715,14 +716,14 @@ export const NEGATIVE_CASES: NegativeCase[] = [
     schema: CREATE,
     base: 'createPaymentSession/request/card-tokenization-api-use',
     patch: [set('/paymentMethod/card/number', '4440000112200001')],
-    errors: ['/paymentMethod/card/number'],
+    errors: ['/paymentMethod/card'],
   },
   {
     rule: 'full card needs expiry',
     schema: 'PaymentMethodInput',
     base: 'schema:PaymentMethodInput/payment-method-object',
     patch: [remove('/card/expMonth')],
-    errors: ['/card/expMonth'],
+    errors: ['/card'],
   },
   {
     rule: 'full card needs the card holder',
@@ -828,14 +829,14 @@ export const NEGATIVE_CASES: NegativeCase[] = [
     schema: 'PaymentCallback',
     base: 'paymentCallback/request/payment-paid',
     patch: [set('/data/status', 'PROCESSING')],
-    errors: ['/data/status'],
+    errors: [''],
   },
   {
     rule: 'a CHARGE.SUCCESS callback carries an ACTIVE MULTIPLE session (callback-event-matches-session)',
     schema: 'PaymentCallback',
     base: 'paymentCallback/request/payment-paid',
     patch: [set('/event', 'CHARGE.SUCCESS')],
-    errors: ['/data/status', '/data/paymentType'],
+    errors: [''],
   },
   {
     rule: 'an EXPIRED session has no SUCCESS charge (unpaid-end-has-no-successful-charge)',

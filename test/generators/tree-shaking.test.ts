@@ -61,3 +61,10 @@ describe('treeShakable', () => {
     expect(strict).toMatch(/validate\d+\.evaluated \?\?= /);
   });
 });
+
+describe('tree-shaking of the generated fixtures', () => {
+  it('leaves the validators out of a bundle of getFixture, and keeps them for buildFixture', () => {
+    expect(bundle(`export { getFixture } from './fixtures/index.js';`, GENERATED).inputs).not.toContain('validators/strict.js');
+    expect(bundle(`export { buildFixture } from './fixtures/index.js';`, GENERATED).inputs).toContain('validators/strict.js');
+  });
+});

@@ -42,12 +42,32 @@ const bundle = JSON.parse(readFileSync(new URL('../../generated/openapi.json', i
 
 // ---- well-formed results --------------------------------------------------------------------
 
-/** Why a result is not `{ valid: true }` or `{ valid: false, errors: [{ path, message, keyword, rule? }, …] }`. */
+/** Why `warnings` (tolerant mode, when present) is not a non-empty list of `{ path, message, erratum }`. */
+function warningsMalformation(warnings: unknown): string | null {
+  if (!Array.isArray(warnings) || warnings.length === 0) return `warnings is not a non-empty array: ${JSON.stringify(warnings)}`;
+  for (const warning of warnings as Array<Record<string, unknown>>) {
+    if (typeof warning?.path !== 'string' || (warning.path !== '' && !warning.path.startsWith('/')))
+      return `warning path is not a JSON pointer: ${JSON.stringify(warning)}`;
+    if (typeof warning.message !== 'string' || typeof warning.erratum !== 'string' || warning.erratum === '')
+      return `warning without message or erratum: ${JSON.stringify(warning)}`;
+  }
+  return null;
+}
+
+/**
+ * Why a result is not `{ valid: true }` or `{ valid: false, errors: [{ path, message, keyword, rule?, erratum? }, …] }`,
+ * either with an optional `warnings` list.
+ */
 function malformation(result: unknown): string | null {
   if (result === null || typeof result !== 'object') return `not an object: ${String(result)}`;
   const record = result as Record<string, unknown>;
-  if (record.valid === true)
-    return Object.keys(record).length === 1 ? null : `extra keys on a valid result: ${Object.keys(record)}`;
+  const extra = Object.keys(record).filter((key) => !['valid', 'errors', 'warnings'].includes(key));
+  if (extra.length > 0) return `extra keys: ${extra}`;
+  if ('warnings' in record) {
+    const problem = warningsMalformation(record.warnings);
+    if (problem) return problem;
+  }
+  if (record.valid === true) return 'errors' in record ? 'errors on a valid result' : null;
   if (record.valid !== false) return `valid is ${String(record.valid)}`;
   if (!Array.isArray(record.errors)) return 'errors is not an array';
   if (record.errors.length === 0) return 'invalid, with no errors';
@@ -57,6 +77,7 @@ function malformation(result: unknown): string | null {
     if (typeof error.message !== 'string' || error.message === '') return `message is not a string: ${JSON.stringify(error)}`;
     if (typeof error.keyword !== 'string' || error.keyword === '') return `keyword is not a string: ${JSON.stringify(error)}`;
     if ('rule' in error && typeof error.rule !== 'string') return `rule is not a string: ${JSON.stringify(error)}`;
+    if ('erratum' in error && typeof error.erratum !== 'string') return `erratum is not a string: ${JSON.stringify(error)}`;
   }
   return null;
 }
@@ -341,7 +362,12 @@ describe('(b) hostile input', () => {
               expect.objectContaining({ path: '/__proto__', keyword: 'additionalProperties' }),
             );
         } else {
-          expect(result, label).toEqual({ valid: true });
+          // Accepted, each unknown key a warning (decision unknown-properties), never followed into the prototype.
+          expect(result.valid, label).toBe(true);
+          if (!FREE_FORM_ROOTS.has(schema))
+            expect(result.warnings, label).toContainEqual(
+              expect.objectContaining({ path: '/__proto__', erratum: 'unknown-properties' }),
+            );
         }
       }
       // Validation reads; it neither mutates the document nor follows `__proto__` into Object.prototype.
