@@ -4,6 +4,7 @@
  */
 import { doNotEditNotice, finalNewline } from './lib/output.ts';
 import { render } from './lib/templates.ts';
+import type { Tolerance } from '../scripts/lib/errata-data.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 /** Table cells may not contain pipes or newlines. */
@@ -18,6 +19,26 @@ function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> 
     groups.set(name, [...(groups.get(name) ?? []), item]);
   }
   return [...groups.entries()];
+}
+
+const FIXES: Record<Tolerance['fix'], (tolerance: Tolerance) => string> = {
+  accept: () => 'accepted as it is',
+  'upper-case': () => 'read in upper case',
+  'strip-trunk-zero': () => 'read without the leading 0',
+  rename: (tolerance) => `read as \`${tolerance.to}\``,
+  'drop-sibling': (tolerance) => `read without \`${tolerance.property}\``,
+};
+
+/** E.g. "`pattern` fails at `**\/phoneNumber/number`: read without the leading 0". */
+function describeTolerance(tolerance: Tolerance): string {
+  const where = [
+    tolerance.keyword ? `\`${tolerance.keyword}\` fails` : 'a rule fails',
+    tolerance.rule ? `(rule \`${tolerance.rule}\`)` : '',
+    tolerance.path ? `at \`${tolerance.path}\`` : 'anywhere',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `${where}: ${FIXES[tolerance.fix](tolerance)}`;
 }
 
 export function generateErrataReport(_spec: BundledSpec, ctx: GenContext): FileMap {
@@ -46,6 +67,8 @@ export function generateErrataReport(_spec: BundledSpec, ctx: GenContext): FileM
     id,
     ...decision,
     count: register.entries.filter((entry) => entry.decision === id).length,
+    // What tolerant mode accepts under this decision, in words.
+    tolerated: (decision.tolerate ?? []).map(describeTolerance).join('; '),
   }));
   const behaviour = Object.entries(register.behaviour ?? {}).map(([id, decision]) => ({ id, ...decision }));
   const table = Object.entries(register.table ?? {}).map(([id, decision]) => ({ id, ...decision }));
@@ -58,6 +81,7 @@ export function generateErrataReport(_spec: BundledSpec, ctx: GenContext): FileM
     entryCount: rows.length,
     pageCount: pages.length,
     decisionCount: decisions.length,
+    toleratedCount: decisions.filter((decision) => decision.tolerated !== '').length,
     decisions,
     pages,
   });

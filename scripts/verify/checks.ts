@@ -36,9 +36,25 @@ export function judgeSuccess(operationId: string, mode: Mode) {
     }
     if (!notDocumented) {
       const validation = validateResponse(operationId as OperationId, status, answer.json.value, { mode });
-      if (!validation.valid) problems.push(...validation.errors.map((violation) => violation.message));
+      if (!validation.valid)
+        problems.push(
+          ...validation.errors.map((violation) =>
+            violation.erratum
+              ? `${violation.message} (--mode tolerant accepts it: erratum ${violation.erratum})`
+              : violation.message,
+          ),
+        );
     }
     return problems;
+  };
+}
+
+/** The deviations tolerant mode accepted in a documented answer (`path: … (tolerated: erratum …)`), for `Step.warn`. */
+export function toleratedWarnings(operationId: string, mode: Mode) {
+  return (answer: JsonAnswer): string[] => {
+    if (mode !== 'tolerant' || undocumented(operationId, answer.status)) return [];
+    const validation = validateResponse(operationId as OperationId, answer.status, answer.json.value, { mode });
+    return (validation.warnings ?? []).map((warning) => warning.message);
   };
 }
 

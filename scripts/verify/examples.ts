@@ -9,7 +9,7 @@ import { getFixture, getPairedResponse, listFixtures } from 'pivot-payments-cont
 import type { Mode } from 'pivot-payments-contract/validators';
 import type { Route } from '../http/routes.ts';
 import { requestHeaders, type AuthContext } from './auth.ts';
-import { judgeSuccess } from './checks.ts';
+import { judgeSuccess, toleratedWarnings } from './checks.ts';
 import { withFreshReference } from './keys.ts';
 import type { Step } from './runner.ts';
 
@@ -101,5 +101,6 @@ export function exampleStep(verifyCase: VerifyCase, auth: AuthContext, mode: Mod
       }),
     },
     judge: judgeSuccess(verifyCase.operationId, mode),
+    warn: toleratedWarnings(verifyCase.operationId, mode),
   };
 }

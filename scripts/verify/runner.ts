@@ -34,6 +34,11 @@ export interface Step {
   judge(answer: Answer & { json: { value: unknown } }): string[] | Promise<string[]>;
   /** `false` for the hosted page, which answers HTML or a redirect: the judge then gets any answer below 500. */
   expectJson?: boolean;
+  /**
+   * What the contract tolerates in a JSON answer that passed (`--mode tolerant`: each deviation the errata
+   * register accepts, naming it): printed under the step's line, never a failure.
+   */
+  warn?(answer: Answer & { json: { value: unknown } }): string[];
 }
 
 export interface StepResult {
@@ -43,6 +48,8 @@ export interface StepResult {
   request: StepRequest | undefined;
   status: number | undefined;
   problems: string[];
+  /** Tolerated deviations of a passing answer (tolerant mode), each naming its erratum. */
+  warnings?: string[];
   /** Why the step was not sent (it needs the sandbox's control routes …); such a result neither passes nor fails. */
   skipped?: string;
   /** A check of what arrived (a flow's callbacks), not a step of the plan: not counted as sent or not sent. */
@@ -93,7 +100,8 @@ export interface Runner {
 /** One line per step: `✓ createPaymentSession card-redirect 200`, `✗ … 500: server error: …`. */
 export function stepLine(result: StepResult): string {
   const label = `${result.group} ${result.name}${result.request ? ` ${result.status ?? '-'}` : ''}`;
-  return result.problems.length === 0 ? `✓ ${label}` : `✗ ${label}: ${result.problems.join('; ')}`;
+  if (result.problems.length > 0) return `✗ ${label}: ${result.problems.join('; ')}`;
+  return [`✓ ${label}`, ...(result.warnings ?? []).map((warning) => `  ⚠ ${warning}`)].join('\n');
 }
 
 async function judged(step: Step, outcome: Outcome): Promise<string[]> {
@@ -136,12 +144,15 @@ export function createRunner(options: RunnerOptions): Runner {
       const outcome = await send(step.request);
       const answer = outcome.kind === 'answer' ? outcome : undefined;
       const problems = await judged(step, outcome);
+      const warnings =
+        problems.length === 0 && step.warn && answer?.json ? step.warn(answer as Answer & { json: { value: unknown } }) : [];
       const result: StepResult = {
         group: step.group,
         name: step.name,
         request: step.request,
         status: answer?.status,
         problems,
+        ...(warnings.length > 0 ? { warnings } : {}),
         ms: performance.now() - started,
       };
       results.push(result);

@@ -5,7 +5,10 @@
  * deviations; strict → invalid, each violation naming its erratum. The tolerated set comes from the
  * register (`tolerate:` on a decision), never from a list kept here.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
 import { fixtures } from '../../generated/fixtures/index.js';
 import { tolerances } from '../../generated/validators/tolerances.js';
 import { tolerantSchemaNames, validate, validateResponse, type SchemaName } from '../../generated/validators/index.js';
@@ -118,6 +121,14 @@ describe('tolerance is not blanket', () => {
     const before = JSON.stringify(lower);
     validateResponse('createPaymentSession', 200, lower, { mode: 'tolerant' });
     expect(JSON.stringify(lower)).toBe(before);
+  });
+
+  it('marks in generated/ERRATA.md each decision tolerant mode accepts, and no other', () => {
+    const report = readFileSync(join(REPO_ROOT, 'generated', 'ERRATA.md'), 'utf8');
+    const marked = [
+      ...report.matchAll(/Tolerant mode accepts it\*\* \(in data Pivot produces, with a warning naming `([a-z0-9-]+)`\)/g),
+    ];
+    expect(new Set(marked.map((match) => match[1]))).toEqual(tolerated);
   });
 
   it('derives every tolerance from a register decision', () => {

@@ -210,6 +210,40 @@ describe('verify against a wrong server', () => {
   });
 });
 
+/** Answers like Pivot's docs say Pivot answers: the documented body, with what the errata register tolerates. */
+function olderSpellings(req: IncomingMessage, res: ServerResponse) {
+  req.resume();
+  req.once('end', () => {
+    const { operationId, name } = routeOf(req);
+    const body = documentedBody(req);
+    if (operationId === 'createPaymentSession' && name === 'card-redirect') body.data.addedLater = true;
+    if (operationId === 'getCustomer')
+      body.data.phoneNumber = { ...body.data.phoneNumber, number: `0${body.data.phoneNumber.number}` };
+    sendJson(res, body ? 200 : 404, body ?? NOT_FOUND);
+  });
+}
+
+describe('verify --mode tolerant and what Pivot is documented to send', () => {
+  it('fails strict naming the erratum; passes tolerant, printing one warning per tolerated deviation', async () => {
+    const url = await serve(olderSpellings);
+    const strict = await verify(['--base-url', url, ...AUTH]);
+    expect(strict.code).toBe(1);
+    expect(strict.last).toBe(`${EXPECTED - 2} passed, 2 failed`);
+    expect(strict.lines.filter((line) => line.startsWith('✗'))).toEqual([
+      expect.stringMatching(/^✗ createPaymentSession card-redirect 200: .*addedLater.*erratum unknown-properties/),
+      expect.stringMatching(/^✗ getCustomer with-stored-card 200: .*phoneNumber\/number.*erratum phone-trunk-prefix/),
+    ]);
+    const tolerant = await verify(['--base-url', url, ...AUTH, '--mode', 'tolerant']);
+    expect(tolerant.code).toBe(0);
+    expect(tolerant.last).toBe(`${EXPECTED} passed, 0 failed`);
+    const warnings = tolerant.lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('  ⚠ '));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^ {2}⚠ \/data\/addedLater: .*erratum unknown-properties/),
+      expect.stringMatching(/^ {2}⚠ \/data\/phoneNumber\/number: .*erratum phone-trunk-prefix/),
+    ]);
+  });
+});
+
 const HTML_500 = `<html><head><title>500 Internal Server Error</title></head><body>${'x'.repeat(100)}</body></html>`;
 
 /** A server that issues its own token for the right merchant headers, and answers only that token. */
