@@ -1252,6 +1252,7 @@ export interface PaymentCallback1 {
     /**
      * PAYMENT.PROCESSING — payment initiated; PAYMENT.PAID — paid; PAYMENT.CANCELLED — cancelled by the
      * customer, a timeout or manual intervention; CHARGE.SUCCESS — one charge of a MULTIPLE session paid.
+     * The quick start's "PAYMENT.SUCCESS" is not an event (decision payment-success-event).
      */
     event: ("PAYMENT.PROCESSING" | "PAYMENT.PAID" | "PAYMENT.CANCELLED" | "CHARGE.SUCCESS");
     data: PaymentSession;

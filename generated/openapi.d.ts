@@ -1004,6 +1004,7 @@ export interface components {
             /**
              * @description PAYMENT.PROCESSING — payment initiated; PAYMENT.PAID — paid; PAYMENT.CANCELLED — cancelled by the
              *     customer, a timeout or manual intervention; CHARGE.SUCCESS — one charge of a MULTIPLE session paid.
+             *     The quick start's "PAYMENT.SUCCESS" is not an event (decision payment-success-event).
              * @enum {string}
              */
             event: "PAYMENT.PROCESSING" | "PAYMENT.PAID" | "PAYMENT.CANCELLED" | "CHARGE.SUCCESS";
