@@ -78,7 +78,11 @@ function repair(root, path, tolerance) {
 }
 
 function warningOf(path, tolerance) {
-  return { path, message: `${path || '/'}: ${tolerance.title} (tolerated: erratum ${tolerance.erratum})`, erratum: tolerance.erratum };
+  return {
+    path,
+    message: `${path || '/'}: ${tolerance.title} (tolerated: erratum ${tolerance.erratum})`,
+    erratum: tolerance.erratum,
+  };
 }
 
 /** Marks the strict violations a tolerance would accept (strict mode still rejects them, naming it). */

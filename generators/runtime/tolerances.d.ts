@@ -1,0 +1,14 @@
+/** A deviation of data Pivot produces that tolerant mode accepts, and the register decision (erratum) it comes from. */
+export interface Tolerance {
+  erratum: string;
+  title: string;
+  keyword?: string;
+  rule?: string;
+  path?: string;
+  fix: 'accept' | 'upper-case' | 'strip-trunk-zero' | 'rename' | 'drop-sibling';
+  to?: string;
+  property?: string;
+}
+
+/** Every tolerated deviation, from the errata register (spec/errata/register.yaml, `tolerate:`). */
+export declare const tolerances: readonly Tolerance[];
