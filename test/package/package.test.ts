@@ -186,6 +186,42 @@ describe('runtime package (pivot-payments-contract)', () => {
   });
 });
 
+describe('a pnpm consumer (strict node_modules: only direct dependencies are resolvable)', () => {
+  const pnpmProject = join(work, 'pnpm-consumer');
+  const pnpm = (args: string[]) =>
+    run('npx', ['--yes', 'pnpm@9.15.9', ...args, '--store-dir', join(work, 'pnpm-store')], { cwd: pnpmProject });
+
+  it('runs what `generate --out` wrote, although ajv is not among its dependencies', () => {
+    mkdirSync(pnpmProject);
+    writeFileSync(join(pnpmProject, 'package.json'), JSON.stringify({ name: 'pnpm-consumer', private: true, type: 'module' }));
+    pnpm(['add', '--save-dev', cliTarball, 'typescript@5.9.3']);
+    expect(existsSync(join(pnpmProject, 'node_modules', 'ajv')), 'pnpm must not hoist ajv').toBe(false);
+    run(
+      'npx',
+      ['--no-install', 'pivot-contract', 'generate', '--out', 'src/contract', '--only', 'validators,fixtures,callbacks,models'],
+      {
+        cwd: pnpmProject,
+      },
+    );
+    const script = `
+      const { validateRequest } = await import('./src/contract/validators/index.js');
+      const { getFixture } = await import('./src/contract/fixtures/index.js');
+      const { verifyCallback } = await import('./src/contract/callbacks/index.js');
+      const body = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'va-api' });
+      const callback = getFixture({ operationId: 'paymentCallback', kind: 'request', name: 'payment-paid' });
+      console.log(JSON.stringify({
+        valid: validateRequest('createPaymentSession', body).valid,
+        invalid: validateRequest('createPaymentSession', { ...body, clientReferenceId: 'x'.repeat(101) }).valid,
+        callback: verifyCallback({ headers: { 'x-api-key': 'k' }, body: callback }, { apiKey: 'k' }).ok,
+      }));`;
+    expect(JSON.parse(run('node', ['--input-type=module', '-e', script], { cwd: pnpmProject }))).toEqual({
+      valid: true,
+      invalid: false,
+      callback: true,
+    });
+  }, 300_000);
+});
+
 describe('CLI package (pivot-payments-contract-cli)', () => {
   it('ships the compiled commands, templates and its copy of the contract, no sources', () => {
     const files = packedFiles(CLI_FOLDER);
