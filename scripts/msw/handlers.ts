@@ -4,8 +4,9 @@
  *   without Prism): the same 400 / 401 / 404 in the contract's shape, the same `Prefer` choices;
  * - `sandboxHandlers()`: the sandbox in process (lifecycles, idempotency, the clock), `.sandbox` on the
  *   returned list drives it.
- * Both are one MSW handler per operation, delegating to the core's fetch handler (one implementation:
- * scripts/http/core.ts); `server.use(...)` overrides one operation as usual.
+ * Both are one MSW handler per operation and a last catch-all under the base URL, delegating to the
+ * core's fetch handler (one implementation: scripts/http/core.ts); `server.use(...)` overrides one
+ * operation as usual.
  * @see https://mswjs.io/docs/api/http
  */
 import { createRequire } from 'node:module';
@@ -36,10 +37,13 @@ function mswPath(template: string): string {
 /** One handler per operation of the document, each answering through `fetchHandler`. */
 export function handlersFor(fetchHandler: FetchHandler, spec: Json, baseUrl = PIVOT_SANDBOX_URL): HttpHandler[] {
   const base = baseUrl.replace(/\/+$/, '');
-  return loadRoutes(spec).map((route) => {
+  const operations = loadRoutes(spec).map((route) => {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     return http[method](`${base}${mswPath(route.path)}`, ({ request }) => fetchHandler(request));
   });
+  // Last, so `server.use` and the operations come first: any other path or method under the base URL
+  // gets the core's answer (the contract's 404 not_found, a 204 to OPTIONS), as from the mock.
+  return [...operations, http.all(`${base}/*`, ({ request }) => fetchHandler(request))];
 }
 
 /** Handlers that answer every operation with its documented examples and the contract's errors. */

@@ -64,3 +64,34 @@ export async function readmeSnippet(pivot: PivotClient, token: string): Promise<
   if (data) return data.data.paymentUrl ?? '';
   return error.code;
 }
+
+/**
+ * Every other operation's documented request as its `body` (compile-time: none may become `never`);
+ * each call's answer narrows like the create's. The webhooks are Pivot's requests, not the client's.
+ */
+export function everyOtherRequest(client: PivotClient, token: string, id: string) {
+  const headers = { Authorization: `Bearer ${token}` };
+  const path = { id };
+  return [
+    client.POST('/v1/access-token', {
+      body: fixtures.createAccessToken.request['client-credentials'],
+      headers: { 'X-MERCHANT-ID': 'merchant', 'X-MERCHANT-SECRET': 'secret' },
+    }),
+    client.POST('/v2/payments/{id}/confirm', {
+      params: { path },
+      body: fixtures.confirmPaymentSession.request['redirect-guide-va'],
+      headers,
+    }),
+    client.POST('/v2/payments/{id}/capture', {
+      params: { path },
+      body: fixtures.capturePaymentSession.request['partial-release-remaining'],
+      headers,
+    }),
+    client.POST('/v2/payments/{id}/cancel', {
+      params: { path },
+      body: fixtures.cancelPaymentSession.request['requested-by-customer'],
+      headers,
+    }),
+    client.POST('/v2/payments/simulations', { body: fixtures.simulatePayment.request.success, headers }),
+  ];
+}

@@ -6,7 +6,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { components } from '../../generated/openapi.js';
-import { validate } from '../../generated/validators/index.js';
+import { validate, validateResponse } from '../../generated/validators/index.js';
 import { sandboxClock } from '../../scripts/sandbox/clock.ts';
 import { createSandbox, SANDBOX_DEFAULTS } from '../../scripts/sandbox/server.ts';
 import { document } from '../sandbox/harness.ts';
@@ -15,6 +15,7 @@ import {
   createBodies,
   createSession,
   everyCreate,
+  everyOtherRequest,
   pivotClient,
   readmeSnippet,
   requestId,
@@ -66,6 +67,24 @@ describe('openapi-fetch client on the generated paths', () => {
     // Every answer is one the contract documents for the operation (the sandbox applies Pivot's rules).
     for (const { response } of answers) expect([200, 400, 409, 422]).toContain(response.status);
     expect(answers.filter(({ response }) => response.status === 200).length).toBeGreaterThan(10);
+  });
+
+  it("sends every other operation's documented request, each answer documented for its operation", async () => {
+    const client = sandboxClient();
+    const token = await accessToken(client, SANDBOX_DEFAULTS.merchantId, SANDBOX_DEFAULTS.merchantSecret);
+    const operations = [
+      'createAccessToken',
+      'confirmPaymentSession',
+      'capturePaymentSession',
+      'cancelPaymentSession',
+      'simulatePayment',
+    ] as const;
+    const answers = await Promise.all(everyOtherRequest(client, token, 'no-such-session'));
+    expect(answers).toHaveLength(operations.length);
+    answers.forEach(({ data, error, response }, index) => {
+      expect(response.status, operations[index]).toBeLessThan(500);
+      expect(validateResponse(operations[index]!, response.status, data ?? error).valid, operations[index]).toBe(true);
+    });
   });
 
   it('keeps `installment` null-only in the validators although its type admits an empty object', () => {

@@ -36,7 +36,8 @@ describe('the published types (scripts/msw/index.d.ts)', () => {
 
 describe('handlers(): documented examples in process', () => {
   it('has one handler per operation of the contract', () => {
-    expect(handlers().length).toBe(Object.keys(fixtures).filter((operationId) => !/Callback$/.test(operationId)).length);
+    // One per operation (webhooks are Pivot's requests), plus the catch-all.
+    expect(handlers().length).toBe(Object.keys(fixtures).filter((operationId) => !/Callback$/.test(operationId)).length + 1);
   });
 
   it('answers a documented request with its paired example', async () => {
@@ -91,8 +92,11 @@ describe('handlers(): documented examples in process', () => {
     expect(data).toEqual(fixtures.getCustomer.responses['200']['with-stored-card']);
   });
 
-  it('leaves an undocumented path to MSW (unhandled: an error here)', async () => {
-    await expect(fetch(`${STATELESS}/v3/unknown`)).rejects.toThrow();
+  it('answers an undocumented path under the base URL with the contract 404, and leaves other hosts to MSW', async () => {
+    const unknown = await fetch(`${STATELESS}/v3/unknown`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { code: string }).code).toBe('not_found');
+    await expect(fetch('https://elsewhere.test/v2/payments')).rejects.toThrow(); // onUnhandledRequest: 'error'
   });
 });
 
