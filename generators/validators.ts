@@ -151,9 +151,12 @@ export function esmImports(code: string): string {
  * A validator whose body does not start with that read keeps its assignment.
  */
 export function treeShakable(code: string): string {
+  // One pass to find every assignment, one to move them: linear in the size of the code.
+  const assigned = new Map<string, string>();
+  for (const match of code.matchAll(/\}(validate\d+)\.evaluated = (\{[^{}]*\});/g)) assigned.set(match[1]!, match[2]!);
   const deferred = new Set<string>();
   const read = code.replace(/const (evaluated\d+) = (validate\d+)\.evaluated;/g, (match, local: string, name: string) => {
-    const literal = new RegExp(`\\}${name}\\.evaluated = (\\{[^{}]*\\});`).exec(code)?.[1];
+    const literal = assigned.get(name);
     if (literal === undefined) return match;
     deferred.add(name);
     return `const ${local} = (${name}.evaluated ??= ${literal});`;
