@@ -4,11 +4,11 @@
  * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
  * @see https://ajv.js.org/standalone.html
  */
-import standaloneCode from 'ajv/dist/standalone/index.js';
 import { compiledSchemas } from './lib/compiled.ts';
 import { resolveLocal as resolve } from './lib/document.ts';
 import { memo } from './lib/memo.ts';
 import { schemaIdentifiers } from './lib/names.ts';
+import { standaloneModule } from './lib/standalone.ts';
 import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
 import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './lib/schema-set.ts';
 import { asset, render } from './lib/templates.ts';
@@ -171,7 +171,7 @@ function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, export
   const { identifiers } = schemaIdentifiers(spec);
   const ajv = compiledSchemas(componentSchemas(spec), mode, ctx.checks);
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
-  return treeShakable(appendErrorsInPlace(standaloneCode.default(ajv, refs)));
+  return treeShakable(appendErrorsInPlace(standaloneModule(ajv, refs)));
 }
 
 /** The bundled copy of each Ajv helper the standalone modules use (see scripts/lib/gen-context.ts). */
