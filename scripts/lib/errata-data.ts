@@ -3,6 +3,7 @@
  * (spec/errata/published/index.yaml) and the register itself (spec/errata/register.yaml). Kept free
  * of parsing dependencies, since `pivot-contract generate` reads it for the errata report.
  */
+import type { Tolerance as GeneratedTolerance } from '../../generators/runtime/tolerances.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Operation } from 'fast-json-patch';
@@ -43,18 +44,10 @@ export interface RegisterEntry extends Deviation {
 /**
  * A deviation of data Pivot produces that tolerant mode accepts (with a warning naming the decision):
  * a strict violation matches by keyword, x-rule and path glob (`**` any depth, `*` one segment), and
- * `fix` says how it is repaired before the tolerant validator runs (`accept`: nothing to repair).
+ * `fix` says how it is repaired before the tolerant validator runs (`accept`: nothing to repair). The
+ * shape the generated `validators/tolerances.js` ships, less the decision's id and title it adds.
  */
-export interface Tolerance {
-  keyword?: string;
-  rule?: string;
-  path?: string;
-  fix: 'accept' | 'upper-case' | 'strip-trunk-zero' | 'rename' | 'drop-sibling';
-  /** The property `rename` moves the value to. */
-  to?: string;
-  /** The sibling property `drop-sibling` removes. */
-  property?: string;
-}
+export type Tolerance = Omit<GeneratedTolerance, 'erratum' | 'title'>;
 
 export interface Decision {
   title: string;
