@@ -19,7 +19,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
@@ -315,48 +315,59 @@ function measureImportVsCompile(log: (line: string) => void, validatorsUrl: stri
 
 const GENERATE_RUNS = 3;
 
+/** generate (all artifacts) vs a bare openapi-typescript run on one document, both in process, warm. */
+async function generateVersusOpenapiTs(spec: string, generateArgs: string[], runs: number, log: (line: string) => void) {
+  const out = scratch(`generate-${basename(dirname(spec))}`);
+  const typesFile = join(scratch('openapi-typescript'), 'openapi.d.ts');
+  const bareRun = async (): Promise<number> => {
+    const start = now();
+    writeFileSync(typesFile, astToString(await openapiTS(pathToFileURL(spec), { silent: true })));
+    return now() - start;
+  };
+  // Warm-up: module loading and JIT are not the generators' work.
+  await generateInto([...generateArgs, '--out', out]);
+  await bareRun();
+  const generated: number[] = [];
+  const bare: number[] = [];
+  let lines: string[] = [];
+  for (let run = 0; run < runs; run++) {
+    const result = await generateInto([...generateArgs, '--out', out]);
+    generated.push(result.ns);
+    lines = result.lines;
+    bare.push(await bareRun());
+  }
+  const generateNs = median(generated);
+  const bareNs = median(bare);
+  log(`on ${spec.replace(`${REPO_ROOT}/`, '')}: one warm-up run, then the median of ${runs}`);
+  log(
+    `  runGenerate(${JSON.stringify([...generateArgs, '--out', 'tmp'])})  ${formatDuration(generateNs).padStart(10)}  (runs: ${generated.map(formatDuration).join(', ')})`,
+  );
+  log(`    by generator (ms, last run): ${perGenerator(lines)}`);
+  log(
+    `  openapiTS(spec) + astToString + write  ${formatDuration(bareNs).padStart(10)}  (runs: ${bare.map(formatDuration).join(', ')})`,
+  );
+  return { generateNs, bareNs };
+}
+
+/** The largest document of the corpus of real public OpenAPI documents (test/fixtures/corpus). */
+const LARGEST_CORPUS_DOCUMENT = resolve(REPO_ROOT, 'test', 'fixtures', 'corpus', 'adyen-checkout', 'openapi.json');
+
 const generateVsOpenapiTs: BenchSection = {
-  title: '(c) npm run generate vs a bare openapi-typescript run on the same spec',
+  title: '(c) npm run generate vs a bare openapi-typescript run on the same spec (this one, and the largest corpus document)',
   async run(log) {
-    const spec = defaultSpec();
-    const out = scratch('generate');
-    const typesFile = join(scratch('openapi-typescript'), 'openapi.d.ts');
-    const bareRun = async (): Promise<number> => {
-      const start = now();
-      writeFileSync(typesFile, astToString(await openapiTS(pathToFileURL(spec), { silent: true })));
-      return now() - start;
-    };
-    // Warm-up: module loading and JIT are not the generators' work.
-    await generateInto(['--out', out]);
-    await bareRun();
-    const generated: number[] = [];
-    const bare: number[] = [];
-    let lines: string[] = [];
-    for (let run = 0; run < GENERATE_RUNS; run++) {
-      const result = await generateInto(['--out', out]);
-      generated.push(result.ns);
-      lines = result.lines;
-      bare.push(await bareRun());
-    }
-    const generateNs = median(generated);
-    const bareNs = median(bare);
-    log(
-      `both in-process (tsx), on ${spec.replace(`${REPO_ROOT}/`, '')}, writing their output to a temp dir; one warm-up run, then the median of ${GENERATE_RUNS}`,
-    );
-    log(
-      `runGenerate(['--out', tmp])            ${formatDuration(generateNs).padStart(10)}  (runs: ${generated.map(formatDuration).join(', ')})`,
-    );
-    log(`  by generator (ms, last run): ${perGenerator(lines)}`);
-    log(
-      `openapiTS(spec) + astToString + write  ${formatDuration(bareNs).padStart(10)}  (runs: ${bare.map(formatDuration).join(', ')})`,
-    );
+    log('both in-process (tsx), writing their output to a temp dir');
+    const own = await generateVersusOpenapiTs(defaultSpec(), [], GENERATE_RUNS, log);
+    const corpus = await generateVersusOpenapiTs(LARGEST_CORPUS_DOCUMENT, ['--spec', LARGEST_CORPUS_DOCUMENT], 2, log);
+    const figure = (label: string, { generateNs, bareNs }: { generateNs: number; bareNs: number }): Figure => ({
+      label,
+      measured: `${formatDuration(generateNs)} / ${formatDuration(bareNs)}`,
+      ratio: generateNs / bareNs,
+      target: '≤ 2×',
+      met: generateNs / bareNs <= 2,
+    });
     return [
-      {
-        label: 'generate (all artifacts) / bare openapi-typescript',
-        measured: `${formatDuration(generateNs)} / ${formatDuration(bareNs)}`,
-        ratio: generateNs / bareNs,
-        target: 'a small multiple',
-      },
+      figure('generate (all artifacts) / bare openapi-typescript, this spec', own),
+      figure('generate / bare openapi-typescript, Adyen Checkout (largest corpus document)', corpus),
     ];
   },
 };
@@ -387,15 +398,33 @@ export function replicateSchemas(spec: { components?: { schemas?: Record<string,
   return copy;
 }
 
+/** Peak RSS (MB) of one `generate --spec <spec> --out <out>` in a fresh process (tsx, as `npm run generate`). */
+function peakRssOfGenerate(spec: string, out: string): number {
+  const code = `
+    const { runGenerate } = await import(${JSON.stringify(pathToFileURL(resolve(REPO_ROOT, 'scripts', 'generate.ts')).href)});
+    const status = await runGenerate(['--spec', process.argv[1], '--out', process.argv[2], '--force'], { log() {}, error() {} });
+    console.log(JSON.stringify({ status, maxRssKb: process.resourceUsage().maxRSS }));`;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, spec, out], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const { status, maxRssKb } = JSON.parse(output.trim().split('\n').at(-1)!) as { status: number; maxRssKb: number };
+  if (status !== 0) throw new Error(`generate --spec ${spec} exited ${status}`);
+  return maxRssKb / 1024;
+}
+
+const RSS_LIMIT_MB = 1024;
+
 const generateScaling: BenchSection = {
   title: `(d) generate on synthetic specs ${SCALES.map((scale) => `×${scale}`).join(', ')}`,
   async run(log) {
     const bundle = JSON.parse(readFileSync(resolve(REPO_ROOT, 'generated/openapi.json'), 'utf8'));
     log(
-      `in-process (tsx), \`--spec <synthetic openapi.json> --out <tmp>\`, ×${SCALES[0]} median of ${BASE_RUNS} runs, the others one run each; ` +
+      `in-process (tsx), \`--spec <synthetic openapi.json> --out <tmp>\`, ×${SCALES[0]} median of ${BASE_RUNS} runs, the others one run each; peak RSS from one more run in a fresh process; ` +
         'the component schemas are replicated, paths and examples are not',
     );
-    const rows: Array<{ scale: number; schemas: number; ns: number; generators: Record<string, number> }> = [];
+    const rows: Array<{ scale: number; schemas: number; ns: number; generators: Record<string, number>; rssMb: number }> = [];
     for (const scale of SCALES) {
       const dir = scratch(`x${scale}`);
       const spec = replicateSchemas(bundle, scale);
@@ -411,9 +440,10 @@ const generateScaling: BenchSection = {
       const generators = Object.fromEntries(
         Object.keys(times[0]!).map((name) => [name, median(times.map((time) => time[name] ?? 0))]),
       );
-      rows.push({ scale, schemas, ns, generators });
+      const rssMb = peakRssOfGenerate(join(dir, 'openapi.json'), join(dir, 'out-rss'));
+      rows.push({ scale, schemas, ns, generators, rssMb });
       log(
-        `×${String(scale).padEnd(3)} ${String(schemas).padStart(5)} schemas  ${formatDuration(ns).padStart(9)}  ` +
+        `×${String(scale).padEnd(3)} ${String(schemas).padStart(5)} schemas  ${formatDuration(ns).padStart(9)}  peak RSS ${rssMb.toFixed(0).padStart(5)} MB  ` +
           `${(ns / 1e6 / schemas).toFixed(2).padStart(6)} ms/schema   by generator (ms${runs.length > 1 ? `, median of ${runs.length} runs` : ''}): ` +
           Object.entries(generators)
             .map(([name, ms]) => `${name} ${ms}`)
@@ -421,31 +451,41 @@ const generateScaling: BenchSection = {
       );
     }
     const base = rows[0]!;
-    return rows.slice(1).flatMap((row) => {
-      // The generator whose cost grows fastest: the one that decides how generation scales.
-      const [slowest, slowestMs] = Object.entries(row.generators)
-        .filter(([name]) => (base.generators[name] ?? 0) > 0)
-        .map(([name, ms]) => [name, ms / base.generators[name]!] as const)
-        .sort((a, b) => b[1] - a[1])[0] ?? ['none', 0];
-      return [
-        {
-          label: `generate ×${row.scale} / ×${base.scale} (${row.schemas} vs ${base.schemas} schemas)`,
-          measured:
-            `${formatDuration(row.ns)} / ${formatDuration(base.ns)}; ` +
-            `${(row.ns / 1e6 / row.schemas).toFixed(2)} vs ${(base.ns / 1e6 / base.schemas).toFixed(2)} ms/schema`,
-          ratio: row.ns / base.ns,
-          target: linearTarget(row.scale),
-          met: row.ns / base.ns <= row.scale * LINEAR_SLACK,
-        },
-        {
-          label: `↳ its fastest-growing generator, ${slowest}, ×${row.scale} / ×${base.scale}`,
-          measured: `${row.generators[slowest] ?? 0} ms / ${base.generators[slowest] ?? 0} ms`,
-          ratio: slowestMs,
-          target: linearTarget(row.scale),
-          met: slowestMs <= row.scale * LINEAR_SLACK,
-        },
-      ];
-    });
+    const largest = rows.at(-1)!;
+    const rss = {
+      label: `peak RSS of generate ×${largest.scale} (a fresh process, ${largest.schemas} schemas)`,
+      measured: `${largest.rssMb.toFixed(0)} MB (×${base.scale}: ${base.rssMb.toFixed(0)} MB)`,
+      target: `≤ ${RSS_LIMIT_MB} MB`,
+      met: largest.rssMb <= RSS_LIMIT_MB,
+    };
+    return [
+      ...rows.slice(1).flatMap((row) => {
+        // The generator whose cost grows fastest: the one that decides how generation scales.
+        const [slowest, slowestMs] = Object.entries(row.generators)
+          .filter(([name]) => (base.generators[name] ?? 0) > 0)
+          .map(([name, ms]) => [name, ms / base.generators[name]!] as const)
+          .sort((a, b) => b[1] - a[1])[0] ?? ['none', 0];
+        return [
+          {
+            label: `generate ×${row.scale} / ×${base.scale} (${row.schemas} vs ${base.schemas} schemas)`,
+            measured:
+              `${formatDuration(row.ns)} / ${formatDuration(base.ns)}; ` +
+              `${(row.ns / 1e6 / row.schemas).toFixed(2)} vs ${(base.ns / 1e6 / base.schemas).toFixed(2)} ms/schema`,
+            ratio: row.ns / base.ns,
+            target: linearTarget(row.scale),
+            met: row.ns / base.ns <= row.scale * LINEAR_SLACK,
+          },
+          {
+            label: `↳ its fastest-growing generator, ${slowest}, ×${row.scale} / ×${base.scale}`,
+            measured: `${row.generators[slowest] ?? 0} ms / ${base.generators[slowest] ?? 0} ms`,
+            ratio: slowestMs,
+            target: linearTarget(row.scale),
+            met: slowestMs <= row.scale * LINEAR_SLACK,
+          },
+        ];
+      }),
+      rss,
+    ];
   },
 };
 
