@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { exportedFile, PACKAGE_NAME } from './package-exports.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'packages', 'cli');
@@ -27,20 +28,15 @@ cpSync(join(root, 'generators', 'runtime'), join(cli, 'dist', 'generators', 'run
 chmodSync(join(cli, 'dist', 'scripts', 'cli.js'), 0o755);
 
 // `pivot-payments-contract/validators` → the file the runtime package's exports map it to, in the copy.
-const { name, exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SELF_IMPORT = new RegExp(`(from\\s*|import\\(\\s*)(['"])${name}((?:/[\\w./-]+)?)\\2`, 'g');
-function target(subpath) {
-  const entry = exports[`.${subpath}`];
-  const file = typeof entry === 'string' ? entry : entry?.default;
-  if (!file) throw new Error(`${name}${subpath} is not exported by ${name}`);
-  return join(cli, file);
-}
+const SELF_IMPORT = new RegExp(`(from\\s*|import\\(\\s*)(['"])(${PACKAGE_NAME}(?:/[\\w./-]+)?)\\2`, 'g');
 for (const entry of readdirSync(join(cli, 'dist'), { recursive: true, withFileTypes: true })) {
   if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
   const file = join(entry.parentPath, entry.name);
   const code = readFileSync(file, 'utf8');
-  const rewritten = code.replace(SELF_IMPORT, (_match, prefix, quote, subpath) => {
-    const path = relative(dirname(file), target(subpath)).split('\\').join('/');
+  const rewritten = code.replace(SELF_IMPORT, (_match, prefix, quote, specifier) => {
+    const path = relative(dirname(file), join(cli, exportedFile(specifier)))
+      .split('\\')
+      .join('/');
     return `${prefix}${quote}${path.startsWith('.') ? path : `./${path}`}${quote}`;
   });
   if (rewritten !== code) writeFileSync(file, rewritten);

@@ -5,20 +5,21 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { exportedFile, PACKAGE_NAME } from './package-exports.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const out = join(root, 'runtime', 'msw');
-const { exports } = JSON.parse((await import('node:fs')).readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** `pivot-payments-contract/fixtures` → `../../generated/fixtures/index.js`, left as an import. */
 const contractFiles = {
   name: 'contract-files',
   setup(builder) {
-    builder.onResolve({ filter: /^pivot-payments-contract(\/.*)?$/ }, (args) => {
-      const entry = exports[`.${args.path.slice('pivot-payments-contract'.length)}`];
-      const file = typeof entry === 'string' ? entry : entry?.default;
-      if (!file) return { errors: [{ text: `${args.path} is not exported by pivot-payments-contract` }] };
-      return { path: `../.${file.slice(1)}`.replace(/^\.\.\/\.\//, '../../'), external: true };
+    builder.onResolve({ filter: new RegExp(`^${PACKAGE_NAME}(/.*)?$`) }, (args) => {
+      try {
+        return { path: `../../${exportedFile(args.path)}`, external: true }; // from runtime/msw/index.js
+      } catch (error) {
+        return { errors: [{ text: error.message }] };
+      }
     });
   },
 };
