@@ -4,9 +4,8 @@
  * names instead of `components['schemas']['X']`. Type-level tests keep the two in agreement.
  * @see https://github.com/bcherny/json-schema-to-typescript#options
  */
-import { compile } from 'json-schema-to-typescript';
 import { schemaIdentifiers, toIdentifier } from './lib/names.ts';
-import { codeHeader, formatCode } from './lib/output.ts';
+import { codeHeader, formatCode, requireTypeScriptPackage } from './lib/output.ts';
 import { toSchemaSet, type SchemaMap } from './lib/schema-set.ts';
 import { typeView } from './lib/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -87,6 +86,7 @@ export async function generateModels(spec: BundledSpec, ctx: GenContext): Promis
   const schemas = modelSchemas((spec.components?.schemas ?? {}) as SchemaMap, identifiers);
   const schemaSet = toSchemaSet(schemas);
   const root = { title: ROOT_NAME, type: 'object', additionalProperties: false, properties: {}, $defs: schemaSet.$defs };
+  const { compile } = requireTypeScriptPackage('json-schema-to-typescript');
   const code = await compile(root as never, ROOT_NAME, {
     bannerComment: '',
     additionalProperties: false,
@@ -115,5 +115,6 @@ export const modelsGenerator: Generator = {
   name: 'models',
   description: 'models.d.ts: a named type per component schema (json-schema-to-typescript)',
   outputs: ['models.d.ts', 'index.d.ts', 'index.js'],
+  loadsTypeScript: true,
   generate: generateModels,
 };

@@ -3,8 +3,7 @@
  * `openapi-fetch` and friends consume.
  * @see https://openapi-ts.dev/node
  */
-import openapiTS, { astToString } from 'openapi-typescript';
-import { codeHeader, finalNewline } from './lib/output.ts';
+import { codeHeader, finalNewline, requireTypeScriptPackage } from './lib/output.ts';
 import type { SchemaMap } from './lib/schema-set.ts';
 import { typeView } from './lib/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -17,6 +16,7 @@ function typedDocument(spec: BundledSpec): BundledSpec {
 }
 
 export async function generateTsTypes(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
+  const { default: openapiTS, astToString } = requireTypeScriptPackage('openapi-typescript');
   const ast = await openapiTS(typedDocument(spec) as never, {
     alphabetize: true,
     // Fields with a `default` may be omitted in requests; responses don't promise them either.
@@ -38,5 +38,6 @@ export const tsTypesGenerator: Generator = {
   name: 'types',
   description: 'openapi.d.ts: paths, components, operations, webhooks (openapi-typescript)',
   outputs: ['openapi.d.ts', 'openapi.js'],
+  loadsTypeScript: true,
   generate: generateTsTypes,
 };

@@ -47,5 +47,11 @@ export interface Generator {
   description: string;
   /** Paths (or folder prefixes ending in `/`) it owns in the output directory. */
   outputs: string[];
+  /**
+   * It loads the TypeScript compiler (openapi-typescript, json-schema-to-typescript, TypeScript's
+   * printer): `generate` runs it on a worker thread (scripts/lib/typescript-thread.ts), and its module
+   * imports those packages only inside `generate`, so that the main thread never loads them.
+   */
+  loadsTypeScript?: true;
   generate(spec: BundledSpec, ctx: GenContext): FileMap | Promise<FileMap>;
 }

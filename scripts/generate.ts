@@ -9,6 +9,7 @@ import type { FileMap } from '../generators/types.ts';
 import { sortFiles } from '../generators/lib/output.ts';
 import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
 import { loadSpec, SpecError } from './lib/load-spec.ts';
+import { runOnTypeScriptThread, warmTypeScriptThread, type ThreadResult } from './lib/typescript-thread.ts';
 import { parseCommand, unknownName, usageError, type Io } from './lib/command.ts';
 import {
   assertUsableFolder,
@@ -118,6 +119,11 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       if (leftovers.length > 0) io.log(`cleaned up after an interrupted run: ${leftovers.join(', ')}`);
     }
     const generators = selectGenerators(only);
+    const threaded = generators.filter((generator) => generator.loadsTypeScript);
+    // Started first: the worker loads TypeScript while this thread reads the spec.
+    if (threaded.length > 0) warmTypeScriptThread();
+    const context = loadGenContext(dirname(specRoot));
+    context.catch(() => {}); // awaited after the spec is read; a spec error comes first
     // This package's own spec is held to the house rules; any other document only to OpenAPI's.
     const checks = args.spec === undefined || specRoot === defaultSpec() ? 'contract' : 'document';
     const spec = await loadSpec(specRoot, {
@@ -125,22 +131,36 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       checks,
       onWarning: (line) => io.error(`warning: ${line}`),
     });
-    const ctx = { ...loadGenContext(dirname(specRoot)), checks } as const;
+    const ctx = { ...(await context), checks } as const;
     const rendered: FileMap = { ...generateOutputReadme(ctx) };
+    const report = ({ name, files, ms }: ThreadResult) => {
+      Object.assign(rendered, files);
+      io.log(
+        `${name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(ms).toString().padStart(6)} ms`,
+      );
+    };
+    const fromThread =
+      threaded.length > 0
+        ? runOnTypeScriptThread(
+            threaded.map((generator) => generator.name),
+            spec,
+            ctx,
+          )
+        : Promise.resolve([]);
+    fromThread.catch(() => {}); // awaited after the main thread's generators
     const progress = progressLine(io);
-    for (const generator of generators) {
+    for (const generator of generators.filter((candidate) => !candidate.loadsTypeScript)) {
       const started = performance.now();
       progress.show(`rendering ${generator.name}…`);
       const files = await generator.generate(spec, ctx);
       progress.clear();
-      Object.assign(rendered, files);
-      io.log(
-        `${generator.name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(
-          performance.now() - started,
-        )
-          .toString()
-          .padStart(6)} ms`,
-      );
+      report({ name: generator.name, files, ms: performance.now() - started });
+    }
+    if (threaded.length > 0) {
+      progress.show(`rendering ${threaded.map((generator) => generator.name).join(', ')}…`);
+      const results = await fromThread;
+      progress.clear();
+      results.forEach(report);
     }
     // A full run answers for every file of the manifest (stale ones go); `--only` for its artifacts' files.
     const claims = args.only ? owns(generators.flatMap((generator) => generator.outputs)) : () => true;

@@ -236,6 +236,11 @@ export const AJV_OPTIONS: Options = {
   // Only own properties count (for `required`, `properties`, `additionalProperties`): an object whose
   // prototype carries `amount` has no `amount`, and JSON never has inherited properties.
   ownProperties: true,
+  // A `$ref` to a component schema calls that schema's function, compiled once; only schemas of up to
+  // 6 keywords are written inline. Ajv's default inlines every schema without refs of its own, which
+  // wrote large shared ones again at every use: 1.3× the code on this spec and 1.9× on the Adyen
+  // corpus document, and as much more compile time.
+  inlineRefs: 6,
 };
 
 // `validate21.errors`, or `wrapper0.validate.errors` for a recursive `$ref` (a schema referring to itself).

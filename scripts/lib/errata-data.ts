@@ -7,7 +7,7 @@ import type { Tolerance as GeneratedTolerance } from '../../generators/runtime/t
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Operation } from 'fast-json-patch';
-import { parse as parseYaml } from 'yaml';
+import { parseSpecFile } from './load-spec.ts';
 
 export type PublishedTarget =
   | { operationId: string; in: 'request'; example: string }
@@ -94,13 +94,17 @@ export function errataDir(specDir: string): string {
   return join(specDir, 'errata');
 }
 
+/** A YAML file of the register, read as the spec's own files are (the fast parser when it has no anchors). */
+function readYaml(file: string): any {
+  return parseSpecFile(file, readFileSync(file, 'utf8'));
+}
+
 export function loadPublishedSources(specDir: string): PublishedSource[] {
-  const index = parseYaml(readFileSync(join(errataDir(specDir), 'published', 'index.yaml'), 'utf8'));
-  return index.sources as PublishedSource[];
+  return readYaml(join(errataDir(specDir), 'published', 'index.yaml')).sources as PublishedSource[];
 }
 
 export function loadRegister(specDir: string): Register {
-  const register = parseYaml(readFileSync(join(errataDir(specDir), 'register.yaml'), 'utf8')) as Register;
+  const register = readYaml(join(errataDir(specDir), 'register.yaml')) as Register;
   return {
     decisions: register.decisions ?? {},
     table: register.table ?? {},

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import { REPO_ROOT } from './package-root.ts';
 import { DEFAULT_CTX, type GenContext } from '../../generators/types.ts';
 import { loadPublishedSources, loadRegister } from './errata-data.ts';
@@ -26,8 +26,8 @@ const AJV_HELPERS = ['equal', 'parseJson', 'quote', 'timestamp', 'ucs2length', '
  * validators import nothing outside their folder. Module paths esbuild writes into the bundle are cut
  * to the part after the last `node_modules/`, so the output is the same in every install layout.
  */
-export function bundleModule(entry: string): string {
-  const [output] = buildSync({
+export async function bundleModule(entry: string): Promise<string> {
+  const { outputFiles } = await build({
     entryPoints: [entry],
     bundle: true,
     format: 'esm',
@@ -38,37 +38,43 @@ export function bundleModule(entry: string): string {
     write: false,
     logLevel: 'silent',
     absWorkingDir: dirname(entry),
-  }).outputFiles;
-  return output!.text.replace(/"[^"\n]*node_modules\/([^"\n]+)"/g, '"$1"').replace(/^(\s*\/\/ )\S*node_modules\//gm, '$1');
+  });
+  return outputFiles[0]!.text
+    .replace(/"[^"\n]*node_modules\/([^"\n]+)"/g, '"$1"')
+    .replace(/^(\s*\/\/ )\S*node_modules\//gm, '$1');
 }
 
-/** The bundled runtime the generated validators import: `runtime/formats.js` and `runtime/ajv/<helper>.js`. */
-function bundledRuntime(root: string): Record<string, string> {
+/**
+ * The bundled runtime the generated validators import: `runtime/formats.js` and `runtime/ajv/<helper>.js`.
+ * esbuild works in its own process, so these bundles are made while this one reads the spec.
+ */
+async function bundledRuntime(root: string): Promise<Record<string, string>> {
   const require = createRequire(join(root, 'package.json'));
-  return {
-    'runtime/formats.js': bundleModule(join(root, 'generators', 'runtime', 'formats.js')),
-    ...Object.fromEntries(
-      AJV_HELPERS.map((name) => [`runtime/ajv/${name}.js`, bundleModule(require.resolve(`ajv/dist/runtime/${name}.js`))]),
-    ),
-  };
+  const entries: Array<[string, string]> = [
+    ['runtime/formats.js', join(root, 'generators', 'runtime', 'formats.js')],
+    ...AJV_HELPERS.map((name): [string, string] => [`runtime/ajv/${name}.js`, require.resolve(`ajv/dist/runtime/${name}.js`)]),
+  ];
+  return Object.fromEntries(await Promise.all(entries.map(async ([key, entry]) => [key, await bundleModule(entry)])));
 }
 
 /** Template and runtime sources keyed `validators/index.js.hbs`, `runtime/violations.js`. */
-export function loadTemplates(root = REPO_ROOT): Record<string, string> {
+export async function loadTemplates(root = REPO_ROOT): Promise<Record<string, string>> {
+  const bundles = bundledRuntime(root);
   const templates = filesUnder(join(root, 'templates')).map((file) => [relative(join(root, 'templates'), file), file]);
   const runtime = filesUnder(join(root, 'generators', 'runtime')).map((file) => [
     `runtime/${relative(join(root, 'generators', 'runtime'), file)}`,
     file,
   ]);
   const sources = Object.fromEntries([...templates, ...runtime].map(([key, file]) => [key!, readFileSync(file!, 'utf8')]));
-  return Object.fromEntries(Object.entries({ ...sources, ...bundledRuntime(root) }).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries({ ...sources, ...(await bundles) }).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
  * The context for a spec directory. The errata register belongs to this repository's spec; a
  * consumer's own spec (with no `errata/` folder) simply gets no errata report.
  */
-export function loadGenContext(specDir: string, root = REPO_ROOT): GenContext {
+export async function loadGenContext(specDir: string, root = REPO_ROOT): Promise<GenContext> {
+  const templates = loadTemplates(root);
   let errata: GenContext['errata'];
   try {
     errata = { register: loadRegister(specDir), sources: loadPublishedSources(specDir) };
@@ -77,5 +83,5 @@ export function loadGenContext(specDir: string, root = REPO_ROOT): GenContext {
   }
   // Relative to where the command runs (the consumer's repository root), so headers are the same on every machine.
   const source = relative(process.cwd(), join(specDir, 'openapi.yaml')).split('\\').join('/') || 'openapi.yaml';
-  return { ...DEFAULT_CTX, source, templates: loadTemplates(root), ...(errata ? { errata } : {}) };
+  return { ...DEFAULT_CTX, source, templates: await templates, ...(errata ? { errata } : {}) };
 }

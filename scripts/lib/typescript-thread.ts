@@ -1,0 +1,100 @@
+/**
+ * The generators that load the TypeScript compiler (`loadsTypeScript`: types, models) run on a worker
+ * thread. Loading TypeScript, openapi-typescript and json-schema-to-typescript is the largest fixed
+ * cost of a run (about 0.6 s, most of a bare openapi-typescript run); started before the spec is read,
+ * it happens on the second core while the main thread reads and checks the spec and renders the other
+ * artifacts.
+ *
+ * One worker per process, kept between runs (the tests and the bench call generate many times) and
+ * unref'ed while it has no job, so that it never keeps a process alive.
+ */
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BundledSpec, FileMap, GenContext } from '../../generators/types.ts';
+
+/** One generator's output, as the worker answers it. */
+export interface ThreadResult {
+  name: string;
+  files: FileMap;
+  ms: number;
+}
+
+/** What the main thread sends (`names` of generators to run) and what the worker answers. */
+export interface ThreadJob {
+  id: number;
+  names: string[];
+  spec: BundledSpec;
+  ctx: GenContext;
+}
+export type ThreadAnswer = { id: number; results: ThreadResult[] } | { id: number; error: string };
+
+const SELF = fileURLToPath(import.meta.url);
+// Compiled (the CLI package) the worker is a .js file next to this one; in a checkout it is the .ts
+// source, which a worker can only load after registering tsx (its hooks are not inherited by workers).
+const ENTRY = join(dirname(SELF), `typescript-thread-worker${extname(SELF)}`);
+
+function startWorker(): Worker {
+  if (extname(ENTRY) !== '.ts') return new Worker(ENTRY);
+  const tsx = join(dirname(createRequire(SELF).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
+  const boot = `const { register } = await import(${JSON.stringify(pathToFileURL(tsx).href)});
+register();
+await import(${JSON.stringify(pathToFileURL(ENTRY).href)});`;
+  return new Worker(`import(${JSON.stringify(`data:text/javascript,${encodeURIComponent(boot)}`)})`, { eval: true });
+}
+
+interface Pending {
+  resolve(results: ThreadResult[]): void;
+  reject(error: Error): void;
+}
+
+let shared: { worker: Worker; pending: Map<number, Pending> } | undefined;
+let nextId = 1;
+
+function failAll(pending: Map<number, Pending>, error: Error): void {
+  for (const job of pending.values()) job.reject(error);
+  pending.clear();
+}
+
+/** The process's worker, started (and so loading TypeScript) on the first call. */
+function thread(): { worker: Worker; pending: Map<number, Pending> } {
+  if (shared) return shared;
+  const worker = startWorker();
+  const pending = new Map<number, Pending>();
+  const current = { worker, pending };
+  worker.unref();
+  worker.on('message', (answer: ThreadAnswer) => {
+    const job = pending.get(answer.id);
+    if (!job) return;
+    pending.delete(answer.id);
+    if (pending.size === 0) worker.unref();
+    if ('error' in answer) job.reject(new Error(answer.error));
+    else job.resolve(answer.results);
+  });
+  // A crashed worker fails its jobs; the next run starts a new one.
+  const retire = (error: Error) => {
+    if (shared === current) shared = undefined;
+    failAll(pending, error);
+  };
+  worker.on('error', (error) => retire(new Error(`the TypeScript generator thread failed: ${error.message}`)));
+  worker.on('exit', (code) => retire(new Error(`the TypeScript generator thread exited (code ${code})`)));
+  shared = current;
+  return current;
+}
+
+/** Starts the worker now, so that it loads TypeScript while the caller does other work. */
+export function warmTypeScriptThread(): void {
+  thread();
+}
+
+/** Runs the named `loadsTypeScript` generators on the worker; their results in the order of `names`. */
+export function runOnTypeScriptThread(names: string[], spec: BundledSpec, ctx: GenContext): Promise<ThreadResult[]> {
+  const { worker, pending } = thread();
+  const id = nextId++;
+  return new Promise<ThreadResult[]>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.ref();
+    worker.postMessage({ id, names, spec, ctx } satisfies ThreadJob);
+  });
+}

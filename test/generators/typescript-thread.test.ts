@@ -1,0 +1,62 @@
+/**
+ * The generators that load the TypeScript compiler run on a worker thread (scripts/lib/typescript-thread.ts):
+ * the main thread never loads TypeScript, a failure there fails the run with its message, and the idle
+ * worker never keeps a process alive.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CTX } from '../../generators/types.ts';
+import { runOnTypeScriptThread } from '../../scripts/lib/typescript-thread.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'pivot-ts-thread-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * Runs generate in a fresh process and reports which TypeScript packages its main thread loaded
+ * (json-schema-to-typescript counts by its entry: its naming helper, utils.js, names identifiers there).
+ */
+function generateInChild(out: string): { status: number; loaded: string[]; log: string[] } {
+  const code = `
+    import { createRequire } from 'node:module';
+    const { runGenerate } = await import(${JSON.stringify(join(ROOT, 'scripts/generate.ts'))});
+    const log = [];
+    const status = await runGenerate(['--out', process.argv[1], '--only', 'types,models,fixtures'], { log: (l) => log.push(l), error: (l) => log.push(l) });
+    const loaded = Object.keys(createRequire(import.meta.url).cache)
+      .filter((file) => !file.includes('/json-schema-to-typescript/') || file.endsWith('/dist/src/index.js'))
+      .map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(file)?.[1])
+      .filter((name) => ['typescript', 'openapi-typescript', 'json-schema-to-typescript'].includes(name));
+    console.log(JSON.stringify({ status, loaded: [...new Set(loaded)], log }));`;
+  // The child exits by itself once generate returns: the timeout fails the test if the worker held it.
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return JSON.parse(output.trim().split('\n').at(-1)!);
+}
+
+describe('the TypeScript generator thread', () => {
+  it('renders types and models off the main thread, which never loads TypeScript, and lets the process exit', () => {
+    const out = join(work, 'out');
+    const { status, loaded, log } = generateInChild(out);
+    expect(status, log.join('\n')).toBe(0);
+    expect(loaded).toEqual([]);
+    expect(log.filter((line) => /^(types|models|fixtures) +\d+ files/.test(line))).toHaveLength(3);
+    // The same files as the committed output.
+    for (const file of ['openapi.d.ts', 'models.d.ts'])
+      expect(readFileSync(join(out, file), 'utf8')).toBe(readFileSync(join(ROOT, 'generated', file), 'utf8'));
+  }, 150_000);
+
+  it('fails a job with the message of what went wrong on the thread', async () => {
+    const spec = JSON.parse(readFileSync(join(ROOT, 'generated', 'openapi.json'), 'utf8'));
+    await expect(runOnTypeScriptThread(['bundle'], spec, DEFAULT_CTX)).rejects.toThrow('no TypeScript generator named bundle');
+    // The thread survives a failed job and runs the next one.
+    const [types] = await runOnTypeScriptThread(['types'], spec, DEFAULT_CTX);
+    expect(types!.name).toBe('types');
+    expect(types!.files['openapi.d.ts']).toContain('export interface paths');
+  }, 120_000);
+});
