@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { GENERATORS, generateOutputReadme, selectGenerators } from '../generators/index.ts';
-import type { FileMap } from '../generators/types.ts';
+import type { BundledSpec, FileMap } from '../generators/types.ts';
 import { sortFiles } from '../generators/lib/output.ts';
 import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
 import { loadSpec, SpecError } from './lib/load-spec.ts';
-import { runOnTypeScriptThread, warmTypeScriptThread, type ThreadResult } from './lib/typescript-thread.ts';
+import { runOnTypeScriptThread, stopTypeScriptThread, warmTypeScriptThread, type ThreadResult } from './lib/typescript-thread.ts';
 import { parseCommand, unknownName, usageError, type Io } from './lib/command.ts';
 import {
   assertUsableFolder,
@@ -108,6 +108,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
   const outDir = resolve(args.out ?? resolve(REPO_ROOT, 'generated'));
   const where = displayPath(outDir);
   let release = () => {};
+  let threadBusy = false;
   try {
     // Before the (slow) render, so that a wrong --out fails at once.
     if (args.check) assertUsableFolder(outDir);
@@ -126,10 +127,24 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     context.catch(() => {}); // awaited after the spec is read; a spec error comes first
     // This package's own spec is held to the house rules; any other document only to OpenAPI's.
     const checks = args.spec === undefined || specRoot === defaultSpec() ? 'contract' : 'document';
+    let fromThread: Promise<ThreadResult[]> = Promise.resolve([]);
+    // The worker gets the document as soon as it is valid OpenAPI, while this thread runs the slow checks.
+    const startThread = async (valid: BundledSpec) => {
+      if (threaded.length === 0) return;
+      const names = threaded.map((generator) => generator.name);
+      threadBusy = true;
+      fromThread = runOnTypeScriptThread(names, valid, { ...(await context), checks });
+      // Awaited after the main thread's generators; until then a failure is not unhandled.
+      fromThread.then(
+        () => (threadBusy = false),
+        () => (threadBusy = false),
+      );
+    };
     const spec = await loadSpec(specRoot, {
       allowRemoteRefs: args['allow-remote-refs'],
       checks,
       onWarning: (line) => io.error(`warning: ${line}`),
+      onValidOpenApi: startThread,
     });
     const ctx = { ...(await context), checks } as const;
     const rendered: FileMap = { ...generateOutputReadme(ctx) };
@@ -139,15 +154,6 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
         `${name.padEnd(11)} ${String(Object.keys(files).length).padStart(3)} files ${Math.round(ms).toString().padStart(6)} ms`,
       );
     };
-    const fromThread =
-      threaded.length > 0
-        ? runOnTypeScriptThread(
-            threaded.map((generator) => generator.name),
-            spec,
-            ctx,
-          )
-        : Promise.resolve([]);
-    fromThread.catch(() => {}); // awaited after the main thread's generators
     const progress = progressLine(io);
     for (const generator of generators.filter((candidate) => !candidate.loadsTypeScript)) {
       const started = performance.now();
@@ -193,5 +199,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     return 1;
   } finally {
     release();
+    // A run that failed while the worker was rendering does not wait for it.
+    if (threadBusy) stopTypeScriptThread();
   }
 }

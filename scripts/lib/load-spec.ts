@@ -344,6 +344,13 @@ export interface LoadOptions {
   checks?: CheckLevel;
   /** Told each warning line (unknown formats, identifier collisions, operations without an id). */
   onWarning?: (line: string) => void;
+  /**
+   * Given the document once it is known to be valid OpenAPI (and normalised), before the generators'
+   * own checks (the slow part: every schema compiled, every example validated), so that a caller can
+   * start work on it early (awaited, so that the caller can finish its own setup first). The loader
+   * may still fail after this.
+   */
+  onValidOpenApi?: (spec: BundledSpec) => void | Promise<void>;
 }
 
 const display = (file: string) => relative(process.cwd(), file) || '.';
@@ -571,6 +578,7 @@ export async function loadSpec(specRoot: string, options: LoadOptions = {}): Pro
   }
   if (level === 'contract') checkHouseRules(bundled, specRoot);
   else normalizeDocument(bundled);
+  await options.onValidOpenApi?.(bundled);
   for (const warning of checkDocument(bundled, specRoot, level)) options.onWarning?.(warning);
   return bundled;
 }

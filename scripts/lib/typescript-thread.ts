@@ -88,6 +88,15 @@ export function warmTypeScriptThread(): void {
   thread();
 }
 
+/** Stops the worker (a run that failed does not wait for its job); the next run starts a new one. */
+export function stopTypeScriptThread(): void {
+  const current = shared;
+  if (!current) return;
+  shared = undefined;
+  failAll(current.pending, new Error('the TypeScript generator thread was stopped'));
+  void current.worker.terminate();
+}
+
 /** Runs the named `loadsTypeScript` generators on the worker; their results in the order of `names`. */
 export function runOnTypeScriptThread(names: string[], spec: BundledSpec, ctx: GenContext): Promise<ThreadResult[]> {
   const { worker, pending } = thread();

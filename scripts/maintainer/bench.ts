@@ -355,7 +355,12 @@ async function generateVersusOpenapiTs(spec: string, generateArgs: string[], run
 const LARGEST_CORPUS_DOCUMENT = resolve(REPO_ROOT, 'test', 'fixtures', 'corpus', 'adyen-checkout', 'openapi.json');
 const CLI_BIN = resolve(REPO_ROOT, 'packages', 'cli', 'bin', 'pivot-contract.js');
 const TSX_BIN = resolve(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const OPENAPI_TS_BIN = createRequire(import.meta.url).resolve('openapi-typescript/bin/cli.js');
+/** The `openapi-typescript` command, as its package.json's `bin` names it. */
+const OPENAPI_TS_BIN = (() => {
+  const manifest = createRequire(import.meta.url).resolve('openapi-typescript/package.json');
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
+  return join(dirname(manifest), bin['openapi-typescript']!);
+})();
 const PROCESS_RUNS = 5;
 
 /** Wall time (ns) of one command in a fresh process, from spawn to exit; its output is discarded. */
