@@ -4,11 +4,11 @@
  * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
  * @see https://ajv.js.org/standalone.html
  */
-import { compiledSchemas } from './lib/compiled.ts';
+import { compiledSchemas, releaseCompiledSchemas } from './lib/compiled.ts';
 import { resolveLocal as resolve } from './lib/document.ts';
 import { memo } from './lib/memo.ts';
 import { schemaIdentifiers } from './lib/names.ts';
-import { standaloneModule } from './lib/standalone.ts';
+import { standaloneParts } from './lib/standalone.ts';
 import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
 import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './lib/schema-set.ts';
 import { asset, render } from './lib/templates.ts';
@@ -115,8 +115,9 @@ function localSpecifier(specifier: string): string {
 }
 
 /** The Ajv runtime helpers (`ucs2length`, `equal`, …) a standalone module requires, by name. */
-export function ajvHelpersUsed(code: string): string[] {
-  return [...new Set([...code.matchAll(/require\("ajv\/dist\/runtime\/([\w]+)"\)/g)].map((match) => match[1]!))].sort();
+export function ajvHelpersUsed(parts: readonly string[]): string[] {
+  const used = parts.flatMap((part) => [...part.matchAll(/require\("ajv\/dist\/runtime\/([\w]+)"\)/g)].map((match) => match[1]!));
+  return [...new Set(used)].sort();
 }
 
 /**
@@ -125,21 +126,26 @@ export function ajvHelpersUsed(code: string): string[] {
  * code imports nothing outside its folder (it runs where `ajv` is not installed: under pnpm, or in a
  * service with only the runtime package). Loaders disagree on what a CommonJS module's default is
  * (Node: `module.exports`; Vite/Vitest and bundlers: `exports.default` when `__esModule` is set), so
- * `.default` goes through a helper that accepts both shapes.
+ * `.default` goes through a helper that accepts both shapes. Works on the module's parts (see
+ * standaloneParts), never on its whole text.
  */
-export function esmImports(code: string): string {
-  const specifiers = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!))].sort();
+export function esmImports(parts: readonly string[]): string {
+  const specifiers = [
+    ...new Set(parts.flatMap((part) => [...part.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!))),
+  ].sort();
   const bindings = new Map(specifiers.map((specifier, index) => [specifier, `runtime${index}`]));
-  const body = code
-    .replace(/^"use strict";/, '')
-    .replace(/require\("([^"]+)"\)\.default\b/g, (_match, specifier: string) => `interopDefault(${bindings.get(specifier)!})`)
-    .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => bindings.get(specifier)!);
+  const body = parts.map((part) =>
+    part
+      .replace(/^"use strict";/, '')
+      .replace(/require\("([^"]+)"\)\.default\b/g, (_match, specifier: string) => `interopDefault(${bindings.get(specifier)!})`)
+      .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => bindings.get(specifier)!),
+  );
   const imports = specifiers.map(
     (specifier) => `import * as ${bindings.get(specifier)} from ${JSON.stringify(localSpecifier(specifier))};`,
   );
   const interop =
     'const interopDefault = (namespace) => (namespace.default && namespace.default.__esModule ? namespace.default.default : namespace.default);';
-  return `${imports.join('\n')}\n${interop}\n${body}`;
+  return `${imports.join('\n')}\n${interop}\n${body.join('')}`;
 }
 
 /**
@@ -166,12 +172,15 @@ export function treeShakable(code: string): string {
     .replace(/= interopDefault\(/g, '= /* @__PURE__ */ interopDefault(');
 }
 
-/** Standalone code of the exported schemas, each exported under its identifier (see lib/names.ts). */
-function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string {
+/** Standalone code of the exported schemas, each exported under its identifier (see lib/names.ts), in parts. */
+function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string[] {
   const { identifiers } = schemaIdentifiers(spec);
   const ajv = compiledSchemas(componentSchemas(spec), mode, ctx.checks);
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
-  return treeShakable(appendErrorsInPlace(standaloneModule(ajv, refs)));
+  // Both rewrites are local to one validator's code (its error appends, its own `evaluated` reads).
+  const code = standaloneParts(ajv, refs, (part) => treeShakable(appendErrorsInPlace(part)));
+  releaseCompiledSchemas(componentSchemas(spec), mode, ctx.checks);
+  return code;
 }
 
 /** The bundled copy of each Ajv helper the standalone modules use (see scripts/lib/gen-context.ts). */
@@ -218,7 +227,7 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
   const strictCode = standaloneCodeOf(spec, ctx, 'strict', schemaNames);
   const tolerantCode = standaloneCodeOf(spec, ctx, 'tolerant', tolerantNames);
   return {
-    ...helperFiles(ctx, ajvHelpersUsed(strictCode + tolerantCode)),
+    ...helperFiles(ctx, ajvHelpersUsed([...strictCode, ...tolerantCode])),
     'validators/strict.js': finalNewline(`${codeHeader(ctx, 'Strict standalone validators (Ajv)')}${esmImports(strictCode)}`),
     'validators/tolerant.js': finalNewline(
       `${codeHeader(ctx, 'Tolerant standalone validators (Ajv): unknown properties accepted')}${esmImports(tolerantCode)}`,

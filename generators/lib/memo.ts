@@ -11,3 +11,8 @@ export function memo<T>(owner: object, key: string, compute: () => T): T {
   if (!values.has(key)) values.set(key, compute());
   return values.get(key) as T;
 }
+
+/** Lets go of a value nobody needs any more (a large one: the next `memo` call computes it again). */
+export function forget(owner: object, key: string): void {
+  cache.get(owner)?.delete(key);
+}

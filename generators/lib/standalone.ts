@@ -13,7 +13,11 @@ import type { SourceCode } from 'ajv/dist/types/index.js';
 
 type UsedValues = Record<string, Map<Name, UsedValueState> | undefined>;
 
-function validateCode(ajv: Ajv, usedValues: UsedValues, source: SourceCode | undefined): _Code {
+/** A compiled function, with its source until that has been written into the module. */
+type Compiled = { source?: SourceCode };
+
+function validateCode(ajv: Ajv, usedValues: UsedValues, compiled: Compiled | undefined): _Code {
+  const source = compiled?.source;
   if (!source) throw new Error('moduleCode: function does not have "source" property');
   const { _n } = ajv.scope.opts as { _n: _Code };
   const usedState = (name: Name) => usedValues[name.prefix]?.get(name);
@@ -23,17 +27,19 @@ function validateCode(ajv: Ajv, usedValues: UsedValues, source: SourceCode | und
   };
   if (usedState(source.validateName) === UsedValueState.Completed) return nil;
   setUsedState(source.validateName, UsedValueState.Started);
+  // Written once: later references only need its name (the state above says it is written). Its code
+  // and scope values are most of the memory Ajv holds, so they go as soon as they are in the module.
+  compiled.source = { validateName: source.validateName } as SourceCode;
   const refValidateCode = (n: Name): _Code | undefined => {
     const ref = n.value?.ref as unknown;
-    if (n.prefix === 'validate' && typeof ref == 'function')
-      return validateCode(ajv, usedValues, (ref as { source?: SourceCode }).source);
+    if (n.prefix === 'validate' && typeof ref == 'function') return validateCode(ajv, usedValues, ref as Compiled);
     if ((n.prefix === 'root' || n.prefix === 'wrapper') && typeof ref == 'object') {
-      const { validate, validateName } = ref as { validate?: { source?: SourceCode }; validateName?: Name };
+      const { validate, validateName } = ref as { validate?: Compiled; validateName?: Name };
       if (!validateName) throw new Error('ajv internal error');
       const def = ajv.opts.code.es5 ? varKinds.var : varKinds.const;
       const wrapper = _`${def} ${n} = {validate: ${validateName}};`;
       if (usedState(validateName) === UsedValueState.Started) return wrapper;
-      return _`${wrapper}${_n}${validateCode(ajv, usedValues, validate?.source)}`;
+      return _`${wrapper}${_n}${validateCode(ajv, usedValues, validate)}`;
     }
     return undefined;
   };
@@ -42,8 +48,19 @@ function validateCode(ajv: Ajv, usedValues: UsedValues, source: SourceCode | und
   return source.evaluated ? _`${code}${source.validateName}.evaluated = ${source.evaluated};${_n}` : code;
 }
 
-/** The ES module exporting `refs` (export name → schema id), as Ajv's `standaloneCode(ajv, refs)` writes it. */
-export function standaloneModule(ajv: Ajv, refs: Record<string, string>): string {
+/**
+ * The ES module exporting `refs` (export name → schema id), as Ajv's `standaloneCode(ajv, refs)` writes
+ * it. Compiles each schema on first use and consumes the sources it writes: one module per instance.
+ * `transform` rewrites each export's code (a validator with the ones it calls first) on its own, so that
+ * no rewrite ever runs over the whole module: at ×50 the contract's schemas that is 40 MB of text, and
+ * a regular expression's last subject stays alive after it ran.
+ */
+export function standaloneModule(ajv: Ajv, refs: Record<string, string>, transform = (part: string) => part): string {
+  return standaloneParts(ajv, refs, transform).join('');
+}
+
+/** `standaloneModule`'s text in parts (the prologue, then one per export), for rewrites that need them all. */
+export function standaloneParts(ajv: Ajv, refs: Record<string, string>, transform = (part: string) => part): string[] {
   if (!ajv.opts.code.source || !ajv.opts.code.esm) throw new Error('standaloneModule: needs code.source and code.esm');
   const { _n } = ajv.scope.opts as { _n: _Code };
   const usedValues: UsedValues = {};
@@ -51,8 +68,9 @@ export function standaloneModule(ajv: Ajv, refs: Record<string, string>): string
   for (const name in refs) {
     const validate = ajv.getSchema(refs[name]!);
     if (!validate) throw new Error(`moduleCode: no schema with id ${refs[name]}`);
-    const vCode = validateCode(ajv, usedValues, validate.source);
-    parts.push(String(_`${_n}export const ${getEsmExportName(name)} = ${validate.source?.validateName};${_n}${vCode}`));
+    const validateName = validate.source?.validateName;
+    const vCode = validateCode(ajv, usedValues, validate);
+    parts.push(transform(String(_`${_n}export const ${getEsmExportName(name)} = ${validateName};${_n}${vCode}`)));
   }
-  return parts.join('');
+  return parts;
 }
