@@ -35,8 +35,18 @@ const SELF = fileURLToPath(import.meta.url);
 // source, which a worker can only load after registering tsx (its hooks are not inherited by workers).
 const ENTRY = join(dirname(SELF), `typescript-thread-worker${extname(SELF)}`);
 
+/**
+ * The process's Node options, less those a worker started from a file refuses (a program run as
+ * `node --input-type=module -e …` has `--input-type` in its execArgv, which workers inherit).
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  return execArgv.filter(
+    (arg, index) => !arg.startsWith('--input-type=') && arg !== '--input-type' && execArgv[index - 1] !== '--input-type',
+  );
+}
+
 function startWorker(): Worker {
-  if (extname(ENTRY) !== '.ts') return new Worker(ENTRY);
+  if (extname(ENTRY) !== '.ts') return new Worker(ENTRY, { execArgv: workerExecArgv() });
   const tsx = join(dirname(createRequire(SELF).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
   const boot = `const { register } = await import(${JSON.stringify(pathToFileURL(tsx).href)});
 register();

@@ -4,14 +4,15 @@
  * worker never keeps a process alive.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CTX } from '../../generators/types.ts';
-import { runOnTypeScriptThread } from '../../scripts/lib/typescript-thread.ts';
+import { runOnTypeScriptThread, workerExecArgv } from '../../scripts/lib/typescript-thread.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const BUILT_GENERATE = join(ROOT, 'packages/cli/dist/scripts/generate.js');
 const work = mkdtempSync(join(tmpdir(), 'pivot-ts-thread-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -19,10 +20,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  * Runs generate in a fresh process and reports which TypeScript packages its main thread loaded
  * (json-schema-to-typescript counts by its entry: its naming helper, utils.js, names identifiers there).
  */
-function generateInChild(out: string): { status: number; loaded: string[]; log: string[] } {
+function generateInChild(
+  out: string,
+  entry = join(ROOT, 'scripts/generate.ts'),
+  loader = ['--import', 'tsx'],
+): { status: number; loaded: string[]; log: string[] } {
   const code = `
     import { createRequire } from 'node:module';
-    const { runGenerate } = await import(${JSON.stringify(join(ROOT, 'scripts/generate.ts'))});
+    const { runGenerate } = await import(${JSON.stringify(entry)});
     const log = [];
     const status = await runGenerate(['--out', process.argv[1], '--only', 'types,models,fixtures'], { log: (l) => log.push(l), error: (l) => log.push(l) });
     const loaded = Object.keys(createRequire(import.meta.url).cache)
@@ -31,7 +36,7 @@ function generateInChild(out: string): { status: number; loaded: string[]; log: 
       .filter((name) => ['typescript', 'openapi-typescript', 'json-schema-to-typescript'].includes(name));
     console.log(JSON.stringify({ status, loaded: [...new Set(loaded)], log }));`;
   // The child exits by itself once generate returns: the timeout fails the test if the worker held it.
-  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, out], {
+  const output = execFileSync(process.execPath, [...loader, '--input-type=module', '-e', code, out], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,
@@ -50,6 +55,24 @@ describe('the TypeScript generator thread', () => {
     for (const file of ['openapi.d.ts', 'models.d.ts'])
       expect(readFileSync(join(out, file), 'utf8')).toBe(readFileSync(join(ROOT, 'generated', file), 'utf8'));
   }, 150_000);
+
+  it('runs the same from the built command, whose worker does not inherit Node options it refuses (--input-type)', () => {
+    expect(existsSync(BUILT_GENERATE), 'packages/cli is built by `npm ci` (prepare) or `npm run build`').toBe(true);
+    const out = join(work, 'built');
+    const { status, loaded, log } = generateInChild(out, BUILT_GENERATE, []);
+    expect(status, log.join('\n')).toBe(0);
+    expect(loaded).toEqual([]);
+    expect(readFileSync(join(out, 'openapi.d.ts'), 'utf8')).toBe(readFileSync(join(ROOT, 'generated', 'openapi.d.ts'), 'utf8'));
+  }, 150_000);
+
+  it('passes a worker every Node option but --input-type', () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--max-old-space-size=2048'])).toEqual([
+      '-e',
+      'code',
+      '--max-old-space-size=2048',
+    ]);
+    expect(workerExecArgv(['--input-type', 'module', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+  });
 
   it('fails a job with the message of what went wrong on the thread', async () => {
     const spec = JSON.parse(readFileSync(join(ROOT, 'generated', 'openapi.json'), 'utf8'));
