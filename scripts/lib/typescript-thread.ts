@@ -47,6 +47,7 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
 
 function startWorker(): Worker {
   if (extname(ENTRY) !== '.ts') return new Worker(ENTRY, { execArgv: workerExecArgv() });
+  // tsx/esm/api's ES module (require.resolve would give its CommonJS twin, which cannot register hooks).
   const tsx = join(dirname(createRequire(SELF).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
   const boot = `const { register } = await import(${JSON.stringify(pathToFileURL(tsx).href)});
 register();
