@@ -175,12 +175,13 @@ export function treeShakable(code: string): string {
 /** Standalone code of the exported schemas, each exported under its identifier (see lib/names.ts), in parts. */
 function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string[] {
   const { identifiers } = schemaIdentifiers(spec);
-  const ajv = compiledSchemas(componentSchemas(spec), mode, ctx.checks);
+  const schemas = componentSchemas(spec);
+  const ajv = compiledSchemas(schemas, mode, ctx.checks);
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
   // Both rewrites are local to one validator's code (its error appends, its own `evaluated` reads).
-  const code = standaloneParts(ajv, refs, (part) => treeShakable(appendErrorsInPlace(part)));
-  releaseCompiledSchemas(componentSchemas(spec), mode, ctx.checks);
-  return code;
+  const parts = standaloneParts(ajv, refs, (part) => treeShakable(appendErrorsInPlace(part)));
+  releaseCompiledSchemas(schemas, mode, ctx.checks);
+  return parts;
 }
 
 /** The bundled copy of each Ajv helper the standalone modules use (see scripts/lib/gen-context.ts). */

@@ -123,17 +123,17 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     const threaded = generators.filter((generator) => generator.loadsTypeScript);
     // Started first: the worker loads TypeScript while this thread reads the spec.
     if (threaded.length > 0) warmTypeScriptThread();
-    const context = loadGenContext(dirname(specRoot));
-    context.catch(() => {}); // awaited after the spec is read; a spec error comes first
     // This package's own spec is held to the house rules; any other document only to OpenAPI's.
     const checks = args.spec === undefined || specRoot === defaultSpec() ? 'contract' : 'document';
+    const context = loadGenContext(dirname(specRoot)).then((base) => ({ ...base, checks }) as const);
+    context.catch(() => {}); // awaited after the spec is read; a spec error comes first
     let fromThread: Promise<ThreadResult[]> = Promise.resolve([]);
     // The worker gets the document as soon as it is valid OpenAPI, while this thread runs the slow checks.
     const startThread = async (valid: BundledSpec) => {
       if (threaded.length === 0) return;
       const names = threaded.map((generator) => generator.name);
       threadBusy = true;
-      fromThread = runOnTypeScriptThread(names, valid, { ...(await context), checks });
+      fromThread = runOnTypeScriptThread(names, valid, await context);
       // Awaited after the main thread's generators; until then a failure is not unhandled.
       fromThread.then(
         () => (threadBusy = false),
@@ -146,7 +146,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       onWarning: (line) => io.error(`warning: ${line}`),
       onValidOpenApi: startThread,
     });
-    const ctx = { ...(await context), checks } as const;
+    const ctx = await context;
     const rendered: FileMap = { ...generateOutputReadme(ctx) };
     const report = ({ name, files, ms }: ThreadResult) => {
       Object.assign(rendered, files);

@@ -50,18 +50,14 @@ function validateCode(ajv: Ajv, usedValues: UsedValues, compiled: Compiled | und
 
 /**
  * The ES module exporting `refs` (export name → schema id), as Ajv's `standaloneCode(ajv, refs)` writes
- * it. Compiles each schema on first use and consumes the sources it writes: one module per instance.
- * `transform` rewrites each export's code (a validator with the ones it calls first) on its own, so that
- * no rewrite ever runs over the whole module: at ×50 the contract's schemas that is 40 MB of text, and
- * a regular expression's last subject stays alive after it ran.
+ * it, in parts (the prologue, then one per export: a validator with the ones it calls first); joined,
+ * they are that text. Compiles each schema on first use and consumes the sources it writes: one module
+ * per instance. `transform` rewrites each part on its own, so that no rewrite ever runs over the whole
+ * module: at ×50 the contract's schemas that is 40 MB of text, and a regular expression's last subject
+ * stays alive after it ran.
  */
-export function standaloneModule(ajv: Ajv, refs: Record<string, string>, transform = (part: string) => part): string {
-  return standaloneParts(ajv, refs, transform).join('');
-}
-
-/** `standaloneModule`'s text in parts (the prologue, then one per export), for rewrites that need them all. */
 export function standaloneParts(ajv: Ajv, refs: Record<string, string>, transform = (part: string) => part): string[] {
-  if (!ajv.opts.code.source || !ajv.opts.code.esm) throw new Error('standaloneModule: needs code.source and code.esm');
+  if (!ajv.opts.code.source || !ajv.opts.code.esm) throw new Error('standaloneParts: needs code.source and code.esm');
   const { _n } = ajv.scope.opts as { _n: _Code };
   const usedValues: UsedValues = {};
   const parts = ['"use strict";'];
