@@ -3,8 +3,10 @@
  * and YAML. JSON has no comments, so its "do not edit" notice is the `x-generated` member.
  * @see https://spec.openapis.org/oas/v3.1.0#openapi-object
  */
+// js-yaml, the fast one of the two YAML libraries (generators/spec/parse.ts says why there are two):
+// it writes the bundle 5× as fast as `yaml`, and both read the text back identically.
 import { CORE_SCHEMA, dump } from 'js-yaml';
-import { doNotEditNotice, toJson } from './lib/output.ts';
+import { doNotEditNotice, toJson } from './emit/output.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 export function withGeneratedNotice(spec: BundledSpec, ctx: GenContext): BundledSpec {

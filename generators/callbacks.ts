@@ -5,10 +5,10 @@
  * with the generated validators. Written only when the document declares webhooks.
  * @see https://spec.openapis.org/oas/v3.1.0#fixed-fields (webhooks)
  */
-import { resolveLocal as resolve } from './lib/document.ts';
-import { schemaIdentifiers } from './lib/names.ts';
-import { codeHeader, tidyCode } from './lib/output.ts';
-import { render } from './lib/templates.ts';
+import { resolveLocal as resolve } from './spec/document.ts';
+import { schemaIdentifiers } from './spec/names.ts';
+import { codeHeader, tidyCode } from './emit/output.ts';
+import { render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 import { operationTable } from './validators.ts';
 

@@ -2,9 +2,9 @@
  * `ERRATA.md`: the errata register as a readable report, grouped by documentation page and section.
  * Only produced for a spec that has a register (this repository's; not a consumer's own spec).
  */
-import { doNotEditNotice, finalNewline } from './lib/output.ts';
-import { render } from './lib/templates.ts';
-import type { Tolerance } from '../scripts/lib/errata-data.ts';
+import { doNotEditNotice, finalNewline } from './emit/output.ts';
+import { render } from './emit/templates.ts';
+import type { Tolerance } from './spec/errata/register.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 /** Table cells may not contain pipes or newlines. */

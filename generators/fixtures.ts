@@ -4,10 +4,10 @@
  * return fresh copies.
  * @see https://spec.openapis.org/oas/v3.1.0#example-object
  */
-import { resolveLocal as resolve } from './lib/document.ts';
-import { schemaIdentifiers } from './lib/names.ts';
-import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
-import { render } from './lib/templates.ts';
+import { resolveLocal as resolve } from './spec/document.ts';
+import { schemaIdentifiers } from './spec/names.ts';
+import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
+import { render } from './emit/templates.ts';
 import { operationTable } from './validators.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 

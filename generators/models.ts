@@ -4,10 +4,10 @@
  * names instead of `components['schemas']['X']`. Type-level tests keep the two in agreement.
  * @see https://github.com/bcherny/json-schema-to-typescript#options
  */
-import { schemaIdentifiers, toIdentifier } from './lib/names.ts';
-import { codeHeader, formatCode, requireTypeScriptPackage } from './lib/output.ts';
-import { toSchemaSet, type SchemaMap } from './lib/schema-set.ts';
-import { typeView } from './lib/type-view.ts';
+import { schemaIdentifiers, toIdentifier } from './spec/names.ts';
+import { codeHeader, formatCode, requireTypeScriptPackage } from './emit/output.ts';
+import { toSchemaSet, type SchemaMap } from './spec/schema-set.ts';
+import { typeView } from './emit/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 const ROOT_NAME = 'PivotContractSchemas';

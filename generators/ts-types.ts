@@ -3,9 +3,9 @@
  * `openapi-fetch` and friends consume.
  * @see https://openapi-ts.dev/node
  */
-import { codeHeader, finalNewline, requireTypeScriptPackage } from './lib/output.ts';
-import type { SchemaMap } from './lib/schema-set.ts';
-import { typeView } from './lib/type-view.ts';
+import { codeHeader, finalNewline, requireTypeScriptPackage } from './emit/output.ts';
+import type { SchemaMap } from './spec/schema-set.ts';
+import { typeView } from './emit/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 /** The document with its component schemas in the type view (see lib/type-view.ts). */

@@ -1,10 +1,10 @@
 /**
  * Shared shapes of the generators. A generator is a pure function from the bundled document (and
- * a context of options and side inputs) to a FileMap; only scripts/lib/write-files.ts touches disk.
+ * a context of options and side inputs) to a FileMap; only scripts/generate/write-files.ts touches disk.
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { PublishedSource, Register } from '../scripts/lib/errata-data.ts';
-import type { CheckLevel } from './lib/schema-set.ts';
+import type { PublishedSource, Register } from './spec/errata/register.ts';
+import type { CheckLevel } from './spec/schema-set.ts';
 
 export type BundledSpec = OpenAPIV3_1.Document;
 
@@ -49,7 +49,7 @@ export interface Generator {
   outputs: string[];
   /**
    * It loads the TypeScript compiler (openapi-typescript, json-schema-to-typescript, TypeScript's
-   * printer): `generate` runs it on a worker thread (scripts/lib/typescript-thread.ts), and its module
+   * printer): `generate` runs it on a worker thread (scripts/generate/typescript-thread.ts), and its module
    * imports those packages only inside `generate`, so that the main thread never loads them.
    */
   loadsTypeScript?: true;

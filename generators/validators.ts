@@ -4,14 +4,14 @@
  * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
  * @see https://ajv.js.org/standalone.html
  */
-import { compiledSchemas, releaseCompiledSchemas } from './lib/compiled.ts';
-import { resolveLocal as resolve } from './lib/document.ts';
-import { memo } from './lib/memo.ts';
-import { schemaIdentifiers } from './lib/names.ts';
-import { standaloneParts } from './lib/standalone.ts';
-import { codeHeader, finalNewline, tidyCode } from './lib/output.ts';
-import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './lib/schema-set.ts';
-import { asset, render } from './lib/templates.ts';
+import { compiledSchemas, releaseCompiledSchemas } from './spec/compiled.ts';
+import { resolveLocal as resolve } from './spec/document.ts';
+import { memo } from './spec/memo.ts';
+import { schemaIdentifiers } from './spec/names.ts';
+import { standaloneParts } from './emit/standalone.ts';
+import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
+import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './spec/schema-set.ts';
+import { asset, render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 const COMPONENT_REF = '#/components/schemas/';
@@ -184,7 +184,7 @@ function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, export
   return parts;
 }
 
-/** The bundled copy of each Ajv helper the standalone modules use (see scripts/lib/gen-context.ts). */
+/** The bundled copy of each Ajv helper the standalone modules use (see scripts/generate/context.ts). */
 function helperFiles(ctx: GenContext, names: string[]): FileMap {
   return Object.fromEntries(
     names.map((name) => [

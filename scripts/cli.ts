@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unknownName, USAGE_ERROR } from './lib/command.ts';
-import { REPO_ROOT } from './lib/package-root.ts';
+import { unknownName, USAGE_ERROR } from './cli/command.ts';
+import { REPO_ROOT } from '../generators/spec/package-root.ts';
 
 // Commands load lazily: `generate` must not need the mock's dependencies, and startup stays short.
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {

@@ -6,9 +6,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseCommand, type Io } from './lib/command.ts';
-import { bundleSpec } from './lib/load-spec.ts';
-import { diffSpecs, formatChange, summarize } from './lib/spec-diff.ts';
+import { parseCommand, type Io } from './cli/command.ts';
+import { bundleSpec } from '../generators/spec/load.ts';
+import { formatChange, summarize } from './diff/changes.ts';
+import { diffSpecs } from './diff/spec-diff.ts';
 
 const USAGE = `usage: pivot-contract diff <old-spec> <new-spec> [--json]
 

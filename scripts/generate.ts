@@ -6,25 +6,24 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { GENERATORS, generateOutputReadme, selectGenerators } from '../generators/index.ts';
 import type { BundledSpec, FileMap } from '../generators/types.ts';
-import { sortFiles } from '../generators/lib/output.ts';
-import { loadGenContext, REPO_ROOT } from './lib/gen-context.ts';
-import { loadSpec, SpecError } from './lib/load-spec.ts';
-import { runOnTypeScriptThread, stopTypeScriptThread, warmTypeScriptThread, type ThreadResult } from './lib/typescript-thread.ts';
-import { parseCommand, unknownName, usageError, type Io } from './lib/command.ts';
+import { sortFiles } from '../generators/emit/output.ts';
+import { loadGenContext } from './generate/context.ts';
+import { REPO_ROOT } from '../generators/spec/package-root.ts';
+import { loadSpec } from '../generators/spec/load.ts';
+import { SpecError } from '../generators/spec/spec-error.ts';
 import {
-  assertUsableFolder,
-  displayPath,
-  drift,
-  isClean,
-  lockOutputFolder,
-  MANIFEST,
-  OutputRefused,
-  planOutput,
-  prepareOutputFolder,
-  replaceTree,
-} from './lib/write-files.ts';
+  runOnTypeScriptThread,
+  stopTypeScriptThread,
+  warmTypeScriptThread,
+  type ThreadResult,
+} from './generate/typescript-thread.ts';
+import { parseCommand, unknownName, usageError, type Io } from './cli/command.ts';
+import { drift, isClean, MANIFEST, planOutput } from './generate/manifest.ts';
+import { displayPath, OutputRefused } from './generate/output-errors.ts';
+import { assertUsableFolder, lockOutputFolder, prepareOutputFolder } from './generate/output-folder.ts';
+import { replaceTree } from './generate/swap.ts';
 
-export type { Io } from './lib/command.ts';
+export type { Io } from './cli/command.ts';
 
 const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check] [--force]
                                 [--allow-remote-refs]

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseCommand, type Io } from './lib/command.ts';
-import { watchAncestors } from './lib/lifeline.ts';
+import { parseCommand, type Io } from './cli/command.ts';
+import { watchAncestors } from './process/lifeline.ts';
 import { exposedHostWarning, isOrigin } from './http/serve.ts';
-import { DEFAULT_SPEC } from './mock.ts';
+import { DEFAULT_SPEC } from '../generators/spec/package-root.ts';
 import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
 
 const D = SANDBOX_DEFAULTS;

@@ -30,7 +30,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-import type { Io } from './lib/command.ts';
+import type { Io } from './cli/command.ts';
 import { ACCESS_TOKEN_OPERATION, issuedToken, needsTokenStep, type AuthContext } from './verify/auth.ts';
 import { startReceiver, type CallbackReceiver } from './verify/callbacks.ts';
 import { exampleStep } from './verify/examples.ts';

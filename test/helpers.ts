@@ -1,4 +1,6 @@
-import { contractRules, loadBundledSpec, runtimeValidator, type BundledSpec } from '../scripts/lib/contract.ts';
+import { type BundledSpec } from '../generators/spec/document.ts';
+import { loadBundledSpec } from '../generators/spec/pivot-contract.ts';
+import { contractRules, runtimeValidator } from '../generators/spec/runtime-validator.ts';
 import { toViolations } from '../generators/runtime/violations.js';
 
 let cached: Promise<BundledSpec> | undefined;

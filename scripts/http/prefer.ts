@@ -6,7 +6,7 @@
  * says which ones exist when a client names another, and forwards a clean `code=…, example=…`.
  * Preferences other than `code`, `example` and `dynamic` are ignored, as RFC 7240 §2 asks.
  */
-import { resolveLocal } from '../../generators/lib/document.ts';
+import { resolveLocal } from '../../generators/spec/document.ts';
 import type { Detail } from './errors.ts';
 
 type Json = Record<string, any>;

@@ -4,8 +4,8 @@
  * the MSW handlers) routes with this table, so an operation added to the spec is served everywhere.
  */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { resolveLocal } from '../../generators/lib/document.ts';
-import { createAjv } from '../../generators/lib/schema-set.ts';
+import { resolveLocal } from '../../generators/spec/document.ts';
+import { createAjv } from '../../generators/spec/schema-set.ts';
 
 type Json = Record<string, any>;
 

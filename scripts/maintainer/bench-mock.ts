@@ -9,7 +9,7 @@
  */
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { loadInOwnProcess } from './bench-load.ts';
-import { startMock } from '../mock.ts';
+import { startMock } from '../mock/server.ts';
 
 export interface MockBenchOptions {
   /** Load duration in seconds (default 10). */

@@ -11,12 +11,12 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { loadInOwnProcess as load, type LoadResult } from './bench-load.ts';
-import { REPO_ROOT } from '../lib/gen-context.ts';
-import { DEFAULT_SPEC, startMock } from '../mock.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
+import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
+import { startMock } from '../mock/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
 const run = promisify(execFile);

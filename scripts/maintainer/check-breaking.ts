@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDiff } from '../diff.ts';
-import { REPO_ROOT } from '../lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 
 function git(args: string[]): string {
   return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

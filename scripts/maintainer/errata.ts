@@ -6,10 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+// `yaml`, not js-yaml: the register is written in the layout `yaml` gives it (flow sequences, quoting),
+// and rewriting it with another emitter would reformat every entry.
 import { stringify } from 'yaml';
-import { listDeviations, curatedExamples } from '../lib/errata.ts';
-import { SPEC_DIR, loadBundledSpec } from '../lib/contract.ts';
-import { deviationKey, loadRegister } from '../lib/published-examples.ts';
+import { listDeviations, curatedExamples } from '../../generators/spec/errata/deviations.ts';
+import { SPEC_DIR, loadBundledSpec } from '../../generators/spec/pivot-contract.ts';
+import { deviationKey } from '../../generators/spec/errata/published.ts';
+import { loadRegister } from '../../generators/spec/errata/register.ts';
 
 async function report(): Promise<number> {
   const spec = await loadBundledSpec();

@@ -8,8 +8,11 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// `yaml`, as scripts/maintainer/errata.ts: the index keeps the layout it was written in.
 import { stringify } from 'yaml';
 
+// Most of this file is the table of published sources (page, section, marker, target); the extraction
+// itself is the three functions at the end. One file, so the table and what reads it stay together.
 const DOCS_BASE = 'https://pivot-payment.gitbook.io/pivot-docs';
 const OUT_DIR = resolve(import.meta.dirname, '../../spec/errata/published');
 const TRUNCATION_MARKER = '[... excerpt ends here';

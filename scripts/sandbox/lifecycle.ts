@@ -18,6 +18,8 @@
  * | static (MULTIPLE): each payment           | ACTIVE                         | + one SUCCESS charge            | CHARGE.SUCCESS     |
  * | expired / customer left / failed          | EXPIRED                        | EXPIRED / FAILED                | PAYMENT.CANCELLED  |
  */
+// One piece on purpose: this is the state table's home. Each trigger is a small pure function, and they
+// share the charge builders above them; split by trigger, every file would import every other.
 import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, TEST_CARDS } from './rules.ts';
 import type { IdSource } from './ids.ts';
 

@@ -1,52 +1,25 @@
 /**
- * The sandbox's pages, plain HTML with no framework: the hosted payment page a REDIRECT session's
+ * The hosted payment page, plain HTML with no framework: the page a REDIRECT session's
  * `paymentUrl` points at (Build Redirect Payment Page: the customer pays on Pivot's page and is sent on
- * to the merchant's `redirectUrl`), and `GET /_sandbox`, a list of sessions and callback deliveries.
+ * to the merchant's `redirectUrl`).
  */
-import type { Delivery } from './callbacks.ts';
+import type { Hono } from 'hono';
+import { escapeHtml, formatAmount, html, layout } from './html.ts';
+import {
+  cancelSession,
+  confirmSession,
+  customerPays,
+  endUnpaid,
+  isRefused,
+  type Moment,
+  type Outcome,
+  type SessionRecord,
+} from './lifecycle.ts';
+import type { SandboxState } from './state.ts';
 
 type Json = Record<string, any>;
 
 export type PageAction = 'pay' | 'fail' | 'cancel';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (character) => ESCAPES[character]!);
-}
-
-/** `Rp 10.000` (Indonesian grouping), or the raw value for another currency. */
-export function formatAmount(amount: Json | undefined): string {
-  if (!amount) return '';
-  const value = Number(amount.value);
-  if (amount.currency === 'IDR') return `Rp ${value.toLocaleString('id-ID')}`;
-  return `${amount.currency} ${value}`;
-}
-
-function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 48rem; padding: 0 1rem; color: #1d1d1f; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; }
-dt { color: #666; }
-button { font-size: 1rem; padding: .6rem 1.2rem; margin-right: .5rem; border-radius: .4rem; border: 1px solid #888; cursor: pointer; }
-button[value=pay] { background: #0a7d32; color: #fff; border-color: #0a7d32; }
-table { border-collapse: collapse; width: 100%; font-size: .85rem; }
-td, th { border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }
-.note { color: #666; font-size: .85rem; }
-</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
-}
 
 const METHOD_CHOICES = ['CARD', 'VIRTUAL_ACCOUNT', 'QR', 'EWALLET'];
 
@@ -93,33 +66,62 @@ export function returnPage(sessionId: string, outcome: string): string {
   );
 }
 
-/** `GET /_sandbox`: the newest sessions and deliveries, for a person to look at. */
-export function dashboardPage(sessions: Json[], deliveries: Delivery[], now: string): string {
-  const sessionRows = sessions
-    .map(
-      (session) =>
-        `<tr><td><a href="/_sandbox/sessions/${escapeHtml(session.id)}">${escapeHtml(session.id)}</a></td><td>${escapeHtml(session.clientReferenceId)}</td><td>${escapeHtml(session.paymentMethod?.type ?? '—')}</td><td>${escapeHtml(formatAmount(session.amount))}</td><td>${escapeHtml(session.status)}</td><td>${escapeHtml(session.updatedAt)}</td><td>${session.paymentUrl?.includes('/_sandbox/pay/') ? `<a href="${escapeHtml(session.paymentUrl)}">page</a>` : ''}</td></tr>`,
-    )
-    .join('\n');
-  const deliveryRows = deliveries
-    .map(
-      (delivery) =>
-        `<tr><td>${escapeHtml(delivery.id)}</td><td>${escapeHtml(delivery.event)}</td><td>${escapeHtml(delivery.paymentSessionId)}</td><td>${escapeHtml(delivery.state)}</td><td>${delivery.attempts.map((attempt) => escapeHtml(attempt.status ?? attempt.error)).join(', ')}</td><td>${escapeHtml(delivery.nextAttemptAt ?? '')}</td></tr>`,
-    )
-    .join('\n');
-  return layout(
-    'Pivot sandbox',
-    `<h1>Pivot sandbox</h1>
-<p>Sandbox time: <code id="now">${escapeHtml(now)}</code></p>
-<h2>Payment sessions (${sessions.length})</h2>
-<table><thead><tr><th>id</th><th>reference</th><th>method</th><th>amount</th><th>status</th><th>updated</th><th></th></tr></thead>
-<tbody>
-${sessionRows}
-</tbody></table>
-<h2>Callback deliveries (${deliveries.length})</h2>
-<table><thead><tr><th>id</th><th>event</th><th>session</th><th>state</th><th>attempts</th><th>next retry</th></tr></thead>
-<tbody>
-${deliveryRows}
-</tbody></table>`,
-  );
+/** What a customer's choice on the hosted page does to the session. */
+export function pageAction(record: SessionRecord, action: PageAction, method: string | undefined, base: Moment): Outcome {
+  const status = record.session.status;
+  if (action === 'cancel') {
+    // Pre-charge: the customer cancels (REQUESTED_BY_CUSTOMER); with a charge waiting: the customer left (EXPIRED);
+    // decision `page-cancel`.
+    return status === 'REQUIRE_ACTION'
+      ? endUnpaid(record, 'expired', base)
+      : cancelSession(record, 'REQUESTED_BY_CUSTOMER', base);
+  }
+  let current: Outcome = { record, callbacks: [] };
+  if (status === 'REQUIRE_PAYMENT_METHOD' || status === 'REQUIRE_CONFIRMATION') {
+    // Build Redirect Payment Page › late finalisation: the customer picks the method on Pivot's page.
+    const type = record.session.paymentMethod?.type ?? method ?? 'CARD';
+    current = confirmSession(record, { paymentMethod: { type } }, base, record.internal.storedCard);
+    if (isRefused(current)) return current;
+  }
+  const confirmed = current.record;
+  const next = action === 'pay' ? customerPays(confirmed, base) : endUnpaid(confirmed, 'failed', base);
+  if (isRefused(next)) return next;
+  return { ...next, callbacks: [...current.callbacks, ...next.callbacks] };
+}
+
+/** Where the customer is sent after the page; DANA uses `successReturnUrl` for every outcome (E-Wallet hint). */
+export function returnUrl(session: Json, outcome: 'success' | 'failure' | 'expiration'): string | undefined {
+  const urls = (session.redirectUrl ?? {}) as Json;
+  const dana = session.chargeDetails?.at(-1)?.ewallet?.channel === 'DANA';
+  return dana ? urls.successReturnUrl : urls[`${outcome}ReturnUrl`];
+}
+
+/** `GET /_sandbox/pay/{id}` shows the page; `POST` is the customer's choice, then the merchant's return URL. */
+export function pageRoutes(app: Hono, state: SandboxState): void {
+  app.get('/_sandbox/pay/:id', (c) => {
+    const record = state.store.get(c.req.param('id'));
+    if (!record) return html(returnPage(c.req.param('id'), 'not found: no such payment session'), 404);
+    return html(paymentPage(record.session, `/_sandbox/pay/${record.session.id}`));
+  });
+  app.post('/_sandbox/pay/:id', async (c) => {
+    const id = c.req.param('id');
+    const record = state.store.get(id);
+    if (!record) return html(returnPage(id, 'not found: no such payment session'), 404);
+    const form = await c.req.parseBody();
+    const action = String(form.action ?? '');
+    if (action !== 'pay' && action !== 'fail' && action !== 'cancel')
+      return html(returnPage(id, `unknown action "${action}"`), 400);
+    const method = typeof form.paymentMethod === 'string' ? form.paymentMethod : undefined;
+    const origin = new URL(c.req.url).origin;
+    const outcome = pageAction(record, action, method, state.moment(origin));
+    if (isRefused(outcome))
+      return html(
+        paymentPage(record.session, `/_sandbox/pay/${id}`).replace('<h1>', `<p id="error">${outcome.message}</p>\n<h1>`),
+        422,
+      );
+    state.commit(outcome, origin);
+    const target = returnUrl(outcome.record.session, action === 'pay' ? 'success' : action === 'fail' ? 'failure' : 'expiration');
+    const outcomeName = action === 'pay' ? 'paid' : action === 'fail' ? 'failed' : 'cancelled';
+    return target ? c.redirect(target, 303) : html(returnPage(id, outcomeName));
+  });
 }

@@ -12,6 +12,9 @@
  * Steps marked by their action `page` (the hosted payment page) and `clock` (sandbox time) need the
  * sandbox's control routes (`/_sandbox`); against any other server a flow stops before the first of
  * them, with one line (`run-flows.ts`).
+ *
+ * Most of this file is the FLOWS data table; the step builders above it exist only to keep its rows
+ * short, so both stay in one file.
  */
 import { randomUUID } from 'node:crypto';
 import type { ChargeStatus, PaymentCallback, PaymentSessionStatus } from 'pivot-payments-contract';

@@ -2,7 +2,7 @@
  * The negative suite (`verify --negative`): requests the contract forbids, each of which the server
  * must reject with a 4xx `ErrorResponse` — never accept (2xx) nor fail on (5xx):
  *
- * - every case of the contract's negative table (`scripts/lib/negative-cases.ts`) whose base is a
+ * - every case of the contract's negative table (`scripts/verify/negative-cases.ts`) whose base is a
  *   request example of an endpoint: the example with its one rule broken;
  * - an invalid or missing `X-REQUEST-ID`, on every operation that takes one (idempotency page,
  *   Requirements: alphanumeric, 16–36 characters, mandatory);
@@ -15,12 +15,12 @@ import * as jsonPatch from 'fast-json-patch/index.mjs';
 import type { Operation } from 'fast-json-patch';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { operations, type Mode, type OperationId } from 'pivot-payments-contract/validators';
-import { NEGATIVE_CASES, REQUEST_ID_VALUES } from '../lib/negative-cases.ts';
+import { NEGATIVE_CASES, REQUEST_ID_VALUES } from './negative-cases.ts';
 import type { Route } from '../http/routes.ts';
 import { requestHeaders, type AuthContext } from './auth.ts';
 import { judgeRejection } from './checks.ts';
 import { buildCases, fillPath, pairedResponse, takesRequestId } from './examples.ts';
-import { requestId as freshRequestId, withFreshReference } from './keys.ts';
+import { withFreshReference } from './keys.ts';
 import type { Step } from './runner.ts';
 
 /** One request to reject, before its keys and credentials are filled in (at send time). */

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { operations, type Mode, type OperationId } from 'pivot-payments-contract/validators';
-import { parseCommand, type Io } from '../lib/command.ts';
-import { DEFAULT_SPEC } from '../mock.ts';
+import { parseCommand, type Io } from '../cli/command.ts';
+import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { loadRoutes, type Route } from '../http/routes.ts';
 import { resolveCredentials, type Credentials } from './auth.ts';
 import { buildCases, type VerifyCase } from './examples.ts';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { suggest } from '../../scripts/lib/command.ts';
+import { suggest } from '../../scripts/cli/command.ts';
 import { insideNodeModules } from '../../scripts/generate.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -3,15 +3,11 @@
  * its fixes turn each published example into the curated Example Object of the spec.
  */
 import { describe, expect, it } from 'vitest';
-import { listOperations, listSchemaExamples, SPEC_DIR } from '../../scripts/lib/contract.ts';
-import { curatedExamples, listDeviations } from '../../scripts/lib/errata.ts';
-import {
-  deviationKey,
-  loadPublishedSources,
-  loadRegister,
-  parseLeniently,
-  publishedText,
-} from '../../scripts/lib/published-examples.ts';
+import { listOperations, listSchemaExamples } from '../../generators/spec/operations.ts';
+import { SPEC_DIR } from '../../generators/spec/pivot-contract.ts';
+import { curatedExamples, listDeviations } from '../../generators/spec/errata/deviations.ts';
+import { deviationKey, parseLeniently } from '../../generators/spec/errata/published.ts';
+import { loadPublishedSources, loadRegister, publishedText } from '../../generators/spec/errata/register.ts';
 import { bundledSpec } from '../helpers.ts';
 
 const spec = await bundledSpec();

@@ -3,7 +3,7 @@
  * status has an example; every create-request example belongs to exactly its declared variant.
  */
 import { describe, expect, it } from 'vitest';
-import { listOperations, listSchemaExamples } from '../../scripts/lib/contract.ts';
+import { listOperations, listSchemaExamples } from '../../generators/spec/operations.ts';
 import { bundledSpec, runtimeViolations } from '../helpers.ts';
 
 const spec = await bundledSpec();

@@ -2,12 +2,12 @@
  * One invalid payload per documented rule — every length limit, enum, format, type, required field,
  * cross-field rule and unknown property — each rejected at the expected instance path. Every case
  * starts from a documented example (which must itself be valid) and breaks exactly one rule. The table
- * lives in `scripts/lib/negative-cases.ts`, where `pivot-contract verify --negative` sends it to servers.
+ * lives in `scripts/verify/negative-cases.ts`, where `pivot-contract verify --negative` sends it to servers.
  */
 import { describe, expect, it } from 'vitest';
 import * as jsonPatch from 'fast-json-patch/index.mjs';
-import { listOperations, listSchemaExamples } from '../../scripts/lib/contract.ts';
-import { NEGATIVE_CASES as cases, REQUEST_ID_VALUES, type Base } from '../../scripts/lib/negative-cases.ts';
+import { listOperations, listSchemaExamples } from '../../generators/spec/operations.ts';
+import { NEGATIVE_CASES as cases, REQUEST_ID_VALUES, type Base } from '../../scripts/verify/negative-cases.ts';
 import { validate as standaloneValidate } from '../../generated/validators/index.js';
 import { bundledSpec, runtimeViolations } from '../helpers.ts';
 

@@ -8,18 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { fixtures } from '../../generated/fixtures/index.js';
 import { tolerances } from '../../generated/validators/tolerances.js';
 import { tolerantSchemaNames, validate, validateResponse, type SchemaName } from '../../generated/validators/index.js';
-import { SPEC_DIR, targetSchema } from '../../scripts/lib/contract.ts';
-import {
-  loadPublishedSources,
-  loadRegister,
-  parseLeniently,
-  publishedText,
-  targetValue,
-} from '../../scripts/lib/published-examples.ts';
+import { targetSchema } from '../../generators/spec/operations.ts';
+import { SPEC_DIR } from '../../generators/spec/pivot-contract.ts';
+import { parseLeniently, targetValue } from '../../generators/spec/errata/published.ts';
+import { loadPublishedSources, loadRegister, publishedText } from '../../generators/spec/errata/register.ts';
 import { bundledSpec } from '../helpers.ts';
 
 const spec = await bundledSpec();

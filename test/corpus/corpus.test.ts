@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../scripts/generate.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
-import { readDocument } from '../../scripts/lib/load-spec.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
+import { readDocument } from '../../generators/spec/parse.ts';
 
 // Inside the repository so that the generated code resolves ajv from node_modules.
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadForDiff, runDiff } from '../../scripts/diff.ts';
-import { diffSpecs, summarize, type Change } from '../../scripts/lib/spec-diff.ts';
+import { summarize, type Change } from '../../scripts/diff/changes.ts';
+import { diffSpecs } from '../../scripts/diff/spec-diff.ts';
 
 type Schema = Record<string, unknown>;
 type Doc = Record<string, any>;

@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { identifierMap, toIdentifier } from '../../generators/lib/names.ts';
-import { normalizeDocument } from '../../generators/lib/normalize.ts';
+import { identifierMap, toIdentifier } from '../../generators/spec/names.ts';
+import { normalizeDocument } from '../../generators/spec/normalize.ts';
 import { runGenerate } from '../../scripts/generate.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');
 mkdirSync(TMP_BASE, { recursive: true });

@@ -8,9 +8,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../scripts/generate.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
-import { loadSpec } from '../../scripts/lib/load-spec.ts';
-import { MANIFEST, readTree } from '../../scripts/lib/write-files.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
+import { loadSpec } from '../../generators/spec/load.ts';
+import { MANIFEST, readTree } from '../../scripts/generate/manifest.ts';
 
 // Inside the repository so that generated code resolves ajv from node_modules.
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 
 const FILES = [
   'validators/index.d.ts',

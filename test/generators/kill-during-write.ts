@@ -4,7 +4,8 @@
  * Usage: node --import tsx kill-during-write.ts <dir> <plan.json> <step>
  */
 import { readFileSync } from 'node:fs';
-import { replaceTree, type Plan } from '../../scripts/lib/write-files.ts';
+import { type Plan } from '../../scripts/generate/manifest.ts';
+import { replaceTree } from '../../scripts/generate/swap.ts';
 
 const [dir, planFile, killAt] = process.argv.slice(2) as [string, string, string];
 const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;

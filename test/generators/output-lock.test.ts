@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { lockOutputFolder, lockPath, OutputRefused } from '../../scripts/lib/write-files.ts';
+import { OutputRefused } from '../../scripts/generate/output-errors.ts';
+import { lockOutputFolder, lockPath } from '../../scripts/generate/output-folder.ts';
 
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '']);

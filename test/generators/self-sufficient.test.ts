@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 
 const GENERATED = join(REPO_ROOT, 'generated');
 

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDiff } from '../../scripts/diff.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
-import { loadSpec, MAX_YAML_ALIASES, parseSpecFile, readDocument } from '../../scripts/lib/load-spec.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
+import { loadSpec } from '../../generators/spec/load.ts';
+import { MAX_YAML_ALIASES, parseSpecFile, readDocument } from '../../generators/spec/parse.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pivot-confine-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

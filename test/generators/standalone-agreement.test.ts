@@ -19,13 +19,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import {
-  contractRules,
-  listOperations,
-  listSchemaExamples,
-  runtimeValidator,
-  type BundledSpec,
-} from '../../scripts/lib/contract.ts';
+import { type BundledSpec } from '../../generators/spec/document.ts';
+import { listOperations, listSchemaExamples } from '../../generators/spec/operations.ts';
+import { contractRules, runtimeValidator } from '../../generators/spec/runtime-validator.ts';
 import { toViolations } from '../../generators/runtime/violations.js';
 import {
   schemaNames,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { treeShakable } from '../../generators/validators.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { bundle, guardVsEntry } from '../../scripts/maintainer/bundle-size.ts';
 
 const GENERATED = join(REPO_ROOT, 'generated');

@@ -1,5 +1,5 @@
 /**
- * The generators that load the TypeScript compiler run on a worker thread (scripts/lib/typescript-thread.ts):
+ * The generators that load the TypeScript compiler run on a worker thread (scripts/generate/typescript-thread.ts):
  * the main thread never loads TypeScript, a failure there fails the run with its message, and the idle
  * worker never keeps a process alive.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CTX } from '../../generators/types.ts';
-import { runOnTypeScriptThread, workerExecArgv } from '../../scripts/lib/typescript-thread.ts';
+import { runOnTypeScriptThread, workerExecArgv } from '../../scripts/generate/typescript-thread.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUILT_GENERATE = join(ROOT, 'packages/cli/dist/scripts/generate.js');

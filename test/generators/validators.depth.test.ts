@@ -11,8 +11,9 @@ import { getFixture } from '../../generated/fixtures/index.js';
 import { maxDepth, validateRequest } from '../../generated/validators/index.js';
 import { toViolations, deeperThan, MAX_DEPTH } from '../../generators/runtime/violations.js';
 import { runGenerate } from '../../scripts/generate.ts';
-import { loadBundledSpec, runtimeValidator } from '../../scripts/lib/contract.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { loadBundledSpec } from '../../generators/spec/pivot-contract.ts';
+import { runtimeValidator } from '../../generators/spec/runtime-validator.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 
 const RECURSIVE = 'test/fixtures/specs/recursive/openapi.yaml';
 // Inside the repository so that generated code resolves ajv from node_modules.

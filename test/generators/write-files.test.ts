@@ -9,16 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../scripts/generate.ts';
-import {
-  describeFsError,
-  MANIFEST,
-  planOutput,
-  prepareOutputFolder,
-  readTree,
-  recoverInterrupted,
-  replaceTree,
-  type Plan,
-} from '../../scripts/lib/write-files.ts';
+import { MANIFEST, planOutput, readTree, type Plan } from '../../scripts/generate/manifest.ts';
+import { describeFsError } from '../../scripts/generate/output-errors.ts';
+import { prepareOutputFolder } from '../../scripts/generate/output-folder.ts';
+import { recoverInterrupted, replaceTree } from '../../scripts/generate/swap.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pivot-writer-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

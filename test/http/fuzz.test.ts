@@ -17,7 +17,7 @@ import { validate, validateResponse, type OperationId } from '../../generated/va
 import { createContractApp, type FetchHandler } from '../../scripts/http/core.ts';
 import { jsonResponse } from '../../scripts/http/errors.ts';
 import { loadRoutes, matchRoute } from '../../scripts/http/routes.ts';
-import { startMock, type MockServer } from '../../scripts/mock.ts';
+import { startMock, type MockServer } from '../../scripts/mock/server.ts';
 import { createSandbox, startSandbox, type RunningSandbox } from '../../scripts/sandbox/server.ts';
 import { rawRequest } from './raw.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '../../generated/fixtures/index.js';
 import { validate, validateResponse, type OperationId } from '../../generated/validators/index.js';
-import { startMock, type MockServer } from '../../scripts/mock.ts';
+import { startMock, type MockServer } from '../../scripts/mock/server.ts';
 
 const SESSION_ID = '9a08c652-f59d-45ea-8828-4b616d80db57';
 const CUSTOMER_ID = '0197e3f5-1a17-7d43-b2f9-1b51479fb8a9';

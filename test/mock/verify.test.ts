@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { getFixture, getPairedResponse, listFixtures, type FixtureRef } from '../../generated/fixtures/index.js';
-import { startMock, type MockServer } from '../../scripts/mock.ts';
+import { startMock, type MockServer } from '../../scripts/mock/server.ts';
 import { jsonResponse, notFoundBody } from '../../scripts/http/errors.ts';
 import { freePort, serveHandler } from '../../scripts/http/serve.ts';
 import { createSandbox, SANDBOX_DEFAULTS, startSandbox } from '../../scripts/sandbox/server.ts';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
-import { NEGATIVE_CASES } from '../../scripts/lib/negative-cases.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
+import { NEGATIVE_CASES } from '../../scripts/verify/negative-cases.ts';
 import { escapeXml, parseDuration, runVerify } from '../../scripts/verify.ts';
 
 const AUTH = [

@@ -13,7 +13,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/lib/gen-context.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 
 // Outside the repository: each project must resolve everything from its own install, never from ours.
 const work = mkdtempSync(join(tmpdir(), 'pivot-package-'));

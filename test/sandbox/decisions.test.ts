@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SPEC_DIR } from '../../scripts/lib/contract.ts';
-import { loadRegister } from '../../scripts/lib/errata-data.ts';
+import { SPEC_DIR } from '../../generators/spec/pivot-contract.ts';
+import { loadRegister } from '../../generators/spec/errata/register.ts';
 
 const SANDBOX_DIR = join(import.meta.dirname, '..', '..', 'scripts', 'sandbox');
 

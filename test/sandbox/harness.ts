@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { validate, validateResponse, type OperationId } from 'pivot-payments-contract/validators';
-import { DEFAULT_SPEC } from '../../scripts/mock.ts';
+import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { loadRoutes } from '../../scripts/http/routes.ts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../scripts/sandbox/server.ts';
 

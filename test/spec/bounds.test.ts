@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SPEC_DIR } from '../../scripts/lib/contract.ts';
+import { SPEC_DIR } from '../../generators/spec/pivot-contract.ts';
 
 const BOUNDED_FORMATS = new Set(['date-time', 'date', 'uuid']);
 

@@ -6,7 +6,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listOperations, SPEC_DIR, SPEC_ROOT } from '../../scripts/lib/contract.ts';
+import { listOperations } from '../../generators/spec/operations.ts';
+import { SPEC_DIR, SPEC_ROOT } from '../../generators/spec/pivot-contract.ts';
 import { bundledSpec } from '../helpers.ts';
 
 const spec = await bundledSpec();

@@ -6,16 +6,7 @@
 import { _ } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { forget, memo } from './memo.ts';
-import {
-  createAjv,
-  resourceId,
-  tolerantResources,
-  toSchemaResources,
-  unknownFormats,
-  type CheckLevel,
-  type Mode,
-  type SchemaMap,
-} from './schema-set.ts';
+import { createAjv, resourceId, tolerantResources, toSchemaResources, unknownFormats, type CheckLevel, type Mode, type SchemaMap } from './schema-set.ts';
 
 /** Strict resources are prepared once; the tolerant ones are derived from them. */
 function resources(schemas: SchemaMap, mode: Mode) {

@@ -6,6 +6,7 @@
  * the validators; `pivot-contract verify --negative` sends the request cases to a server, which must
  * reject each with a 4xx.
  */
+// A data table (one entry per documented rule), so one file: split, a rule's case would be harder to find.
 import type { Operation } from 'fast-json-patch';
 
 /** `operationId/slot/example`, or `schema:Name/example` for an object-page example. */

@@ -3,11 +3,11 @@
  * (spec/errata/published/index.yaml) and the register itself (spec/errata/register.yaml). Kept free
  * of parsing dependencies, since `pivot-contract generate` reads it for the errata report.
  */
-import type { Tolerance as GeneratedTolerance } from '../../generators/runtime/tolerances.js';
+import type { Tolerance as GeneratedTolerance } from '../../runtime/tolerances.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Operation } from 'fast-json-patch';
-import { parseSpecFile } from './load-spec.ts';
+import { parseSpecFile } from '../parse.ts';
 
 export type PublishedTarget =
   | { operationId: string; in: 'request'; example: string }

@@ -1,30 +1,11 @@
 /**
- * Loads the split spec into one bundled document and answers the questions tests and tools ask of
- * it: which schema does an operation's request or response use, which examples does it document.
+ * The questions every tool asks of a bundled document: which operations and webhooks it has, which
+ * schema an operation's request or response uses, which examples it documents.
+ * @see https://spec.openapis.org/oas/v3.1.0#operation-object
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
-import type { ErrorObject } from 'ajv';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { resolve } from 'node:path';
-import {
-  collectRules,
-  createAjv,
-  resourceId,
-  toSchemaResources,
-  type Mode,
-  type SchemaMap,
-} from '../../generators/lib/schema-set.ts';
-import type { PublishedTarget } from './published-examples.ts';
-
-export type BundledSpec = OpenAPIV3_1.Document;
-export const SPEC_DIR = resolve(import.meta.dirname, '../../spec');
-export const SPEC_ROOT = resolve(SPEC_DIR, 'openapi.yaml');
-
-export async function loadBundledSpec(root = SPEC_ROOT): Promise<BundledSpec> {
-  return (await SwaggerParser.bundle(root)) as BundledSpec;
-}
-
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+import { HTTP_METHODS, resolveLocal, type BundledSpec } from './document.ts';
+import type { PublishedTarget } from './errata/register.ts';
 
 export interface ExampleRef {
   name: string;
@@ -46,9 +27,6 @@ export interface OperationSpec {
   responses: Record<string, MessageSpec>;
 }
 
-export { resolveLocal } from '../../generators/lib/document.ts';
-import { resolveLocal } from '../../generators/lib/document.ts';
-import { deeperThan, MAX_DEPTH } from '../../generators/runtime/violations.js';
 
 function componentName(schema: unknown): string | undefined {
   const ref = (schema as { $ref?: string } | undefined)?.$ref;
@@ -113,35 +91,4 @@ export function targetSchema(spec: BundledSpec, target: PublishedTarget): string
   const message = target.in === 'request' ? operation.request : operation.responses[target.status];
   if (!message?.schema) throw new Error(`${operationId} ${target.in} has no component schema`);
   return message.schema;
-}
-
-/** The cross-field rules of the bundled component schemas (see `collectRules`). */
-export function contractRules(spec: BundledSpec) {
-  return collectRules((spec.components?.schemas ?? {}) as SchemaMap);
-}
-
-/**
- * A runtime (non-standalone) validator over the bundled component schemas. Like the generated ones, it
- * rejects data nested deeper than MAX_DEPTH with one `maxDepth` error instead of recursing into it.
- */
-export function runtimeValidator(spec: BundledSpec, mode: Mode = 'strict') {
-  const ajv = createAjv();
-  ajv.addSchema(toSchemaResources((spec.components?.schemas ?? {}) as SchemaMap, mode));
-  return (schema: string, data: unknown): ErrorObject[] => {
-    const validate = ajv.getSchema(resourceId(schema, mode));
-    if (!validate) throw new Error(`unknown schema ${schema}`);
-    const deep = deeperThan(data);
-    if (deep !== undefined)
-      return [
-        {
-          keyword: 'maxDepth',
-          instancePath: deep,
-          schemaPath: '#',
-          params: { limit: MAX_DEPTH },
-          message: `is nested more than ${MAX_DEPTH} levels deep`,
-        },
-      ];
-    validate(data);
-    return validate.errors ?? [];
-  };
 }

@@ -6,9 +6,8 @@
 import * as jsonPatch from 'fast-json-patch/index.mjs';
 import type { Operation } from 'fast-json-patch';
 import { getLocation, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { Deviation, ParsedDocument, PublishedTarget } from './errata-data.ts';
+import type { Deviation, ParsedDocument, PublishedTarget } from './register.ts';
 
-export * from './errata-data.ts';
 
 function toPointer(path: Array<string | number>): string {
   const segments = [...path];

@@ -2,15 +2,13 @@
  * Everything the generators need besides the bundled document, read from disk here so that the
  * generators themselves stay pure: templates, runtime sources, the errata register.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { REPO_ROOT } from './package-root.ts';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { DEFAULT_CTX, type GenContext } from '../../generators/types.ts';
-import { loadPublishedSources, loadRegister } from './errata-data.ts';
-
-export { REPO_ROOT };
+import { loadPublishedSources, loadRegister } from '../../generators/spec/errata/register.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

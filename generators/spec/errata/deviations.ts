@@ -2,19 +2,12 @@
  * Deviations of the published examples from the contract, and the curated examples the register's
  * fixes produce from them. Used by the errata test and by `scripts/maintainer/errata.ts`.
  */
-import { toViolations } from '../../generators/runtime/violations.js';
-import { contractRules, runtimeValidator, targetSchema, type BundledSpec } from './contract.ts';
-import {
-  applyFixes,
-  loadPublishedSources,
-  loadRegister,
-  parseLeniently,
-  publishedText,
-  targetValue,
-  type Deviation,
-  type PublishedSource,
-  type PublishedTarget,
-} from './published-examples.ts';
+import { toViolations } from '../../runtime/violations.js';
+import { type BundledSpec } from '../document.ts';
+import { targetSchema } from '../operations.ts';
+import { contractRules, runtimeValidator } from '../runtime-validator.ts';
+import { applyFixes, parseLeniently, targetValue } from './published.ts';
+import { loadPublishedSources, loadRegister, publishedText, type Deviation, type PublishedSource, type PublishedTarget } from './register.ts';
 
 export interface FoundDeviation extends Deviation {
   detail?: string;

@@ -1,6 +1,6 @@
 /**
  * Where this code's package is on disk: the checkout of this repository, or the installed CLI package.
- * Kept apart from gen-context so that `pivot-contract --version` loads nothing else.
+ * Kept in a module of its own so that `pivot-contract --version` loads nothing else.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,3 +32,6 @@ export function packageRoot(start: string): string {
 }
 
 export const REPO_ROOT = packageRoot(import.meta.dirname);
+
+/** The bundled contract every server serves unless told otherwise (`--spec`). */
+export const DEFAULT_SPEC = join(REPO_ROOT, 'generated', 'openapi.json');

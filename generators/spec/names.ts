@@ -8,7 +8,7 @@
  * @see https://spec.openapis.org/oas/v3.1.0#components-object
  */
 import { toSafeString } from 'json-schema-to-typescript/dist/src/utils.js';
-import type { BundledSpec } from '../types.ts';
+import type { BundledSpec } from './document.ts';
 import { memo } from './memo.ts';
 
 export interface IdentifierMap {

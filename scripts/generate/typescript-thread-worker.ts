@@ -1,10 +1,10 @@
 /**
- * The worker of scripts/lib/typescript-thread.ts: runs the generators that load the TypeScript
+ * The worker of scripts/generate/typescript-thread.ts: runs the generators that load the TypeScript
  * compiler. The packages they load on first use are loaded here at once, so that this happens while
  * the main thread is still reading the spec.
  */
 import { parentPort } from 'node:worker_threads';
-import { requireTypeScriptPackage } from '../../generators/lib/output.ts';
+import { requireTypeScriptPackage } from '../../generators/emit/output.ts';
 import { modelsGenerator } from '../../generators/models.ts';
 import { tsTypesGenerator } from '../../generators/ts-types.ts';
 import type { Generator } from '../../generators/types.ts';

@@ -5,7 +5,7 @@
  * unions express them. openapi-typescript and json-schema-to-typescript get the same view, so their
  * types agree.
  */
-import type { SchemaMap } from './schema-set.ts';
+import type { SchemaMap } from '../spec/schema-set.ts';
 
 const COMPONENT_REF = '#/components/schemas/';
 

@@ -1,0 +1,155 @@
+/**
+ * Which files a spec may read: every `$ref` reachable from the root is checked before anything is
+ * bundled (inside the spec's folder after symbolic links, existing, its pointer present; remote ones
+ * only when allowed), and the bundler is given readers that read nothing else.
+ */
+import type SwaggerParser from '@apidevtools/swagger-parser';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { escapePointer as escape } from './document.ts';
+import { parseSpecFile } from './parse.ts';
+import { display, SpecError } from './spec-error.ts';
+
+/** What the reference checks and the bundler are told. */
+export interface RefOptions {
+  /** Follow `http(s)://` `$ref`s (off by default: a spec must not make the generator fetch anything). */
+  allowRemoteRefs?: boolean;
+}
+
+function isInside(folder: string, file: string): boolean {
+  return file === folder || file.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** Follows a JSON pointer; a `$ref` met on the way ends the check (the bundler follows it). */
+function pointerExists(document: unknown, fragment: string): boolean {
+  if (fragment === '' || fragment === '/') return true;
+  if (!fragment.startsWith('/')) return true; // a plain-name anchor: left to the bundler
+  let node: unknown = document;
+  for (const raw of fragment.slice(1).split('/')) {
+    if (node !== null && typeof node === 'object' && '$ref' in node) return true;
+    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+const REMOTE = /^https?:\/\//i;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Checks every `$ref` reachable from the root before anything is bundled: a local file must lie inside
+ * the spec's folder (after symlinks) and exist, its pointer must exist, and a remote one needs
+ * `allowRemoteRefs`. Each failure names the file and the pointer where the `$ref` is written, and no
+ * file outside the folder is ever read.
+ */
+export function checkRefs(specRoot: string, options: RefOptions = {}, documents = new Map<string, unknown>()): RemoteRef[] {
+  const folder = realpathSync(dirname(specRoot));
+  const remote: RemoteRef[] = [];
+  const pointers: Array<{ file: string; at: string; ref: string; target: string; fragment: string }> = [];
+  const queue = [realpathSync(specRoot)];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (documents.has(file)) continue;
+    const document = parseSpecFile(file, readFileSync(file, 'utf8'));
+    documents.set(file, document);
+    const fail = (at: string, detail: string): never => {
+      throw new SpecError(display(file), at, detail);
+    };
+    const visitRefs = (node: unknown, pointer: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        const at = `${pointer}/${escape(key)}`;
+        if (key !== '$ref' || typeof value !== 'string') {
+          visitRefs(value, at);
+          continue;
+        }
+        const hash = value.indexOf('#');
+        const address = hash === -1 ? value : value.slice(0, hash);
+        const fragment = hash === -1 ? '' : value.slice(hash + 1);
+        if (REMOTE.test(address)) {
+          if (!options.allowRemoteRefs) fail(at, `remote $ref ${value} is not followed without --allow-remote-refs`);
+          remote.push({ file: display(file), at, url: address });
+          continue;
+        }
+        if (SCHEME.test(address) && !/^file:/i.test(address)) fail(at, `unsupported $ref scheme: ${value}`);
+        const path = /^file:/i.test(address) ? fileURLToPath(address) : decodeURIComponent(address);
+        const target = address === '' ? file : isAbsolute(path) ? resolve(path) : resolve(dirname(file), path);
+        const outside = `$ref leaves the spec folder ${display(folder)}: ${value}`;
+        if (!isInside(folder, target)) fail(at, outside);
+        if (!existsSync(target)) fail(at, `$ref to a file that does not exist: ${display(target)}`);
+        const real = realpathSync(target);
+        if (!isInside(folder, real)) fail(at, `${outside} (a symbolic link to ${real})`);
+        if (!statSync(real).isFile()) fail(at, `$ref to something that is not a file: ${display(target)}`);
+        queue.push(real);
+        pointers.push({ file, at, ref: value, target: real, fragment });
+      }
+    };
+    visitRefs(document, '');
+  }
+  for (const { file, at, ref, target, fragment } of pointers) {
+    if (!pointerExists(documents.get(target), fragment))
+      throw new SpecError(display(file), at, `$ref points at nothing: ${ref} (no ${fragment} in ${display(target)})`);
+  }
+  return remote;
+}
+
+/** A remote `$ref` that `checkRefs` let through (with `allowRemoteRefs`), and where it is written. */
+export interface RemoteRef {
+  file: string;
+  at: string;
+  url: string;
+}
+
+/** A failed download, told at the `$ref` that asked for it. */
+export function describeRemoteError(remote: RemoteRef[], error: unknown): SpecError | undefined {
+  const message = (error as Error).message ?? '';
+  const ref = remote.find((candidate) => message.includes(candidate.url));
+  if (!ref) return undefined;
+  const reason = /Unable to resolve \$ref pointer/.test(message)
+    ? 'local and private-network addresses are never fetched'
+    : message.split('\n')[0]!;
+  return new SpecError(ref.file, ref.at, `cannot fetch remote $ref ${ref.url}: ${reason}`);
+}
+
+/**
+ * swagger-parser options that read only what `checkRefs` allowed: files inside the folder, bounded
+ * YAML. Files `checkRefs` has parsed already are handed over as they are (each is parsed once a run).
+ */
+export function bundlerOptions(specRoot: string, options: RefOptions, parsed: Map<string, unknown>): SwaggerParser.Options {
+  const folder = realpathSync(dirname(specRoot));
+  return {
+    parse: {
+      yaml: {
+        order: 200,
+        allowEmpty: true,
+        canParse: ['.yaml', '.yml', '.json'],
+        parse: (file: { url: string; data: Buffer | string }) => {
+          const path = /^file:/i.test(file.url) ? fileURLToPath(file.url) : decodeURIComponent(file.url);
+          const known = existsSync(path) ? realpathSync(path) : path;
+          if (parsed.has(known)) {
+            const document = parsed.get(known);
+            parsed.delete(known);
+            return document;
+          }
+          return parseSpecFile(file.url, Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data));
+        },
+      },
+    },
+    resolve: {
+      file: {
+        order: 100,
+        canRead: (file: { url: string }) => !SCHEME.test(file.url) || /^file:/i.test(file.url),
+        read: (file: { url: string }) => {
+          // Defence in depth: checkRefs has already refused these with the $ref's location.
+          const path = realpathSync(/^file:/i.test(file.url) ? fileURLToPath(file.url) : decodeURIComponent(file.url));
+          if (!isInside(folder, path)) throw new Error(`$ref leaves the spec folder ${display(folder)}: ${path}`);
+          return readFileSync(path);
+        },
+      },
+      http: options.allowRemoteRefs ? { timeout: 10_000, redirects: 3 } : false,
+    },
+  };
+}
+

@@ -1,0 +1,161 @@
+/**
+ * Bench sections (a) and (b): validating against `JSON.parse` of the same document, and importing the
+ * standalone validators against compiling the same schemas with Ajv at runtime.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { REPO_ROOT } from '../../generators/spec/package-root.ts';
+import { schemaExamples } from '../../generated/fixtures/index.js';
+import { schemaNames, tolerantSchemaNames, validate } from '../../generated/validators/index.js';
+import { compareOps, formatDuration, median, runChild, scratch, type BenchSection, type Figure } from './bench-measure.ts';
+
+// ---- (a) validate vs JSON.parse --------------------------------------------------------------
+
+export const validationVsParse: BenchSection = {
+  title: "(a) validate('PaymentSession') vs JSON.parse of the same document",
+  async run(log) {
+    const document = schemaExamples.PaymentSession['payment-session-object'];
+    const text = JSON.stringify(document);
+    if (!validate('PaymentSession', document).valid) throw new Error('the Payment Session object page example does not validate');
+    log(`document: schemaExamples.PaymentSession['payment-session-object'], ${Buffer.byteLength(text)} bytes of JSON`);
+    const results = compareOps({
+      'JSON.parse': () => (JSON.parse(text) as { id: string }).id.length,
+      'validate strict': () => (validate('PaymentSession', document).valid ? 1 : 0),
+      'validate tolerant': () => (validate('PaymentSession', document, { mode: 'tolerant' }).valid ? 1 : 0),
+    });
+    for (const [name, result] of Object.entries(results)) {
+      log(
+        `${name.padEnd(18)} ${formatDuration(result.nsPerOp).padStart(10)}/op  (median of ${result.batches} batches × ${result.iterations})`,
+      );
+    }
+    const parse = results['JSON.parse']!.nsPerOp;
+    return (['strict', 'tolerant'] as const).map((mode) => {
+      const cost = results[`validate ${mode}`]!.nsPerOp;
+      return {
+        label: `validate('PaymentSession') ${mode} / JSON.parse`,
+        measured: `${formatDuration(cost)} / ${formatDuration(parse)} per op`,
+        ratio: cost / parse,
+        target: '< 1×',
+        met: cost < parse,
+      };
+    });
+  },
+};
+
+// ---- (b) import standalone vs compile at runtime ---------------------------------------------
+
+const IMPORT_RUNS = 7;
+
+const IMPORT_CHILD = `
+const url = process.argv[1];
+const start = process.hrtime.bigint();
+const validators = await import(url);
+const end = process.hrtime.bigint();
+if (validators.schemaNames.length === 0) throw new Error('no validators');
+console.log(JSON.stringify({ ns: Number(end - start) }));
+`;
+
+/**
+ * Loads Ajv (timed), then the schema-set helpers (not timed: a plain-JS transpilation of
+ * generators/spec/schema-set.ts, so the child runs on plain node like the import child), then compiles
+ * every schema the standalone modules hold, as the validators generator does: one Ajv per mode,
+ * every resource added, the exported schemas compiled (timed).
+ */
+const COMPILE_CHILD = `
+import { readFileSync } from 'node:fs';
+const [schemaSetUrl, specPath, namesPath] = process.argv.slice(1);
+const t0 = process.hrtime.bigint();
+await import('ajv/dist/2020.js');
+await import('ajv-formats');
+const t1 = process.hrtime.bigint();
+const { createAjv, toSchemaResources, resourceId } = await import(schemaSetUrl);
+const schemas = JSON.parse(readFileSync(specPath, 'utf8')).components.schemas;
+const names = JSON.parse(readFileSync(namesPath, 'utf8'));
+const t2 = process.hrtime.bigint();
+let compiled = 0;
+for (const mode of ['strict', 'tolerant']) {
+  const ajv = createAjv();
+  ajv.addSchema(toSchemaResources(schemas, mode));
+  for (const name of names[mode]) {
+    if (typeof ajv.getSchema(resourceId(name, mode)) !== 'function') throw new Error('not compiled: ' + name);
+    compiled++;
+  }
+}
+const t3 = process.hrtime.bigint();
+console.log(JSON.stringify({ ns: Number(t1 - t0) + Number(t3 - t2), loadNs: Number(t1 - t0), compileNs: Number(t3 - t2), compiled }));
+`;
+
+/** generators/spec/schema-set.ts as plain ESM, next to node_modules so that it resolves ajv. */
+function transpiledSchemaSet(): string {
+  const source = readFileSync(resolve(REPO_ROOT, 'generators/spec/schema-set.ts'), 'utf8');
+  const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]!);
+  const typescriptImports = local.filter((specifier) => specifier.endsWith('.ts'));
+  if (typescriptImports.length > 0)
+    throw new Error(
+      `schema-set.ts now imports TypeScript modules (${typescriptImports.join(', ')}): teach the bench to transpile them`,
+    );
+  // Plain-JS local modules (generators/runtime/*.js) are imported from where they are.
+  const absolute = (specifier: string) => pathToFileURL(resolve(REPO_ROOT, 'generators/spec', specifier)).href;
+  const rewritten = local.reduce((text, specifier) => text.replaceAll(`'${specifier}'`, `'${absolute(specifier)}'`), source);
+  const { outputText } = ts.transpileModule(rewritten, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    fileName: 'schema-set.ts',
+  });
+  const dir = resolve(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'schema-set.mjs');
+  writeFileSync(file, outputText);
+  return file;
+}
+
+export const importVsCompile: BenchSection = {
+  title: '(b) importing the standalone validators vs compiling the same schemas with Ajv at runtime',
+  async run(log) {
+    const validatorsUrl = pathToFileURL(resolve(REPO_ROOT, 'generated/validators/index.js')).href;
+    const schemaSet = transpiledSchemaSet();
+    try {
+      return measureImportVsCompile(log, validatorsUrl, schemaSet);
+    } finally {
+      rmSync(dirname(schemaSet), { recursive: true, force: true });
+    }
+  },
+};
+
+function measureImportVsCompile(log: (line: string) => void, validatorsUrl: string, schemaSet: string): Figure[] {
+  const namesFile = join(scratch('compile'), 'names.json');
+  writeFileSync(namesFile, JSON.stringify({ strict: schemaNames, tolerant: tolerantSchemaNames }));
+  const spec = resolve(REPO_ROOT, 'generated/openapi.json');
+  const imports: number[] = [];
+  const compiles: Array<{ ns: number; loadNs: number; compileNs: number; compiled: number }> = [];
+  // Alternating, so that a noisy neighbour slows both alike.
+  for (let run = 0; run < IMPORT_RUNS; run++) {
+    imports.push(runChild<{ ns: number }>(IMPORT_CHILD, [validatorsUrl]).ns);
+    compiles.push(runChild(COMPILE_CHILD, [pathToFileURL(schemaSet).href, spec, namesFile]));
+  }
+  const importNs = median(imports);
+  const compileNs = median(compiles.map((run) => run.ns));
+  const compiled = compiles[0]!.compiled;
+  log(`fresh \`node\` child per run, timed inside the child with process.hrtime.bigint(), median of ${IMPORT_RUNS} runs each`);
+  const compileRuns = compiles.map((run) => formatDuration(run.ns)).join(', ');
+  log(
+    `import   generated/validators/index.js            ${formatDuration(importNs).padStart(9)}  (runs: ${imports.map(formatDuration).join(', ')})`,
+  );
+  log(
+    `compile  ${`${compiled} validators (${schemaNames.length} strict + ${tolerantSchemaNames.length} tolerant)`.padEnd(40)} ${formatDuration(compileNs).padStart(9)}  ` +
+      `(of which loading Ajv ${formatDuration(median(compiles.map((run) => run.loadNs)))}; runs: ${compileRuns})`,
+  );
+  log(
+    '         = load ajv + ajv-formats, createAjv(), addSchema(toSchemaResources(schemas, mode)), getSchema() of each, per mode',
+  );
+  return [
+    {
+      label: `Ajv runtime compile of ${compiled} validators / import of the standalone ones`,
+      measured: `${formatDuration(compileNs)} / ${formatDuration(importNs)}`,
+      ratio: compileNs / importNs,
+      target: '≥ 10×',
+      met: compileNs / importNs >= 10,
+    },
+  ];
+}
