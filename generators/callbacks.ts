@@ -6,7 +6,7 @@
  * @see https://spec.openapis.org/oas/v3.1.0#fixed-fields (webhooks)
  */
 import { resolveLocal as resolve } from './spec/document.ts';
-import { schemaIdentifiers } from './spec/names.ts';
+import { schemaIdentifiers } from './spec/operations.ts';
 import { codeHeader, tidyCode } from './emit/output.ts';
 import { render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
