@@ -4,13 +4,15 @@
  * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
  * @see https://ajv.js.org/standalone.html
  */
-import { compiledSchemas, releaseCompiledSchemas } from './spec/compiled.ts';
+import { compiledSchemas, releaseCompiledSchemas, resources } from './spec/compiled.ts';
+import { needsDepthWalk } from './spec/depth.ts';
 import { memo } from './spec/memo.ts';
 import { listOperations, messageSchemas, schemaIdentifiers, schemaLocations } from './spec/operations.ts';
 import { standaloneParts } from './emit/standalone.ts';
 import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
 import {
   appendErrorsInPlace,
+  cheaperOwnChecks,
   collectRules,
   resourceId,
   schemaOfRef,
@@ -157,7 +159,7 @@ function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, export
   const ajv = compiledSchemas(schemas, mode, ctx.checks, schemaLocations(spec));
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
   // Both rewrites are local to one validator's code (its error appends, its own `evaluated` reads).
-  const parts = standaloneParts(ajv, refs, (part) => treeShakable(appendErrorsInPlace(part)));
+  const parts = standaloneParts(ajv, refs, (part) => treeShakable(cheaperOwnChecks(appendErrorsInPlace(part))));
   releaseCompiledSchemas(schemas, mode, ctx.checks);
   return parts;
 }
@@ -186,12 +188,34 @@ export function tolerancesOf(ctx: GenContext): Array<Record<string, string>> {
   );
 }
 
+/** The exported schemas, by identifier, whose validator needs the whole depth walk first (see generators/spec/depth.ts). */
+function depthWalked(spec: BundledSpec, mode: Mode, exported: string[]): string[] {
+  const { identifiers } = schemaIdentifiers(spec);
+  const prepared = resources(messageSchemas(spec), mode, schemaLocations(spec));
+  const byName = new Map(
+    prepared.map((resource) => [
+      decodeURIComponent(
+        resource.$id
+          .split('/')
+          .at(-1)!
+          .replace(/\.json$/, ''),
+      ),
+      resource,
+    ]),
+  );
+  const walked = needsDepthWalk(byName);
+  return exported.filter((name) => walked.has(name)).map((name) => identifiers[name]!);
+}
+
 export async function generateValidators(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
   const schemas = messageSchemas(spec);
   const schemaNames = exportedSchemaNames(schemas);
   const tolerantNames = pivotProducedSchemas(spec);
   const { identifiers } = schemaIdentifiers(spec);
+  const walkedStrict = new Set(depthWalked(spec, 'strict', schemaNames));
   const data = {
+    walkedStrict: [...walkedStrict],
+    walkedTolerant: depthWalked(spec, 'tolerant', tolerantNames),
     header: codeHeader(ctx, 'Contract validators'),
     schemaNames,
     tolerantNames,
@@ -199,7 +223,7 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     renamed: Object.fromEntries(
       schemaNames.filter((name) => identifiers[name] !== name).map((name) => [name, identifiers[name]]),
     ),
-    schemas: schemaNames.map((name) => ({ name, id: identifiers[name]! })),
+    schemas: schemaNames.map((name) => ({ name, id: identifiers[name]!, walked: walkedStrict.has(identifiers[name]!) })),
     operations: operationTable(spec),
   };
   const rules = `${codeHeader(ctx, 'Cross-field rules of the contract (x-rule), for error messages')}export const rules = ${JSON.stringify(collectRules(schemas), null, 2)};\n`;

@@ -44,10 +44,26 @@ export function deeperThan(data, limit = MAX_DEPTH) {
   return undefined;
 }
 
+/**
+ * For a value at `path` (a JSON pointer from the document's root) that a validator accepts without
+ * looking inside (a free-form field): the pointer of its first level deeper than `limit` counted from
+ * the root, or undefined. Called by the validators' `x-depth-limit` keyword.
+ */
+export function depthBeyond(value, path, limit = MAX_DEPTH) {
+  if (value === null || typeof value !== 'object') return undefined;
+  let level = 0;
+  for (let index = path.indexOf('/'); index !== -1; index = path.indexOf('/', index + 1)) level++;
+  const deep = deeperThan(value, limit - level);
+  return deep === undefined ? undefined : `${path}${deep}`;
+}
+
 /** The one violation of data nested too deeply. */
 export function depthViolation(path, limit = MAX_DEPTH) {
   return { path, message: `${path || '/'} is nested more than ${limit} levels deep`, keyword: 'maxDepth' };
 }
+
+/** The keyword of a free-form field's depth limit (generators/spec/depth.ts). */
+const DEPTH_KEYWORD = 'x-depth-limit';
 
 /** Keywords that only summarise errors reported below them. */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
@@ -177,6 +193,7 @@ function inFailedAlternatives(error, groups) {
 
 /** One Ajv error as the contract's violation. */
 function violationOf(error, rules) {
+  if (error.keyword === DEPTH_KEYWORD) return depthViolation(error.params.path);
   const property = propertyOf(error);
   const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
   const rule = ruleOf(error, rules);

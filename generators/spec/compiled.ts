@@ -9,7 +9,7 @@ import { forget, memo } from './memo.ts';
 import { createAjv, resourceId, tolerantResources, toSchemaResources, unknownFormats, type CheckLevel, type Mode, type SchemaLocations, type SchemaMap } from './schema-set.ts';
 
 /** Strict resources are prepared once; the tolerant ones are derived from them. */
-function resources(schemas: SchemaMap, mode: Mode, locations?: SchemaLocations) {
+export function resources(schemas: SchemaMap, mode: Mode, locations?: SchemaLocations) {
   const strict = memo(schemas, 'resources:strict', () => toSchemaResources(schemas, 'strict', locations));
   return mode === 'strict' ? strict : memo(schemas, 'resources:tolerant', () => tolerantResources(strict));
 }
