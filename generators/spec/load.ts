@@ -12,7 +12,7 @@ import { escapePointer as escape, type BundledSpec } from './document.ts';
 import { normalizeDocument } from './normalize.ts';
 import { readDocument, yamlSyntaxError } from './parse.ts';
 import { escapeDataRefs, restoreDataRefs } from './data-positions.ts';
-import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, resolveMappings, type RefOptions } from './refs.ts';
+import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, inlineStrayReferences, resolveMappings, type RefOptions } from './refs.ts';
 import type { CheckLevel } from './schema-set.ts';
 import { display, locate, SpecError } from './spec-error.ts';
 
@@ -106,6 +106,7 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   }
   restoreDataRefs(bundled);
   resolveMappings(bundled);
+  inlineStrayReferences(bundled);
   const left = fileReferenceIn(bundled);
   if (left) throw new SpecError(display(specRoot), left.pointer, `the bundle still refers to a file: ${left.ref}`);
   return bundled;

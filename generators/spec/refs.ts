@@ -7,8 +7,8 @@ import type SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapePointer as escape } from './document.ts';
-import { escapeDataRefs, forEachObject } from './data-positions.ts';
+import { escapePointer as escape, resolveLocal } from './document.ts';
+import { childPosition, escapeDataRefs, forEachObject } from './data-positions.ts';
 import { parseSpecFile } from './parse.ts';
 import { display, SpecError } from './spec-error.ts';
 
@@ -90,14 +90,82 @@ export function resolveMappings(bundled: unknown): void {
   );
 }
 
+/** Where a schema lives for the validators and models to refer to it by name: the component schemas. */
+const SCHEMA_HOME = /^#\/components\/schemas\/[^/]+(?:\/|$)/;
+
+/**
+ * After bundling, two kinds of internal reference are replaced by what they point at (the same
+ * object, so the document stays one graph): a map (`properties`, `responses` …) written as a `$ref` to
+ * a map elsewhere (schema tools read `properties: { $ref }` as a property named `$ref`), and a schema
+ * written as a `$ref` to one that does not live in `components/schemas` (a bundler points a file met
+ * twice at the first place it met it: a parameter's schema, another operation's body). A reference
+ * that would make the document contain itself is left for the checks to report.
+ */
+export function inlineStrayReferences(bundled: unknown): void {
+  const inlined = (value: unknown, map: boolean): unknown => {
+    if (!isRecord(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return undefined;
+    if (!map && SCHEMA_HOME.test(value.$ref)) return undefined;
+    const target = resolveLocal<unknown>(bundled, value);
+    return isRecord(target) && typeof target.$ref !== 'string' && !contains(target, value) ? target : undefined;
+  };
+  forEachObject(
+    bundled,
+    (record, _pointer, position) => {
+      if (position !== 'object') return;
+      for (const [key, value] of Object.entries(record)) {
+        if (childPosition(position, key, value) === 'names') {
+          const map = inlined(value, true);
+          if (map !== undefined) record[key] = map;
+          const entries = record[key];
+          if (SCHEMA_MAPS.has(key) && isRecord(entries))
+            for (const [name, entry] of Object.entries(entries)) {
+              const target = inlined(entry, false);
+              if (target !== undefined) entries[name] = target;
+            }
+        } else if (SCHEMA_KEYS.has(key)) {
+          const target = inlined(value, false);
+          if (target !== undefined) record[key] = target;
+        } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
+          value.forEach((item, index) => {
+            const target = inlined(item, false);
+            if (target !== undefined) value[index] = target;
+          });
+        }
+      }
+    },
+    escape,
+  );
+}
+
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+
+/** Keys whose value is one schema. */
+const SCHEMA_KEYS = new Set(['schema', 'items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames']);
+
+/** Whether `node` holds `needle` (by identity) anywhere below it. */
+function contains(node: unknown, needle: unknown): boolean {
+  const seen = new Set<unknown>();
+  const stack = [node];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === needle) return true;
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    stack.push(...Object.values(current));
+  }
+  return false;
+}
+
 /** The first reference a bundle still has to a file (a `$ref` or a mapping value), where it is. */
 export function fileReferenceIn(bundled: unknown): { pointer: string; ref: string } | undefined {
   let found: { pointer: string; ref: string } | undefined;
   forEachObject(
     bundled,
     (record, pointer, position) => {
-      if (found || position === 'names') return;
+      if (found) return;
       if (typeof record.$ref === 'string' && !record.$ref.startsWith('#')) found = { pointer: `${pointer}/$ref`, ref: record.$ref };
+      if (position === 'names') return;
       const mapping = isRecord(record.discriminator) ? record.discriminator.mapping : undefined;
       for (const [name, value] of Object.entries(isRecord(mapping) ? mapping : {})) {
         if (!found && typeof value === 'string' && /[/#]/.test(value) && !value.startsWith('#'))
@@ -155,9 +223,9 @@ export function checkRefs(specRoot: string, options: RefOptions = {}, documents 
     forEachObject(
       document,
       (record, pointer, position) => {
-        if (position === 'names') return;
-        if (isRecord(record.discriminator)) markMappingTargets(record.discriminator, document, file === root);
+        // A `$ref` in place of a map (`properties: { $ref: 'attributes.yml#/ids' }`) refers to the map.
         if (typeof record.$ref === 'string') checkRef(record.$ref, `${pointer}/$ref`);
+        if (position !== 'names' && isRecord(record.discriminator)) markMappingTargets(record.discriminator, document, file === root);
       },
       escape,
     );

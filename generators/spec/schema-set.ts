@@ -67,11 +67,21 @@ export function schemaOfRef(ref: string, locations: SchemaLocations | undefined)
     return { name, rest: slash === -1 ? '' : ref.slice(slash) };
   }
   if (!locations || !ref.startsWith('#/')) return undefined;
-  for (let pointer = ref.slice(1); pointer !== ''; pointer = pointer.slice(0, pointer.lastIndexOf('/'))) {
+  // Locations are written without percent-encoding; a bundler's pointers may have it (`%7Bid%7D`).
+  const written = ref.includes('%') ? safeDecode(ref) : ref;
+  for (let pointer = written.slice(1); pointer !== ''; pointer = pointer.slice(0, pointer.lastIndexOf('/'))) {
     const name = locations.get(pointer);
-    if (name !== undefined) return { name, rest: ref.slice(1 + pointer.length) };
+    if (name !== undefined) return { name, rest: written.slice(1 + pointer.length) };
   }
   return undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A deep copy with every reference into a schema rewritten by `to(name, rest)` (see schemaOfRef). */
@@ -329,7 +339,7 @@ export function cheaperOwnChecks(code: string): string {
     /for\(const (key\d+) of Object\.keys\((\w+)\)\)\{/g,
     (_match, key: string, data: string) => `for(const ${key} in ${data}){if(!Object.prototype.hasOwnProperty.call(${data}, ${key}))continue;`,
   );
-  if (/Object\.keys\(/.test(keys)) throw new Error('Ajv generated an Object.keys loop this code does not recognise');
+  if (/for\(const \w+ of Object\.keys\(/.test(keys)) throw new Error('Ajv generated an Object.keys loop this code does not recognise');
   return keys;
 }
 
