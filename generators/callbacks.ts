@@ -67,8 +67,10 @@ export function webhookEntries(spec: BundledSpec): WebhookEntry[] {
 
 export async function generateCallbacks(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
   const webhooks = webhookEntries(spec);
-  if (webhooks.length === 0) return {};
-  const data = { header: codeHeader(ctx, 'Callback verification'), webhooks, apiKeyHeader: apiKeyHeader(spec) ?? null };
+  const header = apiKeyHeader(spec);
+  // verifyCallback authenticates by an API key header: a document whose webhooks have none gets no helper.
+  if (webhooks.length === 0 || header === undefined) return {};
+  const data = { header: codeHeader(ctx, 'Callback verification'), webhooks, apiKeyHeader: header };
   return {
     'callbacks/index.js': tidyCode(render(ctx.templates, 'callbacks/index.js.hbs', data)),
     'callbacks/index.d.ts': tidyCode(render(ctx.templates, 'callbacks/index.d.ts.hbs', data)),
