@@ -141,7 +141,11 @@ export function checkDocument(
     return `${at.file}#${at.pointer}`;
   };
   for (const [format, pointer] of unknownFormats(schemas)) {
-    warnings.push(`format "${format}" is not known to the validators: accepted as any value (first at ${where(pointer)})`);
+    // Pointers name the schema as a component; a named inline body schema is written elsewhere.
+    const [, , , name = '', ...rest] = pointer.split('/');
+    const home = locations.get(name.replaceAll('~1', '/').replaceAll('~0', '~')) ?? `/components/schemas/${name}`;
+    const at = [home, ...rest].join('/');
+    warnings.push(`format "${format}" is not known to the validators: accepted as any value (first at ${where(at)})`);
   }
   for (const { identifier, names } of schemaIdentifiers(spec).collisions) {
     const { identifiers } = schemaIdentifiers(spec);

@@ -3,7 +3,7 @@
  * standalone validators against compiling the same schemas with Ajv at runtime.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { REPO_ROOT } from '../../generators/spec/package-root.ts';
@@ -122,27 +122,31 @@ const t3 = process.hrtime.bigint();
 console.log(JSON.stringify({ ns: Number(t1 - t0) + Number(t3 - t2), loadNs: Number(t1 - t0), compileNs: Number(t3 - t2), compiled }));
 `;
 
-/** generators/spec/schema-set.ts as plain ESM, next to node_modules so that it resolves ajv. */
+/**
+ * generators/spec/schema-set.ts as plain ESM, next to node_modules so that it resolves ajv; the
+ * TypeScript modules it imports (generators/spec/depth.ts) are transpiled beside it.
+ */
 function transpiledSchemaSet(): string {
-  const source = readFileSync(resolve(REPO_ROOT, 'generators/spec/schema-set.ts'), 'utf8');
-  const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]!);
-  const typescriptImports = local.filter((specifier) => specifier.endsWith('.ts'));
-  if (typescriptImports.length > 0)
-    throw new Error(
-      `schema-set.ts now imports TypeScript modules (${typescriptImports.join(', ')}): teach the bench to transpile them`,
-    );
-  // Plain-JS local modules (generators/runtime/*.js) are imported from where they are.
-  const absolute = (specifier: string) => pathToFileURL(resolve(REPO_ROOT, 'generators/spec', specifier)).href;
-  const rewritten = local.reduce((text, specifier) => text.replaceAll(`'${specifier}'`, `'${absolute(specifier)}'`), source);
-  const { outputText } = ts.transpileModule(rewritten, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-    fileName: 'schema-set.ts',
-  });
   const dir = resolve(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-bench');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'schema-set.mjs');
-  writeFileSync(file, outputText);
-  return file;
+  const transpile = (file: string): string => {
+    const source = readFileSync(file, 'utf8');
+    const local = [...source.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)].map((match) => match[1]!);
+    const target = (specifier: string) => {
+      const absolute = resolve(dirname(file), specifier);
+      // A TypeScript module becomes its transpiled twin; plain-JS ones (generators/runtime/*.js) are imported from where they are.
+      return pathToFileURL(specifier.endsWith('.ts') ? transpile(absolute) : absolute).href;
+    };
+    const rewritten = local.reduce((text, specifier) => text.replaceAll(`'${specifier}'`, `'${target(specifier)}'`), source);
+    const { outputText } = ts.transpileModule(rewritten, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+      fileName: file,
+    });
+    const out = join(dir, basename(file).replace(/\.ts$/, '.mjs'));
+    writeFileSync(out, outputText);
+    return out;
+  };
+  return transpile(resolve(REPO_ROOT, 'generators/spec/schema-set.ts'));
 }
 
 export const importVsCompile: BenchSection = {
