@@ -4,7 +4,7 @@
  * return fresh copies.
  * @see https://spec.openapis.org/oas/v3.1.0#example-object
  */
-import { rejectedExamples } from './spec/checks.ts';
+import { exampleKey, rejectedExamples } from './spec/checks.ts';
 import { listOperations, listSchemaExamples, schemaIdentifiers, type MessageSpec } from './spec/operations.ts';
 import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
 import { render } from './emit/templates.ts';
@@ -31,7 +31,7 @@ function examplesOf(message: MessageSpec | undefined, rejected: Set<string>): Re
   if (!message) return undefined;
   return Object.fromEntries(
     message.examples
-      .filter(({ pointer }) => !rejected.has(pointer))
+      .filter(({ pointer }) => !rejected.has(exampleKey(message.schema ?? '', pointer)))
       .map(({ name, example }) => [name, entryOf(example as Record<string, any>)]),
   );
 }
@@ -58,7 +58,7 @@ function operationExamples(spec: BundledSpec, rejected: Set<string>) {
 function schemaExamples(spec: BundledSpec, rejected: Set<string>): Record<string, Record<string, CatalogEntry>> {
   const bySchema: Record<string, Record<string, CatalogEntry>> = {};
   for (const { name, schema, example, pointer } of listSchemaExamples(spec)) {
-    if (!rejected.has(pointer)) (bySchema[schema] ??= {})[name] = entryOf(example as Record<string, any>);
+    if (!rejected.has(exampleKey(schema, pointer))) (bySchema[schema] ??= {})[name] = entryOf(example as Record<string, any>);
   }
   return Object.fromEntries(Object.entries(bySchema).sort(([a], [b]) => a.localeCompare(b)));
 }
