@@ -156,7 +156,10 @@ const relativeToRoot = (file: string) => file.replace(`${REPO_ROOT}/`, '');
 /** Whether the openapi-typescript CLI handles a document (exits 0), and why not. */
 function openapiTsHandles(spec: string, out: string): { ok: true } | { ok: false; why: string } {
   try {
-    execFileSync(process.execPath, [OPENAPI_TS_BIN, spec, '--output', join(out, 'probe.d.ts')], { cwd: REPO_ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [OPENAPI_TS_BIN, spec, '--output', join(out, 'probe.d.ts')], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
     return { ok: true };
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
@@ -167,7 +170,8 @@ function openapiTsHandles(spec: string, out: string): { ok: true } | { ok: false
 const sizeOf = (file: string) => statSync(file).size;
 
 export const generateVsOpenapiTs: BenchSection = {
-  title: '(c) generate vs a bare openapi-typescript run on the same document: this spec and every corpus document; the 13 MB one\'s peak RSS',
+  title:
+    "(c) generate vs a bare openapi-typescript run on the same document: this spec and every corpus document; the 13 MB one's peak RSS",
   async run(log) {
     buildCli(log);
     const ownProcesses = processesVersusOpenapiTs(defaultSpec(), [], PROCESS_RUNS, log);
@@ -189,11 +193,18 @@ export const generateVsOpenapiTs: BenchSection = {
       const runs = sizeOf(spec) > LARGE_DOCUMENT_BYTES ? 1 : 3;
       const times = processesVersusOpenapiTs(spec, ['--spec', spec], runs, log);
       corpusFigures.push(
-        figure(`pivot-contract generate / openapi-typescript CLI, ${name} (${(sizeOf(spec) / 1024).toFixed(0)} KB)`, times.cliNs, times.bareNs, '≤ 2×'),
+        figure(
+          `pivot-contract generate / openapi-typescript CLI, ${name} (${(sizeOf(spec) / 1024).toFixed(0)} KB)`,
+          times.cliNs,
+          times.bareNs,
+          '≤ 2×',
+        ),
       );
     }
     const { cliMb, tsxMb } = peakRssOfGenerate(LARGEST_CORPUS_DOCUMENT, scratch('rss-largest'));
-    log(`peak RSS of pivot-contract generate on ${relativeToRoot(LARGEST_CORPUS_DOCUMENT)}: ${cliMb.toFixed(0)} MB (tsx ${tsxMb.toFixed(0)} MB)`);
+    log(
+      `peak RSS of pivot-contract generate on ${relativeToRoot(LARGEST_CORPUS_DOCUMENT)}: ${cliMb.toFixed(0)} MB (tsx ${tsxMb.toFixed(0)} MB)`,
+    );
     log('the work alone: both in-process (tsx), warm, writing their output to a temp dir');
     const own = await generateVersusOpenapiTs(defaultSpec(), [], GENERATE_RUNS, log);
     return [
