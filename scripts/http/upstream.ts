@@ -98,16 +98,19 @@ export interface UpstreamExchange {
   answer: Promise<IncomingMessage>;
 }
 
-/** Sends one request to `target` (absolute URL: the path and query are sent exactly as they are in it). */
-export function sendUpstream(target: URL, call: UpstreamCall): UpstreamExchange {
-  const secure = target.protocol === 'https:';
+/**
+ * Sends one request to the server at `origin` (scheme, host, port); `path` is the request target, path
+ * and query, sent byte for byte (a `URL` would fold `..` segments and re-encode).
+ */
+export function sendUpstream(origin: URL, path: string, call: UpstreamCall): UpstreamExchange {
+  const secure = origin.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
   const request = send({
-    protocol: target.protocol,
-    hostname: target.hostname.replace(/^\[|\]$/g, ''),
-    port: target.port || undefined,
+    protocol: origin.protocol,
+    hostname: origin.hostname.replace(/^\[|\]$/g, ''),
+    port: origin.port || undefined,
     method: call.method,
-    path: `${target.pathname}${target.search}`,
+    path,
     headers: flatHeaders(call.headers) as unknown as Record<string, string>,
     agent: call.agents ? (secure ? call.agents.https : call.agents.http) : undefined,
   });

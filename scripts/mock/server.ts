@@ -102,7 +102,7 @@ async function forwardToPrism(
   let answer: IncomingMessage;
   let bytes: Buffer;
   try {
-    answer = await sendUpstream(new URL(`${url.pathname}${url.search}`, prism.url), {
+    answer = await sendUpstream(prism.url, `${url.pathname}${url.search}`, {
       method: call.route.method,
       headers,
       body: call.route.hasBody && call.rawBody.length > 0 ? Buffer.from(call.rawBody) : undefined,
