@@ -108,13 +108,20 @@ export function parameterDetails(route: Route, headers: Headers, params: Record<
   return details;
 }
 
-/** A request body read as JSON, or the one problem that stops it being read (none, not JSON, wrong `Content-Type`). */
-export function readJsonBody(contentType: string | null, text: string): { problem: Detail } | { body: unknown } {
+/**
+ * A request body read as JSON, or the one problem that stops it being read (none, not JSON, wrong
+ * `Content-Type`). `parse` is `JSON.parse` unless the caller has parsed the text already.
+ */
+export function readJsonBody(
+  contentType: string | null,
+  text: string,
+  parse: (text: string) => unknown = JSON.parse,
+): { problem: Detail } | { body: unknown } {
   if (text.length === 0) return { problem: { field: 'body', message: 'body is required' } };
   if (!isJsonContentType(contentType))
     return { problem: { field: 'Content-Type', message: 'Content-Type must be application/json' } };
   try {
-    return { body: JSON.parse(text) as unknown };
+    return { body: parse(text) };
   } catch (error) {
     return { problem: { field: 'body', message: `body is not valid JSON (${(error as Error).message})` } };
   }

@@ -16,9 +16,9 @@
 import { callbackKind, safeEqual, webhooks, type CallbackKind } from 'pivot-payments-contract/callbacks';
 import { validate, type Mode } from 'pivot-payments-contract/validators';
 import { isJsonContentType } from '../http/core.ts';
-import { parseJson, readBody } from './captured-body.ts';
+import { headerOf, type ReadExchange } from './captured-body.ts';
 import { addResult, emptyFindings, excerpt, type Findings } from './findings.ts';
-import { headerOf, type CapturedExchange, type UpstreamTarget } from './forward.ts';
+import type { CapturedExchange, UpstreamTarget } from './forward.ts';
 
 /** Where the proxy takes callbacks, under a prefix Pivot's API does not use. */
 export const CALLBACK_PATH = '/_proxy/callbacks';
@@ -53,7 +53,7 @@ export interface CallbackCheck {
 const known = () => Object.values(webhooks).flatMap((webhook) => webhook.events);
 
 /** Pivot's callback: the key, then the body by its `event`. Returns whether it is authentic (as far as can be told). */
-function checkCallbackRequest(findings: Findings, exchange: CapturedExchange, check: CallbackCheck): boolean {
+function checkCallbackRequest(findings: Findings, exchange: CapturedExchange, read: ReadExchange, check: CallbackCheck): boolean {
   const presented = headerOf(exchange.request, 'x-api-key');
   let authentic = true;
   if (presented === undefined) {
@@ -71,7 +71,7 @@ function checkCallbackRequest(findings: Findings, exchange: CapturedExchange, ch
       message: 'X-API-Key: not the callback API key given with --callback-api-key',
     });
   }
-  const body = readBody(exchange.request.body, headerOf(exchange.request, 'content-encoding'));
+  const body = read.request;
   if (body.kind === 'unread') {
     findings.notes.push(`request ${body.reason}`);
     return authentic;
@@ -87,8 +87,8 @@ function checkCallbackRequest(findings: Findings, exchange: CapturedExchange, ch
       path: 'Content-Type',
       message: `Content-Type: ${contentType === undefined ? 'none' : JSON.stringify(contentType)}, not application/json`,
     });
-  const json = parseJson(body.text);
-  if (json === undefined) {
+  const json = body.json;
+  if ('error' in json) {
     findings.violations.push({ where: 'request', path: '', message: `the callback is not JSON: ${excerpt(body.text)}` });
     return authentic;
   }
@@ -108,9 +108,9 @@ function checkCallbackRequest(findings: Findings, exchange: CapturedExchange, ch
 }
 
 /** The findings of one callback passed on to the merchant. */
-export function validateCallback(exchange: CapturedExchange, check: CallbackCheck): Findings {
+export function validateCallback(exchange: CapturedExchange, read: ReadExchange, check: CallbackCheck): Findings {
   const findings = emptyFindings(null);
-  const authentic = checkCallbackRequest(findings, exchange, check);
+  const authentic = checkCallbackRequest(findings, exchange, read, check);
   if (exchange.failure?.kind === 'client-gone') {
     findings.notes.push(`the merchant's answer is not checked: ${exchange.failure.reason}`);
     return findings;

@@ -16,6 +16,20 @@ export interface CapturedBody {
   bytes?: Buffer;
 }
 
+/** A request or an answer as it passed. */
+export interface CapturedMessage {
+  /** End-to-end headers, names as sent, in order. */
+  headers: Array<[string, string]>;
+  body: CapturedBody;
+}
+
+/** A header of a captured message by name, any case (repeated ones joined with `, `); undefined when absent. */
+export function headerOf(message: CapturedMessage, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const values = message.headers.filter(([candidate]) => candidate.toLowerCase() === wanted).map(([, value]) => value);
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
 /** Collects the chunks of a body as they pass, up to a limit. */
 export class BodyCopy {
   private readonly chunks: Buffer[] = [];
@@ -66,23 +80,48 @@ export function decodeBody(bytes: Buffer, contentEncoding: string | undefined): 
   return { bytes: decoded };
 }
 
-/** A body as the proxy read it: decoded text, or why it could not be read. */
-export type ReadBody = { kind: 'none' } | { kind: 'text'; text: string } | { kind: 'unread'; reason: string };
+/** A body as the proxy read it: decoded text (parsed as JSON once, for every check and the report), or why it could not be read. */
+export type ReadBody =
+  | { kind: 'none' }
+  | { kind: 'text'; text: string; json: { value: unknown } | { error: string } }
+  | { kind: 'unread'; reason: string };
 
-/** Reads a captured body as text (UTF-8), its `Content-Encoding` undone. */
+/** Reads a captured body as text (UTF-8), its `Content-Encoding` undone, and parses it as JSON. */
 export function readBody(body: CapturedBody, contentEncoding: string | undefined): ReadBody {
   if (body.size === 0) return { kind: 'none' };
   if (body.bytes === undefined) return { kind: 'unread', reason: `not validated: the body is larger than ${COPY_LIMIT} bytes` };
   const decoded = decodeBody(body.bytes, contentEncoding);
   if ('problem' in decoded) return { kind: 'unread', reason: decoded.problem };
-  return { kind: 'text', text: decoded.bytes.toString('utf8') };
+  const text = decoded.bytes.toString('utf8');
+  return { kind: 'text', text, json: parseJson(text) };
 }
 
-/** The JSON value of a text, or undefined when it is not JSON. */
-export function parseJson(text: string): { value: unknown } | undefined {
+/** The JSON value of a text, or the parser's complaint. */
+export function parseJson(text: string): { value: unknown } | { error: string } {
   try {
     return { value: JSON.parse(text) as unknown };
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { error: (error as Error).message };
   }
+}
+
+/** Both bodies of an exchange, read once for every check and for the report. */
+export interface ReadExchange {
+  request: ReadBody;
+  response: ReadBody;
+}
+
+export function readExchange(exchange: { request: CapturedMessage; response: CapturedMessage }): ReadExchange {
+  return {
+    request: readBody(exchange.request.body, headerOf(exchange.request, 'content-encoding')),
+    response: readBody(exchange.response.body, headerOf(exchange.response, 'content-encoding')),
+  };
+}
+
+/** `JSON.parse` for a body already parsed: its value, or its parse error thrown again. */
+export function parsed(json: { value: unknown } | { error: string }): () => unknown {
+  return () => {
+    if ('error' in json) throw new SyntaxError(json.error);
+    return json.value;
+  };
 }

@@ -9,16 +9,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { endToEndHeaders, flatHeaders, headerPairs, sendUpstream, type UpstreamAgents } from '../http/upstream.ts';
-import { BodyCopy, type CapturedBody } from './captured-body.ts';
+import { BodyCopy, type CapturedMessage } from './captured-body.ts';
 
 /** Besides the hop-by-hop headers, not passed on: `Host` (replaced) and `Expect` (the proxy has answered 100-continue itself). */
 const NOT_FORWARDED: ReadonlySet<string> = new Set(['host', 'expect']);
-
-export interface CapturedMessage {
-  /** End-to-end headers, names as sent, in order. */
-  headers: Array<[string, string]>;
-  body: CapturedBody;
-}
 
 /** What passed through the proxy in one exchange, for validation and the report. */
 export interface CapturedExchange {
@@ -172,11 +166,4 @@ export async function passThrough(
     durationMs: performance.now() - started,
     ...(failure === undefined ? {} : { failure }),
   };
-}
-
-/** A header of a captured message by name, any case (repeated ones joined with `, `); undefined when absent. */
-export function headerOf(message: CapturedMessage, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  const values = message.headers.filter(([candidate]) => candidate.toLowerCase() === wanted).map(([, value]) => value);
-  return values.length === 0 ? undefined : values.join(', ');
 }

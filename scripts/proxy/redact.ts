@@ -37,15 +37,14 @@ export function redactJson(value: unknown, insideCard = false): unknown {
   if (Array.isArray(value)) return value.map((item) => redactJson(item, false));
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
     const secret = SECRET_PROPERTIES.has(key) || (insideCard && CARD_SECRET_PROPERTIES.has(key));
-    // defineProperty, so that a `__proto__` key stays a plain property of the copy
-    Object.defineProperty(copy, key, {
-      value: secret ? REDACTED : redactJson(child, key === 'card'),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    const kept = secret ? REDACTED : redactJson(child, key === 'card');
+    // A `__proto__` key must stay a plain property of the copy (an assignment would set its prototype).
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: kept, enumerable: true, writable: true, configurable: true });
+    else copy[key] = kept;
   }
   return copy;
 }

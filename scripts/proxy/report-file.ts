@@ -4,9 +4,9 @@
  * redacted (`redact.ts`) before it is written.
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { parseJson, readBody, type ReadBody } from './captured-body.ts';
+import { parseJson, type CapturedMessage, type ReadBody, type ReadExchange } from './captured-body.ts';
 import type { Findings, Violation, Warning } from './findings.ts';
-import { headerOf, type CapturedExchange, type CapturedMessage } from './forward.ts';
+import type { CapturedExchange } from './forward.ts';
 import { redactHeaders, redactJson, redactText } from './redact.ts';
 
 export interface MessageRecord {
@@ -42,18 +42,21 @@ export interface ExchangeRecord {
   notes?: string[];
 }
 
-function messageRecord(message: CapturedMessage): MessageRecord {
+function messageRecord(message: CapturedMessage, read: ReadBody): MessageRecord {
   const record: MessageRecord = { headers: redactHeaders(message.headers), size: message.body.size };
-  const read: ReadBody = readBody(message.body, headerOf(message, 'content-encoding'));
   if (read.kind !== 'text') return record;
-  const json = parseJson(read.text);
-  if (json !== undefined) record.body = redactJson(json.value);
+  if ('value' in read.json) record.body = redactJson(read.json.value);
   else record.text = redactText(read.text);
   return record;
 }
 
 /** The redacted record of an exchange and what was found in it. */
-export function exchangeRecord(exchange: CapturedExchange, findings: Findings, kind: ExchangeRecord['kind']): ExchangeRecord {
+export function exchangeRecord(
+  exchange: CapturedExchange,
+  read: ReadExchange,
+  findings: Findings,
+  kind: ExchangeRecord['kind'],
+): ExchangeRecord {
   return {
     at: exchange.at.toISOString(),
     kind,
@@ -63,8 +66,8 @@ export function exchangeRecord(exchange: CapturedExchange, findings: Findings, k
     url: exchange.url,
     status: exchange.status,
     durationMs: Math.round(exchange.durationMs * 10) / 10,
-    request: messageRecord(exchange.request),
-    response: messageRecord(exchange.response),
+    request: messageRecord(exchange.request, read.request),
+    response: messageRecord(exchange.response, read.response),
     violations: findings.violations,
     warnings: findings.warnings,
     ...(findings.notes.length > 0 ? { notes: findings.notes } : {}),
@@ -133,7 +136,7 @@ export function readReport(path: string): {
     .forEach((text, index) => {
       if (text.trim() === '') return;
       const json = parseJson(text);
-      if (json === undefined) unreadable.push({ line: index + 1, problem: 'not JSON' });
+      if ('error' in json) unreadable.push({ line: index + 1, problem: 'not JSON' });
       else if (!isRecord(json.value)) unreadable.push({ line: index + 1, problem: 'not an exchange record' });
       else records.push({ line: index + 1, record: json.value });
     });

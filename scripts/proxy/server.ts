@@ -27,6 +27,7 @@ import {
   webhookStatuses,
   type CallbackCheck,
 } from './callbacks.ts';
+import { readExchange, type ReadExchange } from './captured-body.ts';
 import type { Findings } from './findings.ts';
 import { passThrough, upstreamTarget, type CapturedExchange, type NoAnswer } from './forward.ts';
 import { exchangeRecord, openReport, type ExchangeRecord, type ReportFile } from './report-file.ts';
@@ -120,11 +121,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const inFlight = new Set<Promise<void>>();
 
   /** Validates, prints, writes and counts one finished exchange, on the next turn of the event loop. */
-  const observe = (exchange: CapturedExchange, kind: ExchangeRecord['kind'], check: (exchange: CapturedExchange) => Findings) =>
+  const observe = (
+    exchange: CapturedExchange,
+    kind: ExchangeRecord['kind'],
+    check: (exchange: CapturedExchange, read: ReadExchange) => Findings,
+  ) =>
     new Promise<void>((done) =>
       setImmediate(() => {
         try {
-          const record = exchangeRecord(exchange, check(exchange), kind);
+          const read = readExchange(exchange);
+          const record = exchangeRecord(exchange, read, check(exchange, read), kind);
           log(exchangeLine(record));
           for (const line of findingLines(record)) warn(line);
           report?.write(record);
@@ -153,14 +159,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         agents,
         noAnswer: jsonNoAnswer('paymentCallback'),
       });
-      return observe(exchange, 'callback', (passed) => validateCallback(passed, callbackCheck));
+      return observe(exchange, 'callback', (passed, read) => validateCallback(passed, read, callbackCheck));
     }
     const operationId = matchRoute(routes, request.method ?? 'GET', path)?.route.operationId ?? 'createPaymentSession';
     const exchange = await passThrough(request, response, upstreamTarget(upstream, target), {
       agents,
       noAnswer: jsonNoAnswer(operationId),
     });
-    return observe(exchange, 'api', (passed) => validateExchange(passed, routes, mode));
+    return observe(exchange, 'api', (passed, read) => validateExchange(passed, read, routes, mode));
   };
 
   const served = await serveListener(

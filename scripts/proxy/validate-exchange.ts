@@ -11,9 +11,9 @@
 import { validateRequest, validateResponse, type Mode, type OperationId } from 'pivot-payments-contract/validators';
 import { isJsonContentType, parameterDetails, readJsonBody } from '../http/core.ts';
 import { credentialsPresent, knownPath, matchRoute, SANDBOX_CONTROL_PREFIX, type Route } from '../http/routes.ts';
-import { parseJson, readBody } from './captured-body.ts';
+import { headerOf, parsed, type CapturedMessage, type ReadBody, type ReadExchange } from './captured-body.ts';
 import { addResult, emptyFindings, excerpt, type Findings } from './findings.ts';
-import { headerOf, originForm, type CapturedExchange, type CapturedMessage } from './forward.ts';
+import { originForm, type CapturedExchange } from './forward.ts';
 
 /** The path of a request target, without its query (still percent-encoded). */
 export function pathOf(target: string): string {
@@ -57,7 +57,13 @@ function expectedCredentials(route: Route): { header: string; text: string } {
 }
 
 /** The merchant's request, strictly: credentials, parameters, body. */
-function checkRequest(findings: Findings, route: Route, params: Record<string, string>, exchange: CapturedExchange): void {
+function checkRequest(
+  findings: Findings,
+  route: Route,
+  params: Record<string, string>,
+  exchange: CapturedExchange,
+  body: ReadBody,
+): void {
   const headers = fetchHeaders(exchange.request);
   if (!credentialsPresent(route, headers)) {
     const expected = expectedCredentials(route);
@@ -71,12 +77,12 @@ function checkRequest(findings: Findings, route: Route, params: Record<string, s
   for (const detail of parameterDetails(route, headers, decodedParams))
     findings.violations.push({ where: 'request', path: detail.field, message: detail.message });
   if (!route.hasBody) return;
-  const body = readBody(exchange.request.body, headerOf(exchange.request, 'content-encoding'));
   if (body.kind === 'unread') {
     findings.notes.push(`request ${body.reason}`);
     return;
   }
-  const read = readJsonBody(headers.get('content-type'), body.kind === 'text' ? body.text : '');
+  const read =
+    body.kind === 'text' ? readJsonBody(headers.get('content-type'), body.text, parsed(body.json)) : readJsonBody(null, '');
   if ('problem' in read) {
     const path = read.problem.field === 'body' ? '' : read.problem.field;
     findings.violations.push({ where: 'request', path, message: read.problem.message });
@@ -86,8 +92,7 @@ function checkRequest(findings: Findings, route: Route, params: Record<string, s
 }
 
 /** Pivot's answer, in `mode`: JSON, with the `Content-Type` saying so, and valid for the operation and status. */
-function checkAnswer(findings: Findings, operationId: string, exchange: CapturedExchange, mode: Mode): void {
-  const body = readBody(exchange.response.body, headerOf(exchange.response, 'content-encoding'));
+function checkAnswer(findings: Findings, operationId: string, exchange: CapturedExchange, body: ReadBody, mode: Mode): void {
   if (body.kind === 'unread') {
     findings.notes.push(`response ${body.reason}`);
     return;
@@ -107,16 +112,15 @@ function checkAnswer(findings: Findings, operationId: string, exchange: Captured
       path: 'Content-Type',
       message: `Content-Type: ${contentType === undefined ? 'none' : JSON.stringify(contentType)}, not application/json`,
     });
-  const json = parseJson(body.text);
-  if (json === undefined) {
+  if ('error' in body.json) {
     findings.violations.push({ where: 'response', path: '', message: `the answer is not JSON: ${excerpt(body.text)}` });
     return;
   }
-  addResult(findings, 'response', validateResponse(operationId as OperationId, exchange.status, json.value, { mode }));
+  addResult(findings, 'response', validateResponse(operationId as OperationId, exchange.status, body.json.value, { mode }));
 }
 
 /** The findings of one exchange with the API (or with the sandbox standing in for it). */
-export function validateExchange(exchange: CapturedExchange, routes: Route[], mode: Mode): Findings {
+export function validateExchange(exchange: CapturedExchange, read: ReadExchange, routes: Route[], mode: Mode): Findings {
   const path = pathOf(exchange.target);
   if (path === SANDBOX_CONTROL_PREFIX.slice(0, -1) || path.startsWith(SANDBOX_CONTROL_PREFIX)) {
     const findings = emptyFindings(null);
@@ -139,7 +143,7 @@ export function validateExchange(exchange: CapturedExchange, routes: Route[], mo
   }
   const { route, params } = matched;
   const findings = emptyFindings(route.operationId);
-  checkRequest(findings, route, params, exchange);
+  checkRequest(findings, route, params, exchange, read.request);
   if (exchange.failure?.kind === 'client-gone') {
     findings.notes.push(`response not validated: ${exchange.failure.reason}`);
     return findings;
@@ -149,6 +153,6 @@ export function validateExchange(exchange: CapturedExchange, routes: Route[], mo
     findings.violations.push({ where: 'response', path: '', message: `${exchange.failure.reason}${proxyAnswered}` });
     return findings;
   }
-  checkAnswer(findings, route.operationId, exchange, mode);
+  checkAnswer(findings, route.operationId, exchange, read.response, mode);
   return findings;
 }

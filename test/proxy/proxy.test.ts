@@ -6,6 +6,8 @@
  * the report, callbacks are checked and passed on, and SIGTERM prints the summary and exits 0.
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -580,5 +582,42 @@ describe('flags', () => {
     const run = await runToEnd(['proxy', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: pivot-contract proxy --upstream URL/);
+  });
+});
+
+describe('an https upstream (as Pivot staging is)', () => {
+  // A self-signed certificate for 127.0.0.1 (test/fixtures/tls, made with `openssl req -x509 … -days 36500
+  // -addext subjectAltName=IP:127.0.0.1`): the proxy trusts it only when told to, as Node does.
+  const TLS = join(import.meta.dirname, '..', 'fixtures', 'tls');
+
+  it('passes exchanges on over TLS, and verifies the certificate (502 and a ✗ line when it cannot)', async () => {
+    const server = createHttpsServer(
+      { key: readFileSync(join(TLS, 'key.pem')), cert: readFileSync(join(TLS, 'cert.pem')) },
+      (request, response) => {
+        request.resume();
+        request.on('end', () => json(200, createAnswer())({} as never, response));
+      },
+    );
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const report = join(scratch, 'tls.jsonl');
+    const trusting = await startProxyBin(['--upstream', upstream, '--report', report], {
+      NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem'),
+    });
+    const answer = await post(trusting.url, '/v2/payments', createRequest(), createHeaders);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body.toString('utf8'))).toEqual(createAnswer());
+    await eventually(() => trusting.stdout().includes('POST /v2/payments 200 createPaymentSession'), 'the exchange line');
+    expect(await trusting.stop()).toBe(0);
+    expect(trusting.stderr()).toBe('');
+    expect(records(report)[0]!.url).toBe(`${upstream}/v2/payments`);
+
+    const wary = await startProxyBin(['--upstream', upstream]);
+    const refused = await post(wary.url, '/v2/payments', createRequest(), createHeaders);
+    expect(refused.status).toBe(502);
+    await eventually(() => wary.stderr().includes('✗ createPaymentSession 502 response no answer from'), 'the 502 line');
+    expect(wary.stderr()).toMatch(/self[- ]signed certificate/);
+    expect(await wary.stop()).toBe(0);
+    await new Promise<void>((done) => server.close(() => done()));
   });
 });
