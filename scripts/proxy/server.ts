@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mode } from 'pivot-payments-contract/validators';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
-import { badGatewayBody, notFoundBody } from '../http/errors.ts';
+import { badGatewayBody, internalErrorBody, notFoundBody } from '../http/errors.ts';
 import { loadRoutes, matchRoute, type Route } from '../http/routes.ts';
 import { SERVER_LIMITS, serveListener, type ServerLimits } from '../http/serve.ts';
 import { upstreamAgents } from '../http/upstream.ts';
@@ -173,8 +173,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     (request, response) => {
       const work = handle(request, response).catch((error: Error) => {
         warn(`proxy error on ${request.method} ${request.url}: ${error.message}`);
-        if (!response.headersSent) response.writeHead(500).end();
-        else response.destroy();
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        const body = JSON.stringify(internalErrorBody(`proxy: ${error.message}`));
+        response.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        response.end(body);
       });
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));

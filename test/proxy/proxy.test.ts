@@ -171,6 +171,38 @@ describe('pass-through', () => {
     expect(upstream.received.slice(before).map((request) => request.url)).toEqual(['/_sandbox/pay/abc']);
   });
 
+  it('passes a body over the 1 MiB copy limit on whole, chunked both ways, and notes it was not validated', async () => {
+    const big = Buffer.from(JSON.stringify({ ...createAnswer(), padding: 'x'.repeat(2 * 1024 * 1024) }));
+    upstream.answer = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }); // no length: chunked
+      for (let offset = 0; offset < big.length; offset += 64 * 1024) response.write(big.subarray(offset, offset + 64 * 1024));
+      response.end();
+    };
+    const request = JSON.stringify(createRequest());
+    const answer = await rawRequest(proxy.url, {
+      method: 'POST',
+      path: '/v2/payments',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...createHeaders },
+      body: request,
+    });
+    expect(answer.body.equals(big)).toBe(true);
+    expect(upstream.received.at(-1)!.body.toString('utf8')).toBe(request);
+    await eventually(() => proxy.stdout().includes(`POST /v2/payments 200 createPaymentSession`), 'the exchange line');
+    // The request was validated (it is small); the answer was not, and is no violation.
+    expect(proxy.stderr()).not.toMatch(/✗ createPaymentSession 200 response/);
+  });
+
+  it('reports an answer that breaks off part-way (the client gets the broken answer too)', async () => {
+    upstream.answer = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"code":"00","mess');
+      setTimeout(() => response.socket?.destroy(), 50);
+    };
+    await expect(post(proxy.url, '/v2/payments', createRequest(), createHeaders)).rejects.toThrow();
+    await eventually(() => proxy.stderr().includes('broke off'), 'the broke-off line');
+    expect(proxy.stderr()).toMatch(/^✗ createPaymentSession 200 response the answer from http:\/\/127\.0\.0\.1:\d+ broke off: /m);
+  });
+
   it('answers 502 in the contract shape, and reports it, when the upstream cannot be reached', async () => {
     const gone = await startFake();
     await gone.close();
