@@ -7,7 +7,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseCommand, usageError, type Io } from './cli/command.ts';
 import { exposedHostWarning } from './http/serve.ts';
-import { watchAncestors } from './process/lifeline.ts';
+import { untilStopped } from './process/lifeline.ts';
 import { CALLBACK_PATH } from './proxy/callbacks.ts';
 import { startProxy, targetUrlProblem, type RunningProxy } from './proxy/server.ts';
 
@@ -38,24 +38,6 @@ const FLAGS = {
   'callback-to': { type: 'string' },
   'callback-api-key': { type: 'string' },
 } as const;
-
-/** Waits for SIGINT, SIGTERM or the end of the process that started this one. */
-function untilStopped(io: Io): Promise<void> {
-  return new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      unwatch();
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    const unwatch = watchAncestors(() => {
-      io.error('the process that started the proxy has exited: stopping');
-      stop();
-    });
-  });
-}
 
 export async function runProxy(argv: string[], io: Io = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand(argv, FLAGS, USAGE, io);
@@ -109,7 +91,7 @@ export async function runProxy(argv: string[], io: Io = console, env: NodeJS.Pro
   if (callbackTo !== undefined)
     io.log(`callbacks: register ${proxy.url}${CALLBACK_PATH} at Pivot; they are passed on to ${callbackTo}`);
   if (report !== undefined) io.log(`report: ${report} (one JSON line per exchange, appended)`);
-  await untilStopped(io);
+  await untilStopped(() => io.error('the process that started the proxy has exited: stopping'));
   await proxy.close();
   io.log(proxy.summary.line());
   return 0;

@@ -16,7 +16,7 @@ import { DEFAULT_SPEC, REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { latencyInOwnProcess, type Latency } from './bench-latency.ts';
 import { median, now, scratch } from './bench-measure.ts';
-import { benchRequest } from './bench-sandbox.ts';
+import { benchRequest, sandboxToken } from './bench-sandbox.ts';
 
 export interface ProxyBenchResult {
   rounds: number;
@@ -87,12 +87,7 @@ export async function benchProxy(options: { rounds?: number } = {}): Promise<Pro
   const sandbox = await startSandbox({ document, port: 0, maxSessions: 1_000_000 });
   const proxies: ChildProcess[] = [];
   try {
-    const issued = await fetch(`${sandbox.url}/v1/access-token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-merchant-id': 'sandbox-merchant', 'x-merchant-secret': 'sandbox-secret' },
-      body: '{"grantType":"client_credentials"}',
-    });
-    const token = ((await issued.json()) as { data: { accessToken: string } }).data.accessToken;
+    const token = await sandboxToken(sandbox.url);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const sample = await fetch(`${sandbox.url}/v2/payments`, {
       method: 'POST',

@@ -15,9 +15,8 @@
  */
 import { callbackKind, safeEqual, webhooks, type CallbackKind } from 'pivot-payments-contract/callbacks';
 import { validate, type Mode } from 'pivot-payments-contract/validators';
-import { isJsonContentType } from '../http/core.ts';
 import { headerOf, type ReadExchange } from './captured-body.ts';
-import { addResult, emptyFindings, excerpt, type Findings } from './findings.ts';
+import { addResult, checkJsonContentType, emptyFindings, excerpt, type Findings } from './findings.ts';
 import type { CapturedExchange, UpstreamTarget } from './forward.ts';
 
 /** Where the proxy takes callbacks, under a prefix Pivot's API does not use. */
@@ -80,13 +79,7 @@ function checkCallbackRequest(findings: Findings, exchange: CapturedExchange, re
     findings.violations.push({ where: 'request', path: '', message: 'the callback has no body' });
     return authentic;
   }
-  const contentType = headerOf(exchange.request, 'content-type');
-  if (!isJsonContentType(contentType))
-    findings.violations.push({
-      where: 'request',
-      path: 'Content-Type',
-      message: `Content-Type: ${contentType === undefined ? 'none' : JSON.stringify(contentType)}, not application/json`,
-    });
+  checkJsonContentType(findings, 'request', headerOf(exchange.request, 'content-type'));
   const json = body.json;
   if ('error' in json) {
     findings.violations.push({ where: 'request', path: '', message: `the callback is not JSON: ${excerpt(body.text)}` });

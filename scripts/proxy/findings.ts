@@ -3,6 +3,7 @@
  * and tolerated deviations (warnings naming their erratum), with notes on what it could not check.
  */
 import type { ValidationResult } from 'pivot-payments-contract/validators';
+import { isJsonContentType } from '../http/core.ts';
 
 export type Where = 'request' | 'response';
 
@@ -55,4 +56,14 @@ export function addResult(findings: Findings, where: Where, result: ValidationRe
 /** An excerpt of a body for a message: the first 80 characters, quoted. */
 export function excerpt(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
+/** A body the contract says is JSON must say so (`Content-Type: application/json`, API Information › Request and Response). */
+export function checkJsonContentType(findings: Findings, where: Where, contentType: string | undefined): void {
+  if (isJsonContentType(contentType)) return;
+  findings.violations.push({
+    where,
+    path: 'Content-Type',
+    message: `Content-Type: ${contentType === undefined ? 'none' : JSON.stringify(contentType)}, not application/json`,
+  });
 }

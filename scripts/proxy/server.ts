@@ -152,7 +152,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       }
       if (callbackTo === undefined) {
         request.resume();
-        warn(`✗ POST ${CALLBACK_PATH}: a callback arrived, but the proxy has no --callback-to: answered 404`);
+        warn(`✗ POST ${CALLBACK_PATH} 404 request a callback arrived, but the proxy was started without --callback-to`);
         return notFound(response, 'the proxy was started without --callback-to: it has nowhere to pass callbacks on');
       }
       const exchange = await passThrough(request, response, callbackTarget(callbackTo, target), {

@@ -9,10 +9,10 @@
  * passed on without a finding.
  */
 import { validateRequest, validateResponse, type Mode, type OperationId } from 'pivot-payments-contract/validators';
-import { isJsonContentType, parameterDetails, readJsonBody } from '../http/core.ts';
+import { parameterDetails, readJsonBody } from '../http/core.ts';
 import { credentialsPresent, knownPath, matchRoute, SANDBOX_CONTROL_PREFIX, type Route } from '../http/routes.ts';
 import { headerOf, parsed, type CapturedMessage, type ReadBody, type ReadExchange } from './captured-body.ts';
-import { addResult, emptyFindings, excerpt, type Findings } from './findings.ts';
+import { addResult, checkJsonContentType, emptyFindings, excerpt, type Findings } from './findings.ts';
 import { originForm, type CapturedExchange } from './forward.ts';
 
 /** The path of a request target, without its query (still percent-encoded). */
@@ -105,13 +105,7 @@ function checkAnswer(findings: Findings, operationId: string, exchange: Captured
     });
     return;
   }
-  const contentType = headerOf(exchange.response, 'content-type');
-  if (!isJsonContentType(contentType))
-    findings.violations.push({
-      where: 'response',
-      path: 'Content-Type',
-      message: `Content-Type: ${contentType === undefined ? 'none' : JSON.stringify(contentType)}, not application/json`,
-    });
+  checkJsonContentType(findings, 'response', headerOf(exchange.response, 'content-type'));
   if ('error' in body.json) {
     findings.violations.push({ where: 'response', path: '', message: `the answer is not JSON: ${excerpt(body.text)}` });
     return;

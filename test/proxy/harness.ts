@@ -106,6 +106,14 @@ export async function startProxyBin(args: string[], env: Record<string, string> 
   return { ...command, url: await listening(command) };
 }
 
+/** The lines of a command's stderr that begin with a mark (`✗`, `⚠`). */
+export function marked(command: Pick<Command, 'stderr'>, mark: string): string[] {
+  return command
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith(`${mark} `));
+}
+
 /** Waits (bounded) until `check` holds; the proxy validates after each answer, so its lines come just after. */
 export async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
