@@ -106,12 +106,14 @@ export async function startProxyBin(args: string[], env: Record<string, string> 
   return { ...command, url: await listening(command) };
 }
 
-/** The lines of a command's stderr that begin with a mark (`✗`, `⚠`). */
+/** The complete lines of a command's stderr that begin with a mark (`✗`, `⚠`). */
 export function marked(command: Pick<Command, 'stderr'>, mark: string): string[] {
-  return command
-    .stderr()
-    .split('\n')
-    .filter((line) => line.startsWith(`${mark} `));
+  return completeLines(command.stderr()).filter((line) => line.startsWith(`${mark} `));
+}
+
+/** The lines of an output that have ended (a line still being written is left out). */
+export function completeLines(output: string): string[] {
+  return output.split('\n').slice(0, -1);
 }
 
 /** Waits (bounded) until `check` holds; the proxy validates after each answer, so its lines come just after. */
