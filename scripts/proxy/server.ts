@@ -17,7 +17,7 @@ import type { Mode } from 'pivot-payments-contract/validators';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { badGatewayBody, internalErrorBody, notFoundBody } from '../http/errors.ts';
 import { loadRoutes, matchRoute, type Route } from '../http/routes.ts';
-import { SERVER_LIMITS, serveListener, type ServerLimits } from '../http/serve.ts';
+import { isLoopback, SERVER_LIMITS, serveListener, type ServerLimits } from '../http/serve.ts';
 import { upstreamAgents } from '../http/upstream.ts';
 import {
   CALLBACK_PATH,
@@ -90,6 +90,13 @@ export function targetUrlProblem(text: string, options: { query: boolean }): str
   if (!options.query && url.search !== '') return 'must not have a query (each request brings its own)';
   if (url.username !== '' || url.password !== '') return 'must not carry credentials';
   return undefined;
+}
+
+/** Whether two URLs name the same listening server (`localhost` and `127.0.0.1` alike). */
+function sameServer(a: URL, b: URL): boolean {
+  const port = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80');
+  const host = (url: URL) => (isLoopback(url.hostname) ? 'loopback' : url.hostname.toLowerCase());
+  return port(a) === port(b) && host(a) === host(b);
 }
 
 function jsonNoAnswer(operationId: string): NoAnswer {
@@ -194,6 +201,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     report?.close();
     throw error;
   });
+  // A proxy in front of itself would pass each request back to itself for ever.
+  for (const target of [upstream, callbackTo])
+    if (target !== undefined && sameServer(target, new URL(served.url))) {
+      await served.close();
+      agents.destroy();
+      report?.close();
+      throw new Error(`${target.origin} is the proxy itself (it listens on ${served.url})`);
+    }
 
   const idle = async () => {
     while (inFlight.size > 0) await Promise.all([...inFlight]);

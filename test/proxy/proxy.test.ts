@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { validate } from 'pivot-payments-contract/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/http/serve.ts';
 import {
   completeLines,
   eventually,
@@ -615,6 +616,15 @@ describe('flags', () => {
     ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^cannot open the report .*dir\.jsonl: ENOENT/);
+  });
+
+  it('an upstream that is the proxy itself is one line and exit 1 (no loop)', async () => {
+    const port = await freePort();
+    const run = await runToEnd(['proxy', '--port', String(port), '--upstream', `http://localhost:${port}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `proxy failed to start: http://localhost:${port} is the proxy itself (it listens on http://127.0.0.1:${port})`,
+    );
   });
 
   it('--help prints the usage on stdout', async () => {
