@@ -5,7 +5,8 @@
  *
  * - Pivot's side (in the proxy's mode, as data Pivot produces): the body is a payment or a refund
  *   callback, told apart by its `event` (`paymentCallback`, `refundCallback` webhooks; Payment Callback,
- *   Refund Callback pages), and valid for it; `X-API-Key` is there and, with `--callback-api-key`,
+ *   Refund Callback pages), and valid for it, as JSON (Payment Callback › Header Request:
+ *   `Content-Type: application/JSON`); `X-API-Key` is there (M) and, with `--callback-api-key`,
  *   is that key (compared in constant time; Callback: "validate the Callback source using your Callback
  *   API Key").
  * - the merchant's side: an authentic, valid callback is answered with a status the webhook documents

@@ -58,7 +58,11 @@ export function excerpt(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
-/** A body the contract says is JSON must say so (`Content-Type: application/json`, API Information › Request and Response). */
+/**
+ * A body the contract says is JSON must say so: every answer the contract documents is
+ * `application/json`, and a callback carries `Content-Type: application/JSON` (Payment Callback ›
+ * Header Request, M).
+ */
 export function checkJsonContentType(findings: Findings, where: Where, contentType: string | undefined): void {
   if (isJsonContentType(contentType)) return;
   findings.violations.push({

@@ -3,10 +3,10 @@
  * contract's routes, `http/routes.ts`): the merchant's request always strictly (credentials present
  * and well-formed, path and header parameters, the body with the generated `validateRequest`), and
  * Pivot's answer in the proxy's mode (`validateResponse`; tolerant: the deviations the errata register
- * tolerates are warnings naming their erratum, README "Tolerant mode"). The contract's answers are
- * JSON (`application/json`, API Information › Response). A request to no documented operation is a
- * violation of its own; the sandbox's control routes (`/_sandbox/…`) are not Pivot's API and are
- * passed on without a finding.
+ * tolerates are warnings naming their erratum, README "Tolerant mode"). Every answer the contract
+ * documents is JSON in the `{ code, message, data }` envelope (API Information › Response). A request
+ * to no documented operation is a violation of its own; the sandbox's control routes (`/_sandbox/…`)
+ * are not Pivot's API and are passed on without a finding.
  */
 import { validateRequest, validateResponse, type Mode, type OperationId } from 'pivot-payments-contract/validators';
 import { parameterDetails, readJsonBody } from '../http/core.ts';
