@@ -6,19 +6,23 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommand, type Io } from './cli/command.ts';
 import { watchAncestors } from './process/lifeline.ts';
-import { exposedHostWarning, isOrigin } from './http/serve.ts';
+import { networkInterfaces, hostname } from 'node:os';
+import { exposedHostWarning, isLoopback, isOrigin } from './http/hosts.ts';
 import { DEFAULT_SPEC } from '../generators/spec/package-root.ts';
 import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
+import { DEFAULT_STATE_MB } from './sandbox/limits.ts';
 import type { StoreFactory } from './sandbox/store.ts';
 
 const D = SANDBOX_DEFAULTS;
 
 const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host}] [--callback-url URL] [--callback-api-key KEY]
                                [--merchant-id ID] [--merchant-secret SECRET] [--seed TEXT] [--max-sessions N]
-                               [--cors ORIGIN] [--data FILE]
+                               [--cors ORIGIN] [--data FILE] [--public-url URL] [--control-token SECRET]
+                               [--max-state-mb N]
 
   --port              port to listen on (default ${D.port}; 0 picks a free one)       PIVOT_SANDBOX_PORT
-  --host              interface to listen on (default ${D.host})                   PIVOT_SANDBOX_HOST
+  --host              interface to listen on (default ${D.host}); beyond loopback     PIVOT_SANDBOX_HOST
+                      it needs --control-token
   --callback-url      where payment callbacks are POSTed (default: none, recorded only) PIVOT_SANDBOX_CALLBACK_URL
   --callback-api-key  the X-API-Key sent with each callback (default ${D.callbackApiKey}) PIVOT_SANDBOX_CALLBACK_API_KEY
   --merchant-id       X-MERCHANT-ID accepted by POST /v1/access-token (default ${D.merchantId}) PIVOT_SANDBOX_MERCHANT_ID
@@ -29,6 +33,12 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
                       credentials are never allowed)
   --data              keep every piece of state in this SQLite file (created if missing);   PIVOT_SANDBOX_DATA
                       a restart continues where it stopped (default: in memory, lost on exit)
+  --public-url        the origin the sandbox is reached at, for paymentUrl and the Host     PIVOT_SANDBOX_PUBLIC_URL
+                      its pages answer (default: where it listens)
+  --control-token     a secret every /_sandbox control route and the dashboard then require  PIVOT_SANDBOX_CONTROL_TOKEN
+                      as X-Sandbox-Token (required with a --host beyond loopback)
+  --max-state-mb      MiB of state kept (sessions, deliveries, keys, customers), the oldest  PIVOT_SANDBOX_MAX_STATE_MB
+                      evicted first (default ${DEFAULT_STATE_MB})
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
 Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
@@ -46,8 +56,18 @@ const FLAGS = {
   'max-sessions': { type: 'string' },
   cors: { type: 'string' },
   data: { type: 'string' },
+  'public-url': { type: 'string' },
+  'control-token': { type: 'string' },
+  'max-state-mb': { type: 'string' },
   spec: { type: 'string' },
 } as const;
+
+/** The names a client on another machine may use for this one, when listening on every interface. */
+function reachableNames(host: string): string[] {
+  if (!['0.0.0.0', '::', '[::]'].includes(host)) return [];
+  const addresses = Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
+  return [hostname(), ...addresses];
+}
 
 /** The SQLite store of `--data`, opened when the sandbox starts. */
 async function sqliteStoreFor(file: string): Promise<StoreFactory> {
@@ -94,6 +114,28 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     return 2;
   }
   const host = get('host') ?? D.host;
+  const publicUrl = get('public-url');
+  if (publicUrl !== undefined && !isOrigin(publicUrl)) {
+    io.error(`--public-url must be an origin such as https://sandbox.example:8443, not ${JSON.stringify(publicUrl)}\n${USAGE}`);
+    return 2;
+  }
+  const controlToken = get('control-token');
+  if (controlToken !== undefined && controlToken.length < 16) {
+    io.error(`--control-token must be at least 16 characters\n${USAGE}`);
+    return 2;
+  }
+  if (!isLoopback(host) && controlToken === undefined) {
+    io.error(
+      `--host ${host} is reachable from other machines: the sandbox's control routes (reset, clock) and page would be\n` +
+        `open to them. Give a secret with --control-token (callers send it as X-Sandbox-Token), or listen on ${D.host}.`,
+    );
+    return 2;
+  }
+  const maxStateMb = integer(get('max-state-mb'), DEFAULT_STATE_MB, 1, 1_048_576);
+  if (maxStateMb === undefined) {
+    io.error(`--max-state-mb must be a positive integer, not ${JSON.stringify(get('max-state-mb'))}\n${USAGE}`);
+    return 2;
+  }
   let document: Record<string, unknown>;
   const spec = resolve(get('spec') ?? DEFAULT_SPEC);
   try {
@@ -120,7 +162,11 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
       merchantSecret: get('merchant-secret'),
       seed: get('seed'),
       maxSessions,
+      maxStateMb,
       cors,
+      publicUrl,
+      controlToken,
+      hosts: reachableNames(host),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -7,6 +7,7 @@
  * API calls, the hosted page and the clock, and every answer is sent after its batch is committed.
  * Shared by the API backend, the control routes and the hosted page.
  */
+import { randomBytes } from 'node:crypto';
 import { callbackRunner, deliveryWrite, type CallbackRunner } from './callbacks.ts';
 import { sandboxClock, storedClock, type Clock, type StoredClock } from './clock.ts';
 import { customerBook, type CustomerBook } from './customers.ts';
@@ -78,6 +79,8 @@ export interface SandboxState {
   ready: Promise<void>;
   /** The URL the sandbox's own pages are reached at (`--public-url`, else where it listens). */
   publicUrl(): string;
+  /** The sandbox's own secret (the page's CSRF tokens), made once per store; available once `ready`. */
+  secret(): string;
   setPublicUrl(url: string): void;
   /** The time, ids and base URL the state machine is given for one move. */
   moment(): Moment;
@@ -131,9 +134,21 @@ export function sandboxState(options: StateOptions): SandboxState {
   const fault = faultSwitch(options.faults);
   const pending = new Set<Promise<unknown>>();
   let publicUrl = 'http://127.0.0.1';
+  let secret = '';
+
+  /** The store's secret, made at its first start (compare-and-set: one secret for every instance). */
+  async function loadSecret(): Promise<string> {
+    for (;;) {
+      const row = await store.get<string>('settings', 'secret');
+      if (row) return row.value;
+      const made = randomBytes(32).toString('base64url');
+      if ((await store.write([{ op: 'put', table: 'settings', key: 'secret', value: made, expect: 'absent' }])).ok) return made;
+    }
+  }
 
   async function start(): Promise<void> {
     await persistedClock?.sync();
+    secret = await loadSecret();
     // The documented test data, once per store (a restart keeps what a reset or a charge made of it).
     const seeded = await store.get('settings', 'seeded');
     if (!seeded) {
@@ -315,6 +330,7 @@ export function sandboxState(options: StateOptions): SandboxState {
     fault,
     ready,
     publicUrl: () => publicUrl,
+    secret: () => secret,
     setPublicUrl: (url) => {
       publicUrl = url.replace(/\/+$/, '');
     },

@@ -12,6 +12,7 @@
  *   flows do not wait again.
  */
 import { canonicalJson } from '../http/examples.ts';
+import { pageFormToken } from '../sandbox/page.ts';
 import type { Route } from '../http/routes.ts';
 import { validate, type Mode } from 'pivot-payments-contract/validators';
 import { issuedToken, requestHeaders, type AuthContext } from './auth.ts';
@@ -175,19 +176,26 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
     };
   }
 
-  function controlStep(group: string, step: FlowStep, context: FlowContext): Step {
+  /** The page's CSRF token, read from the page as a browser would before it posts the form. */
+  async function pageToken(path: string): Promise<string> {
+    const outcome = await runner.send({ method: 'GET', path, headers: new Headers({ accept: 'text/html' }) });
+    return (outcome.kind === 'answer' && pageFormToken(outcome.text)) || '';
+  }
+
+  async function controlStep(group: string, step: FlowStep, context: FlowContext): Promise<Step> {
     const id = context.sessions[step.session] ?? '';
     if (step.action.kind === 'page') {
       const action = step.action.action;
+      const path = `/_sandbox/pay/${encodeURIComponent(id)}`;
       return {
         group,
         name: step.name,
         expectJson: false,
         request: {
           method: 'POST',
-          path: `/_sandbox/pay/${encodeURIComponent(id)}`,
+          path,
           headers: new Headers({ accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }),
-          body: new URLSearchParams({ action }),
+          body: new URLSearchParams({ action, csrf: await pageToken(path) }),
         },
         // 303 to the merchant's return URL; 200 (a closing page) when the session has none.
         judge: async (answer) =>
@@ -312,7 +320,7 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
       let passed: boolean;
       if (step.action.kind === 'token') passed = await renewToken(group, step);
       else {
-        const built = step.action.kind === 'call' ? callStep(group, step, context) : controlStep(group, step, context);
+        const built = step.action.kind === 'call' ? callStep(group, step, context) : await controlStep(group, step, context);
         passed = (await runner.run(built)).result.problems.length === 0;
       }
       if (!passed) {
