@@ -10,6 +10,7 @@ import { validate, validateResponse, type OperationId } from 'pivot-payments-con
 import { pageFormToken } from '../../scripts/sandbox/page.ts';
 import { createSandbox } from '../../scripts/sandbox/server.ts';
 import { document, documentedRequest } from './harness.ts';
+import { ALLOWED } from './state-table.ts';
 
 type Json = Record<string, any>;
 
@@ -29,18 +30,6 @@ const VARIANTS = [
   'ewallet-api',
   'ewallet-redirect',
 ];
-
-/** The state table as pairs `from → to` a session may take in one call (DESIGN.md, lifecycle.ts). */
-const ALLOWED: Record<string, string[]> = {
-  REQUIRE_PAYMENT_METHOD: ['REQUIRE_ACTION', 'PROCESSING', 'PAID', 'CANCELLED', 'EXPIRED'],
-  REQUIRE_CONFIRMATION: ['REQUIRE_ACTION', 'PROCESSING', 'PAID', 'CANCELLED', 'EXPIRED'],
-  REQUIRE_ACTION: ['PROCESSING', 'PAID', 'EXPIRED'],
-  PROCESSING: ['PAID'],
-  ACTIVE: [],
-  PAID: [],
-  CANCELLED: [],
-  EXPIRED: [],
-};
 
 type Step =
   | { kind: 'create'; variant: string; manual: boolean }
