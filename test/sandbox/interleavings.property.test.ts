@@ -125,7 +125,7 @@ async function interleave(open: StoreFactory, s: fc.Scheduler, variant: string, 
     committed.splice(0); // the history of the calls below, from the created session on
     committed.push(((await sandbox.session(id))!.session as Json).status);
 
-    const send = (current: Call): Promise<Response> => {
+    const send = async (current: Call): Promise<Response> => {
       switch (current.kind) {
         case 'simulate':
           return post('/v2/payments/simulations', { paymentSessionId: id, chargeStatus: current.status }, auth);
