@@ -138,44 +138,64 @@ describe('callbacks across a restart', () => {
     }
   });
 
-  it('SIGTERM with a receiver that never answers exits within 2 s, and the delivery is posted after the restart', async () => {
-    let open = 0;
-    const hung: Server = createServer((req) => {
-      open += 1;
-      req.socket.once('close', () => (open -= 1));
+  /** A callback endpoint that takes requests and never answers; `open` counts the requests hanging. */
+  async function hungReceiver() {
+    const state = { open: 0, url: '', close: async () => undefined as void };
+    const server: Server = createServer((req) => {
+      state.open += 1;
+      req.socket.once('close', () => (state.open -= 1));
     });
-    await new Promise<void>((done) => hung.listen(0, '127.0.0.1', done));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    state.close = async () => {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    };
+    return state;
+  }
+
+  /** A paid session whose PAYMENT.PAID attempt is hanging at `hung`. */
+  async function paidWithHangingCallback(url: string, hung: { open: number }): Promise<string> {
+    const api = client(url);
+    const auth = { authorization: `Bearer ${await api.token()}` };
+    const body = documentedRequest('va-api', Date.parse(await api.clock()));
+    const created = await api.post('/v2/payments', body, { ...auth, 'x-request-id': freshRequestId() });
+    await api.post('/v2/payments/simulations', { paymentSessionId: created.json.data.id, chargeStatus: 'SUCCESS' }, auth);
+    while (hung.open === 0) await sleep(20);
+    return created.json.data.id as string;
+  }
+
+  it('SIGTERM with a receiver that never answers exits within 2 s (the clock route answered meanwhile)', async () => {
+    const hung = await hungReceiver();
+    try {
+      const sandbox = await startSandboxProcess(['--callback-url', hung.url]);
+      await paidWithHangingCallback(sandbox.url, hung);
+      expect((await client(sandbox.url).advance(1)).status).toBe(200);
+      expect(hung.open).toBeGreaterThan(0);
+      sandbox.child.kill('SIGTERM');
+      expect(await exitWithin(sandbox.exited, 2_000)).toBe(0);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('a delivery abandoned by SIGTERM stays in the --data file and is posted after the restart', async () => {
+    const hung = await hungReceiver();
     const receiver = await startReceiver();
     const file = dataFile();
     try {
-      const first = await startSandboxProcess([
-        '--data',
-        file,
-        '--callback-url',
-        `http://127.0.0.1:${(hung.address() as AddressInfo).port}/`,
-      ]);
-      const api = client(first.url);
-      const auth = { authorization: `Bearer ${await api.token()}` };
-      const body = documentedRequest('va-api', Date.parse(await api.clock()));
-      const created = await api.post('/v2/payments', body, { ...auth, 'x-request-id': freshRequestId() });
-      await api.post('/v2/payments/simulations', { paymentSessionId: created.json.data.id, chargeStatus: 'SUCCESS' }, auth);
-      while (open === 0) await sleep(20);
-      // The clock route answers while the attempt hangs.
-      expect((await api.advance(1)).status).toBe(200);
-      expect(open).toBeGreaterThan(0);
+      const first = await startSandboxProcess(['--data', file, '--callback-url', hung.url]);
+      const id = await paidWithHangingCallback(first.url, hung);
       first.child.kill('SIGTERM');
       expect(await exitWithin(first.exited, 2_000)).toBe(0);
 
       const second = await startSandboxProcess(['--data', file, '--callback-url', receiver.url]);
       const deadline = Date.now() + 20_000;
       while (receiver.received.length < 1 && Date.now() < deadline) await sleep(20);
-      expect(receiver.received.map((callback) => [callback.body.event, callback.body.data.id])).toEqual([
-        ['PAYMENT.PAID', created.json.data.id],
-      ]);
+      expect(receiver.received.map((callback) => [callback.body.event, callback.body.data.id])).toEqual([['PAYMENT.PAID', id]]);
       await second.kill();
     } finally {
-      hung.closeAllConnections();
-      await new Promise<void>((done) => hung.close(() => done()));
+      await hung.close();
       await receiver.close();
     }
   });

@@ -250,36 +250,41 @@ describe('bounded by bytes', () => {
 
 describe('nothing let in from outside', () => {
   it('a foreign Origin cannot reset, move the clock or pay; Sec-Fetch-Site cross-site neither', async () => {
-    const session = await create('va-redirect');
-    const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const attempts: Array<[string, RequestInit]> = [
-      ['/_sandbox/reset', { method: 'POST', headers: { ...form, origin: 'http://evil.example' }, body: 'a=1' }],
-      ['/_sandbox/reset', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' } }],
-      [
-        '/_sandbox/clock',
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
-          body: '{"advanceSeconds":1}',
-        },
-      ],
-      ['/_sandbox/sessions', { headers: { origin: 'http://localhost:3000' } }],
-      [
-        `/_sandbox/pay/${session.id}`,
-        {
-          method: 'POST',
-          headers: { ...form, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
-          body: `action=pay&csrf=${await csrfOf(session.id)}`,
-        },
-      ],
-    ];
-    for (const [path, init] of attempts) {
-      const answer = await fetch(`${sandbox.url}${path}`, { redirect: 'manual', ...init });
-      expect(answer.status, `${init.method ?? 'GET'} ${path}`).toBe(403);
-      expect(isErrorResponse(await answer.json())).toBe(true);
+    // A sandbox of its own: where this fails, the reset would wipe everyone's tokens.
+    const own = await startHarness();
+    try {
+      const body = documentedRequest('va-redirect', own.running.sandbox.clock.now());
+      const session = (await own.call('createPaymentSession', { body })).body.data;
+      const page = await (await fetch(`${own.url}/_sandbox/pay/${session.id}`)).text();
+      const csrf = /name="csrf" value="([^"]*)"/.exec(page)?.[1] ?? '';
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const json = { 'content-type': 'application/json' };
+      const attempts: Array<[string, RequestInit]> = [
+        ['/_sandbox/reset', { method: 'POST', headers: { ...form, origin: 'http://evil.example' }, body: 'a=1' }],
+        ['/_sandbox/reset', { method: 'POST', headers: { ...json, origin: 'http://evil.example' } }],
+        [
+          '/_sandbox/clock',
+          { method: 'POST', headers: { ...json, 'sec-fetch-site': 'cross-site' }, body: '{"advanceSeconds":1}' },
+        ],
+        ['/_sandbox/sessions', { headers: { origin: 'http://localhost:3000' } }],
+        [
+          `/_sandbox/pay/${session.id}`,
+          {
+            method: 'POST',
+            headers: { ...form, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+            body: `action=pay&csrf=${csrf}`,
+          },
+        ],
+      ];
+      for (const [path, init] of attempts) {
+        const answer = await fetch(`${own.url}${path}`, { redirect: 'manual', ...init });
+        expect(answer.status, `${init.method ?? 'GET'} ${path}`).toBe(403);
+        expect(isErrorResponse(await answer.json())).toBe(true);
+      }
+      expect((await own.session(session.id)).status).toBe('REQUIRE_ACTION');
+    } finally {
+      await own.close();
     }
-    expect((await sandbox.session(session.id)).status).toBe('REQUIRE_ACTION');
-    expect(await deliveriesOf(session.id)).toEqual([]);
   });
 
   it('control POSTs take JSON only: text/plain and forms are a 415; a Node client without Origin keeps working', async () => {
@@ -415,19 +420,26 @@ describe('bad input', () => {
   });
 
   it('advanceSeconds 1e13 is a 400, and the sandbox answers as before afterwards', async () => {
-    for (const advanceSeconds of [1e13, 1e300, 400_000_000]) {
-      const answer = await fetch(`${sandbox.url}/_sandbox/clock`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ advanceSeconds }),
-      });
-      expect(answer.status, String(advanceSeconds)).toBe(400);
-      expect(isErrorResponse(await answer.json())).toBe(true);
+    // A sandbox of its own: where this fails, its clock is broken for good.
+    const own = await startHarness();
+    try {
+      for (const advanceSeconds of [1e13, 1e300, 400_000_000]) {
+        const answer = await fetch(`${own.url}/_sandbox/clock`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ advanceSeconds }),
+        });
+        expect(answer.status, String(advanceSeconds)).toBe(400);
+        expect(isErrorResponse(await answer.json())).toBe(true);
+      }
+      const body = documentedRequest('va-api', own.running.sandbox.clock.now());
+      const session = (await own.call('createPaymentSession', { body })).body.data;
+      const simulated = await own.call('simulatePayment', { body: { paymentSessionId: session.id, chargeStatus: 'SUCCESS' } });
+      expect(simulated.status).toBe(200);
+      expect((await (await fetch(`${own.url}/_sandbox/clock`)).json()) as Json).toHaveProperty('now');
+    } finally {
+      await own.close();
     }
-    const session = await create('va-api');
-    const simulated = await sandbox.call('simulatePayment', { body: { paymentSessionId: session.id, chargeStatus: 'SUCCESS' } });
-    expect(simulated.status).toBe(200);
-    expect((await (await fetch(`${sandbox.url}/_sandbox/clock`)).json()) as Json).toHaveProperty('now');
   });
 
   it('the Authorization scheme is matched as the docs write it: "bearer" or "BEARER" is a 401', async () => {
