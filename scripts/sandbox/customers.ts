@@ -83,8 +83,10 @@ export function customerBook(store: SandboxStore, ids: IdSource): CustomerBook {
           ),
         );
         if (previous?.value.storedPaymentMethods) customer.storedPaymentMethods = previous.value.storedPaymentMethods;
-        writes.push(put('customers', id, customer, previous?.version ?? 'absent'));
-        writes.push(put('customerEmails', email, id, byEmail?.version ?? 'absent'));
+        // A returning customer with the same details is not written again (most creates of a shop).
+        if (!previous || JSON.stringify(previous.value) !== JSON.stringify(customer))
+          writes.push(put('customers', id, customer, previous?.version ?? 'absent'));
+        if (!byEmail) writes.push(put('customerEmails', email, id, 'absent'));
         resolved.customerId = id;
         resolved.customer = customer;
       } else if (typeof body.customerId === 'string') {

@@ -25,7 +25,12 @@ interface KeyValue {
 
 /** The `{ code, message, data }` envelope of a session, as every session operation answers it. */
 export function envelope(session: Json): string {
-  return JSON.stringify({ code: '00', message: 'Success', data: session });
+  return envelopeOf(JSON.stringify(session));
+}
+
+/** The same envelope around a session's JSON text (`JSON.stringify` of the whole, without serialising twice). */
+export function envelopeOf(sessionText: string): string {
+  return `{"code":"00","message":"Success","data":${sessionText}}`;
 }
 
 /** SHA-256 of the payload as parsed JSON: whitespace and number spelling do not count, key order does. */

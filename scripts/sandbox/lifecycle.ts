@@ -96,8 +96,11 @@ export const SANDBOX_ENCRYPTION_KEY =
 /** Go's zero time, which Pivot returns as a static VA's `expiryAt` (Create Payment Session › VA static response). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** One move writes the same instant many times: the last one is remembered. */
+let lastIso = { ms: Number.NaN, text: '' };
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
 }
 
 /** A deep copy of JSON data (several times faster than `structuredClone` for these small plain objects). */

@@ -12,7 +12,7 @@ import { callbackRunner, deliveryWrite, type CallbackRunner } from './callbacks.
 import { sandboxClock, storedClock, type Clock, type StoredClock } from './clock.ts';
 import { customerBook, type CustomerBook } from './customers.ts';
 import { faultSwitch, type FaultSwitch, type SandboxFaults } from './faults.ts';
-import { keepFirstAnswer, lookupKey, rememberKey, type KeyLookup } from './idempotency.ts';
+import { envelopeOf, keepFirstAnswer, lookupKey, rememberKey, type KeyLookup } from './idempotency.ts';
 import { idSource, type IdSource } from './ids.ts';
 import {
   createSession,
@@ -61,7 +61,8 @@ export interface CreateKey {
 
 /** What a create with a key found, or the session it made. */
 export type Created =
-  | { kind: 'created'; moved: Moved }
+  /** `answer`: the create's answer, the session's envelope as text. */
+  | { kind: 'created'; moved: Moved; answer: string }
   | { kind: 'replay'; text: string }
   | { kind: 'conflict' }
   | { kind: 'refused'; outcome: Refused }
@@ -177,11 +178,17 @@ export function sandboxState(options: StateOptions): SandboxState {
     return writes;
   }
 
-  const sessionWrite = (record: SessionRecord, expect: number | 'absent'): Write => ({
+  /** The write of a session, with its text made from the session's own (which is also the answer's). */
+  const sessionWrite = (
+    record: SessionRecord,
+    expect: number | 'absent',
+    sessionText = JSON.stringify(record.session),
+  ): Write => ({
     op: 'put',
     table: 'sessions',
     key: record.session.id,
     value: record,
+    text: `{"session":${sessionText},"internal":${JSON.stringify(record.internal)}}`,
     dueMs: expiryDue(record.session),
     expect,
   });
@@ -254,11 +261,12 @@ export function sandboxState(options: StateOptions): SandboxState {
           ),
         );
       }
-      writes.push(sessionWrite(outcome.record, 'absent'), ...(await consequences(outcome, now)));
+      const sessionText = JSON.stringify(outcome.record.session);
+      writes.push(sessionWrite(outcome.record, 'absent', sessionText), ...(await consequences(outcome, now)));
       const result = await store.write(writes);
       if (result.ok) {
         committed(outcome);
-        return { kind: 'created', moved: outcome };
+        return { kind: 'created', moved: outcome, answer: envelopeOf(sessionText) };
       }
       if (result.reason === 'too-large') return { kind: 'too-large' };
     }

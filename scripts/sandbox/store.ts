@@ -52,7 +52,16 @@ export interface Row<Value = unknown> {
 export type Expectation = number | 'absent';
 
 export type Write =
-  | { op: 'put'; table: Table; key: string; value: unknown; dueMs?: number | null; expect?: Expectation }
+  | {
+      op: 'put';
+      table: Table;
+      key: string;
+      value: unknown;
+      /** `JSON.stringify(value)`, when the caller has made it already (a session's text is also its answer). */
+      text?: string;
+      dueMs?: number | null;
+      expect?: Expectation;
+    }
   | { op: 'evict'; table: Table; key: string; expect?: Expectation };
 
 export type WriteResult =
@@ -112,8 +121,8 @@ export interface SandboxStore {
 export type StoreFactory = (limits: StoreLimits) => SandboxStore;
 
 /** A row's stored form and size; one definition for every store, so limits mean the same everywhere. */
-export function serialise(value: unknown): { text: string; bytes: number } {
-  const text = JSON.stringify(value);
+export function serialise(write: Extract<Write, { op: 'put' }>): { text: string; bytes: number } {
+  const text = write.text ?? JSON.stringify(write.value);
   return { text, bytes: Buffer.byteLength(text) };
 }
 
