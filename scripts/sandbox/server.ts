@@ -109,7 +109,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     extend: (router) => {
       router.use(async (_c, next) => {
-        await state.ready;
+        await state.beforeRequest();
         await next();
       });
       guardSandboxRoutes(router, {

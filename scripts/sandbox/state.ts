@@ -78,6 +78,8 @@ export interface SandboxState {
   fault: FaultSwitch;
   /** Resolves once the store is ready (test data seeded, the clock read); every route awaits it. */
   ready: Promise<void>;
+  /** Before a request: the store's clock, when other instances may have moved it (`store.shared`). */
+  beforeRequest(): Promise<void>;
   /** The URL the sandbox's own pages are reached at (`--public-url`, else where it listens). */
   publicUrl(): string;
   /** The sandbox's own secret (the page's CSRF tokens), made once per store; available once `ready`. */
@@ -337,6 +339,10 @@ export function sandboxState(options: StateOptions): SandboxState {
     tokens,
     fault,
     ready,
+    beforeRequest: async () => {
+      await ready;
+      if (store.shared) await persistedClock?.sync();
+    },
     publicUrl: () => publicUrl,
     secret: () => secret,
     setPublicUrl: (url) => {

@@ -99,6 +99,11 @@ export interface ClaimOptions {
 export interface SandboxStore {
   /** `memory`, `sqlite:<file>` …, for messages. */
   readonly description: string;
+  /**
+   * True when other processes change the same state (a networked database behind several instances):
+   * the sandbox then reads the clock's offset from the store at every request, not only on its tick.
+   */
+  readonly shared?: boolean;
   get<Value>(table: Table, key: string): Promise<Row<Value> | undefined>;
   /** Newest first. */
   list<Value>(table: Table, options: ListOptions): Promise<Array<Row<Value>>>;

@@ -302,13 +302,15 @@ describe('CLI package (pivot-payments-contract-cli)', () => {
     expect(((await answer.json()) as { code: string }).code).toBe('credentials_invalid');
   }, 90_000);
 
-  it('runs the sandbox and `verify --flows` passes against it', async () => {
-    const url = await startServer(['sandbox']);
+  it('runs the sandbox with its state in a file (--data: the installed SQLite driver) and `verify --flows` passes against it', async () => {
+    const data = join(work, 'sandbox.db');
+    const url = await startServer(['sandbox', '--data', data]);
     const report = run('npx', ['--no-install', 'pivot-contract', 'verify', '--base-url', url, '--flows'], {
       cwd: project,
       env: { ...process.env, PIVOT_MERCHANT_ID: 'sandbox-merchant', PIVOT_MERCHANT_SECRET: 'sandbox-secret' },
     });
     expect(report).toMatch(/\b0 failed\b/);
+    expect(lstatSync(data).size).toBeGreaterThan(0);
   }, 120_000);
 
   it('passes publint and arethetypeswrong, both packages', () => {
