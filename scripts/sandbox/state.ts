@@ -28,7 +28,7 @@ import {
 } from './lifecycle.ts';
 import { SESSION_BYTES, storeLimits } from './limits.ts';
 import { memoryStore } from './store-memory.ts';
-import { reserveSequence, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
+import { reserveSequence, TABLES, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
 import { DEFAULT_SESSION_SECONDS, EXPIRABLE } from './rules.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
@@ -317,16 +317,8 @@ export function sandboxState(options: StateOptions): SandboxState {
 
   async function reset(): Promise<void> {
     await ready;
-    await store.clear([
-      'sessions',
-      'customers',
-      'customerEmails',
-      'storedMethods',
-      'recurring',
-      'tokens',
-      'idempotencyKeys',
-      'deliveries',
-    ]);
+    // The clock, the id sequence and the secret stay: a reset forgets data, not time or ids handed out.
+    await store.clear(TABLES.filter((table) => table !== 'settings'));
     await customers.seed();
   }
 

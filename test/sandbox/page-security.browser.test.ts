@@ -4,61 +4,43 @@
  * origin that posts the same form (a forged token, or a real one it cannot have read) is refused and
  * the session does not move; and a foreign page cannot reset the sandbox with a form.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentedRequest, startHarness, type Harness } from './harness.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium, sessionReturningTo, startMerchant, type Merchant } from './browser.ts';
+import { startHarness, type Harness } from './harness.ts';
 
 let sandbox: Harness;
 let browser: Browser;
-let merchant: Server;
-let merchantUrl = '';
-/** What the "merchant" (another origin) serves at `/forge`: set per test. */
-let forgery = '';
+let merchant: Merchant;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
   sandbox = await startHarness();
-  merchant = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(req.url === '/forge' ? forgery : `<h1 id="landed">merchant ${req.url}</h1>`);
-  });
-  await new Promise<void>((done) => merchant.listen(0, '127.0.0.1', done));
-  merchantUrl = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+  merchant = await startMerchant();
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
   await sandbox?.close();
-  await new Promise<void>((done) => (merchant ? merchant.close(() => done()) : done()));
+  await merchant?.close();
 });
 
-async function session(name: string) {
-  const body = documentedRequest(name, sandbox.running.sandbox.clock.now(), {
-    redirectUrl: {
-      successReturnUrl: `${merchantUrl}/success`,
-      failureReturnUrl: `${merchantUrl}/failure`,
-      expirationReturnUrl: `${merchantUrl}/expiration`,
-    },
-  });
-  const answer = await sandbox.call('createPaymentSession', { body });
-  expect(answer.status).toBe(200);
-  return answer.body.data as { id: string; paymentUrl: string };
+const session = (name: string) => sessionReturningTo(sandbox, merchant, name);
+
+/** The status of `target` when a page of the merchant's site posts `form` to it (and submits it by script). */
+async function forgedPost(target: string, form: string): Promise<number> {
+  merchant.pages.set('/forge', `${form}<script>document.forms[0].submit()</script>`);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.url() === target),
+      page.goto(`${merchant.url}/forge`),
+    ]);
+    return answer.status();
+  } finally {
+    await context.close();
+  }
 }
 
 describe('the hosted page in Chromium', () => {
@@ -70,7 +52,7 @@ describe('the hosted page in Chromium', () => {
       await page.goto(created.paymentUrl);
       expect(await page.locator('input[type=hidden][name=csrf]').count()).toBe(1);
       await page.selectOption('#method', 'QR');
-      await Promise.all([page.waitForURL(`${merchantUrl}/success`), page.click('button[value=pay]')]);
+      await Promise.all([page.waitForURL(`${merchant.url}/success`), page.click('button[value=pay]')]);
       expect(await page.textContent('#landed')).toContain('/success');
     } finally {
       await context.close();
@@ -80,38 +62,16 @@ describe('the hosted page in Chromium', () => {
 
   it('a page on another origin posting the form, with a token it could not read, is refused; the session does not move', async () => {
     const created = await session('va-redirect');
-    forgery = `<form id="f" method="post" action="${created.paymentUrl}">
-<input type="hidden" name="action" value="pay"><input type="hidden" name="csrf" value="forged">
-</form><script>document.getElementById('f').submit()</script>`;
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const [answer] = await Promise.all([
-        page.waitForResponse((response) => response.url() === created.paymentUrl),
-        page.goto(`${merchantUrl}/forge`),
-      ]);
-      expect(answer.status()).toBe(403);
-    } finally {
-      await context.close();
-    }
+    const form = `<form method="post" action="${created.paymentUrl}"><input type="hidden" name="action" value="pay"><input type="hidden" name="csrf" value="forged"></form>`;
+    expect(await forgedPost(created.paymentUrl, form)).toBe(403);
     expect((await sandbox.session(created.id)).status).toBe('REQUIRE_ACTION');
   }, 60_000);
 
   it('a page on another origin cannot reset the sandbox with a form', async () => {
     const created = await session('va-redirect');
-    forgery = `<form id="f" method="post" action="${sandbox.url}/_sandbox/reset" enctype="text/plain">
-<input type="hidden" name='{"a":"' value='"}'></form><script>document.getElementById('f').submit()</script>`;
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const [answer] = await Promise.all([
-        page.waitForResponse((response) => response.url() === `${sandbox.url}/_sandbox/reset`),
-        page.goto(`${merchantUrl}/forge`),
-      ]);
-      expect(answer.status()).toBe(403);
-    } finally {
-      await context.close();
-    }
+    const target = `${sandbox.url}/_sandbox/reset`;
+    const form = `<form method="post" action="${target}" enctype="text/plain"><input type="hidden" name='{"a":"' value='"}'></form>`;
+    expect(await forgedPost(target, form)).toBe(403);
     expect((await sandbox.session(created.id)).status).toBe('REQUIRE_ACTION');
   }, 60_000);
 });
