@@ -41,9 +41,10 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
                       evicted first (default ${DEFAULT_STATE_MB})
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
-Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
-GET /_sandbox/callbacks, POST /_sandbox/callbacks/{id}/resend, POST /_sandbox/reset, GET /_sandbox (a page).
-Stop with Ctrl-C.`;
+Control routes (not Pivot's API; same origin only, JSON bodies, X-Sandbox-Token with --control-token):
+POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id}, GET /_sandbox/sessions and
+GET /_sandbox/callbacks (?limit=&cursor=, newest first), POST /_sandbox/callbacks/{id}/resend,
+POST /_sandbox/reset, GET /_sandbox (a page). Stop with Ctrl-C.`;
 
 const FLAGS = {
   port: { type: 'string' },
