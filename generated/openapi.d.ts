@@ -1336,9 +1336,7 @@ export interface components {
         /**
          * RedirectUrl
          * @description Where Pivot sends the customer after the payment page. For the DANA e-wallet channel Pivot uses
-         *     `successReturnUrl` for every outcome (create-payment-session › E-Wallet Payment Method hint). Each URL
-         *     is an absolute http or https URL: a browser is redirected there, and a `javascript:` or `data:` URL
-         *     would run in the page's place (decision `redirect-urls-uri`).
+         *     `successReturnUrl` for every outcome (create-payment-session › E-Wallet Payment Method hint).
          */
         RedirectUrl: {
             /**

@@ -20,7 +20,7 @@
  */
 // One piece on purpose: this is the state table's home. Each trigger is a small pure function, and they
 // share the charge builders above them; split by trigger, every file would import every other.
-import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, TEST_CARDS } from './rules.ts';
+import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, isWebUrl, TEST_CARDS } from './rules.ts';
 import type { IdSource } from './ids.ts';
 
 type Json = Record<string, any>;
@@ -267,6 +267,9 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
   // decision `expiry-in-the-past`
   if (body.expiryAt !== undefined && !isStatic && Date.parse(body.expiryAt) <= now)
     return { refused: 400, field: 'expiryAt', message: `expiryAt must be in the future (sandbox time is ${iso(now)})` };
+  for (const [name, url] of Object.entries((body.redirectUrl ?? {}) as Json))
+    if (typeof url === 'string' && !isWebUrl(url))
+      return { refused: 400, field: `redirectUrl.${name}`, message: `redirectUrl.${name} must be an http or https URL` };
   const token = body.paymentMethod?.card?.token ?? resolved.recurring?.token;
   const method = body.paymentMethod ?? (resolved.recurring ? { type: 'CARD' } : undefined);
   // decision `amount-of-first-authorization`
