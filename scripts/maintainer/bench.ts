@@ -13,6 +13,9 @@
  *       new names, `$ref`s renamed), to show how the cost grows (in-process; ×1 median of 3 runs,
  *       ×10 and ×50 one run each), in total and for the generator whose cost grows fastest
  *
+ *   (h) the proxy's p50 overhead per exchange: the same create direct and through `pivot-contract proxy`
+ *       (with and without its report), one request at a time from a client in its own process
+ *
  * Sections are listed in `sections` below; the mock-server figures (scripts/maintainer/bench-mock.ts) are added
  * there. Output: a log per section, then a summary table in Markdown, stable in shape (no dates),
  * to paste into the README.
@@ -24,6 +27,7 @@ import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { generateScaling, generateVsOpenapiTs } from './bench-generate.ts';
 import { formatDuration, formatRatio, now, removeScratch, type BenchSection, type Figure } from './bench-measure.ts';
 import { benchMock } from './bench-mock.ts';
+import { benchProxy } from './bench-proxy.ts';
 import { benchSandbox } from './bench-sandbox.ts';
 import { importVsCompile, validationVsParse } from './bench-validators.ts';
 import { guardVsEntry } from './bundle-size.ts';
@@ -125,6 +129,40 @@ const bundleSize: BenchSection = {
   },
 };
 
+/** (h) The proxy: its overhead per exchange next to a direct call (scripts/maintainer/bench-proxy.ts). */
+const proxyOverhead: BenchSection = {
+  title: '(h) proxy: the same exchange direct and through `pivot-contract proxy` (p50 overhead per exchange)',
+  async run(log) {
+    const result = await benchProxy();
+    log(
+      `client in its own process, one request at a time, ${result.rounds} rounds of: direct, proxy, proxy --report (POST /v2/payments card-redirect to the sandbox; proxies run from ${result.command})`,
+    );
+    for (const [name, figures] of [
+      ['direct               ', result.direct],
+      ['through proxy        ', result.proxy],
+      ['through proxy+report ', result.proxyWithReport],
+    ] as const)
+      log(`${name} p50 ${figures.p50Us} µs, p90 ${figures.p90Us} µs, p99 ${figures.p99Us} µs, non-2xx ${figures.non2xx}`);
+    log(
+      `validating the exchange (request strict, answer tolerant), in process, after the answer has gone out: ${result.validationUs.toFixed(0)} µs`,
+    );
+    const overhead = result.proxy.p50Us - result.direct.p50Us;
+    const withReport = result.proxyWithReport.p50Us - result.direct.p50Us;
+    return [
+      {
+        label: 'proxy p50 overhead per exchange (through proxy − direct)',
+        measured: `${overhead} µs (${result.proxy.p50Us} / ${result.direct.p50Us} µs)`,
+        ratio: result.proxy.p50Us / result.direct.p50Us,
+      },
+      {
+        label: 'the same with --report (redacted JSON Lines)',
+        measured: `${withReport} µs (${result.proxyWithReport.p50Us} / ${result.direct.p50Us} µs)`,
+        ratio: result.proxyWithReport.p50Us / result.direct.p50Us,
+      },
+    ];
+  },
+};
+
 /** Every section `npm run bench` runs, in order. */
 export const sections: BenchSection[] = [
   validationVsParse,
@@ -134,6 +172,7 @@ export const sections: BenchSection[] = [
   mockServer,
   sandboxServer,
   bundleSize,
+  proxyOverhead,
 ];
 
 // ---- output -----------------------------------------------------------------------------------
