@@ -15,7 +15,7 @@ const D = SANDBOX_DEFAULTS;
 
 const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host}] [--callback-url URL] [--callback-api-key KEY]
                                [--merchant-id ID] [--merchant-secret SECRET] [--seed TEXT] [--max-sessions N]
-                               [--cors ORIGIN] [--data FILE]
+                               [--cors ORIGIN] [--data FILE | --store postgres://…]
 
   --port              port to listen on (default ${D.port}; 0 picks a free one)       PIVOT_SANDBOX_PORT
   --host              interface to listen on (default ${D.host})                   PIVOT_SANDBOX_HOST
@@ -29,6 +29,10 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
                       credentials are never allowed)
   --data              keep every piece of state in this SQLite file (created if missing);   PIVOT_SANDBOX_DATA
                       a restart continues where it stopped (default: in memory, lost on exit)
+  --store             keep the state in PostgreSQL (postgres://user:pass@host:5432/db), PIVOT_SANDBOX_STORE
+                      shared by every instance started with the same URL: several instances
+                      behind a load balancer behave as one sandbox (README "Running the
+                      sandbox for a team"); the schema is created and migrated at start
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
 Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
@@ -46,13 +50,24 @@ const FLAGS = {
   'max-sessions': { type: 'string' },
   cors: { type: 'string' },
   data: { type: 'string' },
+  store: { type: 'string' },
   spec: { type: 'string' },
 } as const;
+
+/** Errors of opening a store whose message is the whole story (it names the file or database and the problem). */
+const STORE_ERRORS = new Set(['DataFileError', 'PostgresStoreError']);
 
 /** The SQLite store of `--data`, opened when the sandbox starts. */
 async function sqliteStoreFor(file: string): Promise<StoreFactory> {
   const { sqliteStore } = await import('./sandbox/store-sqlite.ts');
   return (limits) => sqliteStore(file, limits);
+}
+
+/** The PostgreSQL store of `--store`: connected and migrated before the sandbox starts. */
+async function postgresStoreFor(url: string): Promise<StoreFactory> {
+  const { connectPostgres, postgresStore } = await import('./sandbox/store-postgres.ts');
+  const database = await connectPostgres(url);
+  return (limits) => postgresStore(database, limits);
 }
 
 /** A flag's value, else its `PIVOT_SANDBOX_<NAME>` variable. */
@@ -105,10 +120,27 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
   const warning = exposedHostWarning(host, 'sandbox');
   if (warning) io.error(warning);
   const data = get('data');
+  const storeUrl = get('store');
+  if (storeUrl !== undefined && data !== undefined) {
+    io.error(`--store and --data cannot be used together: the state lives in PostgreSQL or in a SQLite file\n${USAGE}`);
+    return 2;
+  }
+  if (storeUrl !== undefined && !/^postgres(ql)?:\/\/./i.test(storeUrl)) {
+    // The value is not echoed back: a URL of another database may carry a password.
+    io.error(
+      `--store takes a PostgreSQL URL (postgres://… or postgresql://…), such as postgres://user:password@localhost:5432/pivot\n${USAGE}`,
+    );
+    return 2;
+  }
   let running: RunningSandbox;
   try {
-    // Loaded only here: the SQLite driver is a native module the in-process sandbox (MSW) never needs.
-    const store = data === undefined ? undefined : await sqliteStoreFor(resolve(data));
+    // Loaded only here: the database drivers are what the in-process sandbox (MSW) never needs.
+    const store =
+      storeUrl !== undefined
+        ? await postgresStoreFor(storeUrl)
+        : data !== undefined
+          ? await sqliteStoreFor(resolve(data))
+          : undefined;
     running = await startSandbox({
       store,
       document,
@@ -127,7 +159,7 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     io.error(
       code === 'EADDRINUSE'
         ? `port ${port} on ${host} is already in use: choose another with --port`
-        : (error as Error).name === 'DataFileError'
+        : STORE_ERRORS.has((error as Error).name)
           ? (error as Error).message
           : `sandbox failed to start: ${(error as Error).message}`,
     );

@@ -98,7 +98,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     extend: (router) => {
       router.use(async (_c, next) => {
-        await state.ready;
+        await state.refresh();
         await next();
       });
       dashboardRoute(router, state);

@@ -76,6 +76,11 @@ export interface SandboxState {
   fault: FaultSwitch;
   /** Resolves once the store is ready (test data seeded, the clock read); every route awaits it. */
   ready: Promise<void>;
+  /**
+   * Reads again what another instance sharing the store may have changed (the clock's offset, which
+   * `POST /_sandbox/clock` on any instance moves); every route awaits it, so time is one for all.
+   */
+  refresh(): Promise<void>;
   /** The URL the sandbox's own pages are reached at (`--public-url`, else where it listens). */
   publicUrl(): string;
   setPublicUrl(url: string): void;
@@ -134,12 +139,10 @@ export function sandboxState(options: StateOptions): SandboxState {
 
   async function start(): Promise<void> {
     await persistedClock?.sync();
-    // The documented test data, once per store (a restart keeps what a reset or a charge made of it).
+    // The documented test data, once per store (a restart keeps what a reset or a charge made of it);
+    // in one batch with the flag, so of instances starting together on one database only one seeds.
     const seeded = await store.get('settings', 'seeded');
-    if (!seeded) {
-      await customers.seed();
-      await store.write([{ op: 'put', table: 'settings', key: 'seeded', value: true }]);
-    }
+    if (!seeded) await customers.seed([{ op: 'put', table: 'settings', key: 'seeded', value: true, expect: 'absent' }]);
     callbacks.wake();
   }
   const ready = start();
@@ -314,6 +317,10 @@ export function sandboxState(options: StateOptions): SandboxState {
     tokens,
     fault,
     ready,
+    refresh: async () => {
+      await ready;
+      await persistedClock?.sync();
+    },
     publicUrl: () => publicUrl,
     setPublicUrl: (url) => {
       publicUrl = url.replace(/\/+$/, '');
