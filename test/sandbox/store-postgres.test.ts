@@ -8,9 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresCluster, type PostgresCluster } from '../../scripts/maintainer/postgres-cluster.ts';
+import { callbackRunner, deliveryWrite } from '../../scripts/sandbox/callbacks.ts';
+import { sandboxClock } from '../../scripts/sandbox/clock.ts';
+import { idSource } from '../../scripts/sandbox/ids.ts';
 import { MIGRATIONS, type Migration } from '../../scripts/sandbox/store-postgres-schema.ts';
 import { connectPostgres, describeUrl, PostgresStoreError, postgresStore } from '../../scripts/sandbox/store-postgres.ts';
 import type { SandboxStore, StoreLimits } from '../../scripts/sandbox/store.ts';
+import { startCountingReceiver } from './instances.ts';
 import { storeSuite } from './store-suite.ts';
 
 let cluster: PostgresCluster;
@@ -167,5 +171,44 @@ describe('postgres store shared by several instances', () => {
       return due.map((row) => row.key);
     });
     expect([...taken.values()].filter((times) => times > 1).length).toBeGreaterThan(0);
+  });
+
+  it("two instances' callback runners post each due delivery once; runners that read due rows without a claim post them twice", async () => {
+    const receiver = await startCountingReceiver();
+    try {
+      /** 30 deliveries due now, posted by the callback runners of two instances on one database. */
+      const deliver = async (claims: 'claim' | 'read without a claim') => {
+        receiver.posts.length = 0;
+        const url = await freshDatabase();
+        const [one, two] = await instances(2, url);
+        const clock = sandboxClock();
+        const ids = idSource();
+        await one!.write(
+          Array.from({ length: 30 }, (_, index) =>
+            deliveryWrite('PAYMENT.PAID', { id: `session-${index}` }, clock.now(), ids, receiver.url),
+          ),
+        );
+        const runners = [one!, two!].map((store) => {
+          // The control: each instance reads the due rows once, as a naive "SELECT due rows, post them" would.
+          let read = false;
+          const seen: SandboxStore =
+            claims === 'claim'
+              ? store
+              : {
+                  ...store,
+                  claim: async (table, options) => (read ? [] : ((read = true), store.due(table, options.dueBy, 100))),
+                };
+          return callbackRunner(seen, { url: receiver.url, apiKey: 'key' }, clock);
+        });
+        for (const runner of runners) runner.wake();
+        await Promise.all(runners.map((runner) => runner.idle()));
+        await Promise.all(runners.map((runner) => runner.close()));
+        return { posts: receiver.posts.length, twice: Object.keys(receiver.beyond(() => 1)).length };
+      };
+      expect(await deliver('claim')).toEqual({ posts: 30, twice: 0 });
+      expect(await deliver('read without a claim')).toEqual({ posts: 60, twice: 30 });
+    } finally {
+      await receiver.close();
+    }
   });
 });
