@@ -86,8 +86,11 @@ export function customerBook(store: SandboxStore, ids: IdSource): CustomerBook {
           ),
         );
         if (previous?.value.storedPaymentMethods) customer.storedPaymentMethods = previous.value.storedPaymentMethods;
-        writes.push(put('customers', id, customer, previous?.version ?? 'absent'));
-        writes.push(put('customerEmails', email, id, byEmail?.version ?? 'absent'));
+        // Written only when new or changed: the same customer in every create (a load test's) is then a
+        // read, not one row every create must lock and compare-and-set, on every instance sharing a store.
+        if (!previous || JSON.stringify(previous.value) !== JSON.stringify(customer))
+          writes.push(put('customers', id, customer, previous?.version ?? 'absent'));
+        if (!byEmail) writes.push(put('customerEmails', email, id, 'absent'));
         resolved.customerId = id;
         resolved.customer = customer;
       } else if (typeof body.customerId === 'string') {

@@ -19,7 +19,7 @@
  * @see https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE
  */
 import pg from 'pg';
-import { CONFLICT_STATE, migrate, PostgresStoreError, TOO_LARGE_STATE, type Migration } from './store-postgres-schema.ts';
+import { migrate, PostgresStoreError, type Migration } from './store-postgres-schema.ts';
 import { serialise, type Row, type SandboxStore, type StoreLimits, type Table, type Write } from './store.ts';
 
 export { PostgresStoreError } from './store-postgres-schema.ts';
@@ -151,7 +151,7 @@ function writeArguments(writes: Write[], limits: StoreLimits): unknown[] {
 }
 
 const WRITE = `SELECT pivot_sandbox_write($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::bigint[],
-  $7::bigint[], $8::boolean[], $9::text[], $10::bigint[], $11::bigint[])`;
+  $7::bigint[], $8::boolean[], $9::text[], $10::bigint[], $11::bigint[]) AS failed`;
 
 /** A store on a connected, migrated database; closing it closes the pool. */
 export function postgresStore(database: PostgresDatabase, limits: StoreLimits = {}): SandboxStore {
@@ -221,15 +221,11 @@ export function postgresStore(database: PostgresDatabase, limits: StoreLimits = 
     },
     async write(writes) {
       if (writes.length === 0) return { ok: true };
-      try {
-        await query('pivot-write', WRITE, writeArguments(writes, limits));
-        return { ok: true };
-      } catch (error) {
-        const { code, message } = error as { code?: string; message: string };
-        if (code !== CONFLICT_STATE && code !== TOO_LARGE_STATE) throw error;
-        const failed = writes[Number(message) - 1]!;
-        return { ok: false, reason: code === CONFLICT_STATE ? 'conflict' : 'too-large', table: failed.table, key: failed.key };
-      }
+      const [answer] = await query<{ failed: number }>('pivot-write', WRITE, writeArguments(writes, limits));
+      const failed = answer!.failed;
+      if (failed === 0) return { ok: true };
+      const write = writes[Math.abs(failed) - 1]!;
+      return { ok: false, reason: failed > 0 ? 'conflict' : 'too-large', table: write.table, key: write.key };
     },
     async clear(tables) {
       if (!open) throw new Error(`the sandbox's store ${database.description} is closed`);

@@ -9,15 +9,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresCluster, type PostgresCluster } from '../../scripts/maintainer/postgres-cluster.ts';
 import { documentedRequest, freshRequestId } from './harness.ts';
-import {
-  client,
-  eventually,
-  killInstances,
-  runSandboxBin,
-  startCountingReceiver,
-  startInstance,
-  type CountingReceiver,
-} from './instances.ts';
+import { killInstances, runSandboxBin, startInstance } from '../../scripts/maintainer/sandbox-processes.ts';
+import { client, eventually, startCountingReceiver, type CountingReceiver } from './instances.ts';
 
 type Json = Record<string, any>;
 
