@@ -11,10 +11,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../http/serve.ts';
 import { isAlive } from '../process/lifeline.ts';
 
 export interface PostgresCluster {
@@ -47,19 +47,23 @@ export function postgresBinaries(): string {
   );
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 const isRoot = () => process.getuid?.() === 0;
 
-/** Runs a PostgreSQL binary, as the `postgres` user when this process is root. */
+/** A command line as PostgreSQL will run it: as the `postgres` user when this process is root. */
+export function asPostgresOwner(command: string, args: string[]): [string, string[]] {
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+/** Gives a folder to the `postgres` user when this process is root (PostgreSQL's files must be its own). */
+export function ownFolder(folder: string): void {
+  if (!isRoot()) return;
+  const id = (flag: '-u' | '-g') => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
+  chownSync(folder, id('-u'), id('-g'));
+}
+
+/** Runs a PostgreSQL binary as the folder's owner. */
 function runAsOwner(binary: string, args: string[]): string {
-  const [command, full] = isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  const [command, full] = asPostgresOwner(binary, args);
   try {
     return execFileSync(command, full, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   } catch (error) {
@@ -68,7 +72,8 @@ function runAsOwner(binary: string, args: string[]): string {
   }
 }
 
-async function stopByPid(pid: number): Promise<void> {
+/** Stops a postmaster by pid: fast shutdown, then immediate, then SIGKILL; resolves once it is gone. */
+export async function stopPostgres(pid: number): Promise<void> {
   // SIGINT: fast shutdown (disconnects clients); SIGQUIT: immediate; SIGKILL as the last resort.
   for (const [signal, waitMs] of [
     ['SIGINT', 20_000],
@@ -91,11 +96,7 @@ export async function startPostgresCluster(settings: Record<string, string> = {}
   const bin = postgresBinaries();
   const folder = mkdtempSync(join(tmpdir(), 'pivot-pg-'));
   const data = join(folder, 'data');
-  if (isRoot()) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
-    chownSync(folder, uid, gid);
-  }
+  ownFolder(folder);
   let pid = 0;
   try {
     runAsOwner(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
@@ -128,12 +129,12 @@ export async function startPostgresCluster(settings: Record<string, string> = {}
         return url(name);
       },
       async stop() {
-        await stopByPid(pid);
+        await stopPostgres(pid);
         rmSync(folder, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    if (pid) await stopByPid(pid);
+    if (pid) await stopPostgres(pid);
     const log = existsSync(join(folder, 'server.log')) ? readFileSync(join(folder, 'server.log'), 'utf8') : '';
     rmSync(folder, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}${log ? `\nserver log:\n${log}` : ''}`);

@@ -6,8 +6,19 @@
  * (none lost), time and tokens are one, each callback attempt is posted once whatever the instances, and
  * an instance killed while it holds a delivery leaves the attempt to the other once its lease ends.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgresCluster, type PostgresCluster } from '../../scripts/maintainer/postgres-cluster.ts';
+import { freePort } from '../../scripts/http/serve.ts';
+import {
+  asPostgresOwner,
+  ownFolder,
+  startPostgresCluster,
+  stopPostgres,
+  type PostgresCluster,
+} from '../../scripts/maintainer/postgres-cluster.ts';
 import { documentedRequest, freshRequestId } from './harness.ts';
 import { killInstances, runSandboxBin, startInstance } from '../../scripts/maintainer/sandbox-processes.ts';
 import { client, eventually, startCountingReceiver, type CountingReceiver } from './instances.ts';
@@ -237,5 +248,56 @@ describe('pivot-contract sandbox --store', () => {
     // The state is in that database: an instance started with the flag reads it.
     const second = await startInstance(['--store', url]);
     expect((await client(second.url).session(created.json.data.id)).status).toBe('REQUIRE_ACTION');
+  });
+});
+
+describe("the README's team example", () => {
+  const ROOT = join(import.meta.dirname, '..', '..');
+  /** The first shell block under "### Running the sandbox for a team", as written. */
+  function teamExample(): string {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### Running the sandbox for a team')));
+    if (!block) throw new Error('README: no sh block under "### Running the sandbox for a team"');
+    return block[1]!;
+  }
+
+  it('runs as written: a cluster, two instances, made on one, paid on the other; and leaves nothing running', async () => {
+    const [pgPort, portA, portB] = [await freePort(), await freePort(), await freePort()];
+    // Its temporary folder goes here, so that whatever it leaves behind is found and stopped by pid.
+    const scratch = mkdtempSync(join(tmpdir(), 'pivot-readme-team-'));
+    // PostgreSQL refuses root: as root, the example runs as the `postgres` user, as a reader would run it.
+    ownFolder(scratch);
+    const [command, args] = asPostgresOwner('bash', ['-e', '-c', teamExample()]);
+    try {
+      const shell = spawn(command, args, {
+        cwd: ROOT,
+        env: { ...process.env, PGPORT: String(pgPort), PORT_A: String(portA), PORT_B: String(portB), TMPDIR: scratch },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      shell.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      shell.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((done) => shell.once('exit', done));
+      expect(code, output).toBe(0);
+      expect(output).toContain('{"updated":true}');
+      expect(output).toMatch(/^PAID$/m);
+      // The example removes its cluster's folder and stops everything it started.
+      expect(readdirSync(scratch)).toEqual([]);
+      const listening = async (port: number) =>
+        fetch(`http://127.0.0.1:${port}/_sandbox/clock`).then(
+          () => true,
+          () => false,
+        );
+      await eventually('both instances stop', 10_000, async () =>
+        (await listening(portA)) || (await listening(portB)) ? undefined : true,
+      );
+    } finally {
+      for (const folder of existsSync(scratch) ? readdirSync(scratch) : []) {
+        const pidFile = join(scratch, folder, 'postmaster.pid');
+        const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+        if (pid) await stopPostgres(pid);
+      }
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
