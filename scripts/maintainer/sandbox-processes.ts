@@ -20,7 +20,7 @@ export interface Instance {
 
 const started = new Set<ChildProcess>();
 
-/** SIGKILLs every instance still running (an afterEach/afterAll). */
+/** SIGKILLs every process started here that is still running (an afterEach/afterAll). */
 export async function killInstances(): Promise<void> {
   const running = [...started].filter((child) => child.exitCode === null && child.signalCode === null);
   started.clear();
@@ -33,18 +33,20 @@ export async function killInstances(): Promise<void> {
   );
 }
 
-/** Runs `pivot-contract sandbox <args>` and resolves when it exits (for the starts that must fail). */
-export function runSandboxBin(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'sandbox', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process whose stdout and stderr are collected together; killed by `killInstances`. */
+export function runCollecting(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.add(child);
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
   return { child, output: () => text, exited };
+}
+
+/** Runs `pivot-contract sandbox <args>` and resolves when it exits (for the starts that must fail). */
+export function runSandboxBin(args: string[], env: Record<string, string> = {}) {
+  return runCollecting(process.execPath, [BIN, 'sandbox', ...args], { env: { ...process.env, ...env } });
 }
 
 /** Starts an instance on a free port; resolves once it listens (30 s deadline). */

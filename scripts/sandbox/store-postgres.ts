@@ -49,6 +49,12 @@ const types = {
     oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** One line for a failure to connect (a host with several addresses fails with an AggregateError and no message). */
+function reasonOf(error: unknown): string {
+  const { message, errors } = error as { message?: string; errors?: Array<{ message?: string }> };
+  return message || errors?.map((each) => each.message).join('; ') || String(error);
+}
+
 export interface PostgresDatabase {
   pool: pg.Pool;
   /** `postgres://user@host:port/db` (never the password). */
@@ -82,8 +88,7 @@ export async function connectPostgres(
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
-    const reason = error instanceof PostgresStoreError ? error.message : (error as Error).message || String(error);
-    throw new PostgresStoreError(`cannot use ${description} as the sandbox's store: ${reason}`);
+    throw new PostgresStoreError(`cannot use ${description} as the sandbox's store: ${reasonOf(error)}`);
   }
   return { pool, description };
 }

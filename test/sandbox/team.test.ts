@@ -6,7 +6,6 @@
  * (none lost), time and tokens are one, each callback attempt is posted once whatever the instances, and
  * an instance killed while it holds a delivery leaves the attempt to the other once its lease ends.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import {
   type PostgresCluster,
 } from '../../scripts/maintainer/postgres-cluster.ts';
 import { documentedRequest, freshRequestId } from './harness.ts';
-import { killInstances, runSandboxBin, startInstance } from '../../scripts/maintainer/sandbox-processes.ts';
+import { killInstances, runCollecting, runSandboxBin, startInstance } from '../../scripts/maintainer/sandbox-processes.ts';
 import { client, eventually, startCountingReceiver, type CountingReceiver } from './instances.ts';
 
 type Json = Record<string, any>;
@@ -269,15 +268,12 @@ describe("the README's team example", () => {
     ownFolder(scratch);
     const [command, args] = asPostgresOwner('bash', ['-e', '-c', teamExample()]);
     try {
-      const shell = spawn(command, args, {
+      const shell = runCollecting(command, args, {
         cwd: ROOT,
         env: { ...process.env, PGPORT: String(pgPort), PORT_A: String(portA), PORT_B: String(portB), TMPDIR: scratch },
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let output = '';
-      shell.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      shell.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const code = await new Promise<number | null>((done) => shell.once('exit', done));
+      const code = await shell.exited;
+      const output = shell.output();
       expect(code, output).toBe(0);
       expect(output).toContain('{"updated":true}');
       expect(output).toMatch(/^PAID$/m);
