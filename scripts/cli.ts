@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pivot-contract <command>`: generate | mock | sandbox | verify | diff. Each command lives in its own module;
+ * `pivot-contract <command>`: generate | mock | sandbox | verify | diff | proxy | report. Each command lives in its own module;
  * this file only dispatches.
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sandbox: async (argv) => (await import('./sandbox.ts')).runSandbox(argv),
   verify: async (argv) => (await import('./verify.ts')).runVerify(argv),
   diff: async (argv) => (await import('./diff.ts')).runDiff(argv),
+  proxy: async (argv) => (await import('./proxy.ts')).runProxy(argv),
+  report: async (argv) => (await import('./report.ts')).runReport(argv),
 };
 
 const USAGE = `usage: pivot-contract <command> [options]
@@ -25,7 +27,9 @@ commands:
   mock       serve the contract with Prism behind a validating front layer (--port, --host, --spec)
   sandbox    a local, stateful Pivot server: lifecycles, idempotency, callbacks, a payment page
   verify     send every documented request to --base-url and check the answers against the contract
-  diff       classify the changes between two specs as breaking or not (exit 1 on breaking)`;
+  diff       classify the changes between two specs as breaking or not (exit 1 on breaking)
+  proxy      stand between your code and Pivot (or the sandbox): pass traffic on unchanged, report contract violations
+  report     summarise a saved proxy report; --fixtures writes the observed answers as candidate examples`;
 
 /** The CLI package's version (in a checkout, the repository's: the two packages are versioned together). */
 function packageVersion(): string {

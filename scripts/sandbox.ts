@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommand, type Io } from './cli/command.ts';
-import { watchAncestors } from './process/lifeline.ts';
+import { untilStopped } from './process/lifeline.ts';
 import { exposedHostWarning, isOrigin } from './http/serve.ts';
 import { DEFAULT_SPEC } from '../generators/spec/package-root.ts';
 import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
@@ -166,20 +166,7 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     return 1;
   }
   io.log(`pivot sandbox listening on ${running.url}`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      unwatch();
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    const unwatch = watchAncestors(() => {
-      io.error('the process that started the sandbox has exited: stopping');
-      stop();
-    });
-  });
+  await untilStopped(() => io.error('the process that started the sandbox has exited: stopping'));
   await running.close();
   io.log('sandbox stopped');
   return 0;

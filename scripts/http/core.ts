@@ -108,6 +108,25 @@ export function parameterDetails(route: Route, headers: Headers, params: Record<
   return details;
 }
 
+/**
+ * A request body read as JSON, or the one problem that stops it being read (none, not JSON, wrong
+ * `Content-Type`). `parse` is `JSON.parse` unless the caller has parsed the text already.
+ */
+export function readJsonBody(
+  contentType: string | null,
+  text: string,
+  parse: (text: string) => unknown = JSON.parse,
+): { problem: Detail } | { body: unknown } {
+  if (text.length === 0) return { problem: { field: 'body', message: 'body is required' } };
+  if (!isJsonContentType(contentType))
+    return { problem: { field: 'Content-Type', message: 'Content-Type must be application/json' } };
+  try {
+    return { body: parse(text) };
+  } catch (error) {
+    return { problem: { field: 'body', message: `body is not valid JSON (${(error as Error).message})` } };
+  }
+}
+
 /** What is wrong with the body of a call to this route: one detail per violation, none when valid. */
 export function requestBodyDetails(
   route: Route,
@@ -116,16 +135,9 @@ export function requestBodyDetails(
 ): { details: Detail[]; body?: unknown } {
   const schema = operations[route.operationId as OperationId]?.request;
   if (!route.hasBody || !schema) return { details: [] };
-  if (text.length === 0) return { details: [{ field: 'body', message: 'body is required' }] };
-  if (!isJsonContentType(contentType))
-    return { details: [{ field: 'Content-Type', message: 'Content-Type must be application/json' }] };
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    return { details: [{ field: 'body', message: `body is not valid JSON (${(error as Error).message})` }] };
-  }
-  return { details: bodyDetails(route.operationId, body), body };
+  const read = readJsonBody(contentType, text);
+  if ('problem' in read) return { details: [read.problem] };
+  return { details: bodyDetails(route.operationId, read.body), body: read.body };
 }
 
 /** The Hono app of a contract server; `app.fetch` is its fetch handler. */

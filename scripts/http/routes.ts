@@ -32,6 +32,12 @@ export interface Route {
   hasBody: boolean;
 }
 
+/**
+ * The prefix of the sandbox's control routes and hosted page: a path Pivot's API does not use
+ * (DESIGN.md "The contract over HTTP"), so a client or a proxy can tell them from the API.
+ */
+export const SANDBOX_CONTROL_PREFIX = '/_sandbox/';
+
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 function escapeRegExp(text: string): string {

@@ -4,7 +4,7 @@
  * the ones Node or the adapter produce before the handler runs, in the contract's `ErrorResponse` shape.
  */
 import { getRequestListener } from '@hono/node-server';
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { internalErrorBody, jsonResponse, notFoundBody, validationErrorBody } from './errors.ts';
@@ -118,6 +118,14 @@ function nodeListener(handler: FetchHandler) {
 }
 
 export async function serveHandler(handler: FetchHandler, options: ServeOptions = {}): Promise<ServedHandler> {
+  return serveListener(nodeListener(handler), options);
+}
+
+/**
+ * Serves a `node:http` request listener with the same limits and contract-shaped rejections, for a
+ * server that must handle bytes itself rather than through a fetch `Request` (the proxy).
+ */
+export async function serveListener(listener: RequestListener, options: ServeOptions = {}): Promise<ServedHandler> {
   const host = options.host ?? '127.0.0.1';
   const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const server = createServer(
@@ -130,7 +138,7 @@ export async function serveHandler(handler: FetchHandler, options: ServeOptions 
       // Node answers a missing Host with an empty 400 itself; the adapter's check answers in the contract's shape.
       requireHostHeader: false,
     },
-    nodeListener(handler),
+    listener,
   );
   server.timeout = limits.idleTimeoutMs;
   server.on('timeout', (socket: Socket) => socket.destroy());

@@ -40,6 +40,16 @@ export function benchRequest(): string {
   return JSON.stringify(body);
 }
 
+/** An access token from a sandbox with its default credentials. */
+export async function sandboxToken(url: string): Promise<string> {
+  const issued = await fetch(`${url}/v1/access-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-merchant-id': 'sandbox-merchant', 'x-merchant-secret': 'sandbox-secret' },
+    body: '{"grantType":"client_credentials"}',
+  });
+  return ((await issued.json()) as { data: { accessToken: string } }).data.accessToken;
+}
+
 /** Heap bytes per session for `count` sessions, measured in a fresh process with `--expose-gc`. */
 async function bytesPerSession(count: number): Promise<number> {
   const code = `
@@ -86,12 +96,7 @@ export async function benchSandbox(
   const sandbox = await startSandbox({ document, port: 0, maxSessions: 1_000_000 });
   let sandboxLoad: LoadResult;
   try {
-    const issued = await fetch(`${sandbox.url}/v1/access-token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-merchant-id': 'sandbox-merchant', 'x-merchant-secret': 'sandbox-secret' },
-      body: '{"grantType":"client_credentials"}',
-    });
-    const token = ((await issued.json()) as { data: { accessToken: string } }).data.accessToken;
+    const token = await sandboxToken(sandbox.url);
     sandboxLoad = await load({
       url: `${sandbox.url}/v2/payments`,
       method: 'POST',

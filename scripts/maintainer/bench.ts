@@ -12,7 +12,9 @@
  *   (d) generate on synthetic specs ×1, ×10, ×50 the size (every component schema replicated under
  *       new names, `$ref`s renamed), to show how the cost grows (in-process; ×1 median of 3 runs,
  *       ×10 and ×50 one run each), in total and for the generator whose cost grows fastest
- *   (h) creates/s and p99 of the sandbox in memory, on SQLite and on PostgreSQL with 1, 2 and 4 instances
+ *   (h) the proxy's p50 overhead per exchange: the same create direct and through `pivot-contract proxy`
+ *       (with and without its report), one request at a time from a client in its own process
+ *   (i) creates/s and p99 of the sandbox in memory, on SQLite and on PostgreSQL with 1, 2 and 4 instances
  *       (built bin processes, load in its own process spread over the instances)
  *
  * Sections are listed in `sections` below; the mock-server figures (scripts/maintainer/bench-mock.ts) are added
@@ -26,6 +28,7 @@ import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { generateScaling, generateVsOpenapiTs } from './bench-generate.ts';
 import { formatDuration, formatRatio, now, removeScratch, type BenchSection, type Figure } from './bench-measure.ts';
 import { benchMock } from './bench-mock.ts';
+import { benchProxy } from './bench-proxy.ts';
 import { benchSandbox } from './bench-sandbox.ts';
 import { benchTeam } from './bench-team.ts';
 import { importVsCompile, validationVsParse } from './bench-validators.ts';
@@ -97,9 +100,9 @@ const sandboxServer: BenchSection = {
   },
 };
 
-/** (h) The sandbox's homes side by side: in memory, SQLite, PostgreSQL with 1, 2 and 4 instances (scripts/maintainer/bench-team.ts). */
+/** (i) The sandbox's homes side by side: in memory, SQLite, PostgreSQL with 1, 2 and 4 instances (scripts/maintainer/bench-team.ts). */
 const teamSandbox: BenchSection = {
-  title: '(h) team sandbox: creates/s and p99 in memory, on SQLite, on PostgreSQL with 1, 2 and 4 instances',
+  title: '(i) team sandbox: creates/s and p99 in memory, on SQLite, on PostgreSQL with 1, 2 and 4 instances',
   async run(log) {
     const result = await benchTeam();
     log(
@@ -145,6 +148,40 @@ const bundleSize: BenchSection = {
   },
 };
 
+/** (h) The proxy: its overhead per exchange next to a direct call (scripts/maintainer/bench-proxy.ts). */
+const proxyOverhead: BenchSection = {
+  title: '(h) proxy: the same exchange direct and through `pivot-contract proxy` (p50 overhead per exchange)',
+  async run(log) {
+    const result = await benchProxy();
+    log(
+      `client in its own process, one request at a time, ${result.rounds} rounds of: direct, proxy, proxy --report (POST /v2/payments card-redirect to the sandbox; proxies run from ${result.command})`,
+    );
+    for (const [name, figures] of [
+      ['direct               ', result.direct],
+      ['through proxy        ', result.proxy],
+      ['through proxy+report ', result.proxyWithReport],
+    ] as const)
+      log(`${name} p50 ${figures.p50Us} µs, p90 ${figures.p90Us} µs, p99 ${figures.p99Us} µs, non-2xx ${figures.non2xx}`);
+    log(
+      `validating the exchange (request strict, answer tolerant), in process, after the answer has gone out: ${result.validationUs.toFixed(0)} µs`,
+    );
+    const overhead = result.proxy.p50Us - result.direct.p50Us;
+    const withReport = result.proxyWithReport.p50Us - result.direct.p50Us;
+    return [
+      {
+        label: 'proxy p50 overhead per exchange (through proxy − direct)',
+        measured: `${overhead} µs (${result.proxy.p50Us} / ${result.direct.p50Us} µs)`,
+        ratio: result.proxy.p50Us / result.direct.p50Us,
+      },
+      {
+        label: 'the same with --report (redacted JSON Lines)',
+        measured: `${withReport} µs (${result.proxyWithReport.p50Us} / ${result.direct.p50Us} µs)`,
+        ratio: result.proxyWithReport.p50Us / result.direct.p50Us,
+      },
+    ];
+  },
+};
+
 /** Every section `npm run bench` runs, in order. */
 export const sections: BenchSection[] = [
   validationVsParse,
@@ -154,6 +191,7 @@ export const sections: BenchSection[] = [
   mockServer,
   sandboxServer,
   bundleSize,
+  proxyOverhead,
   teamSandbox,
 ];
 

@@ -34,13 +34,16 @@
  * name is echoed in the `X-Mock-Example` response header.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { createContractApp, type ContractCall } from '../http/core.ts';
 import { badGatewayBody, jsonResponse, validationErrorBody } from '../http/errors.ts';
 import { nearestExample, requestExamples } from '../http/examples.ts';
 import { answerTables, checkPrefer } from '../http/prefer.ts';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { serveHandler, type ServerLimits } from '../http/serve.ts';
+import { endToEndHeaders, headerPairs, sendUpstream, upstreamAgents, type UpstreamAgents } from '../http/upstream.ts';
 import { startPrism, stopPrism } from './prism.ts';
 
 type Json = Record<string, any>;
@@ -74,11 +77,11 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
-/** Headers not copied to Prism (the body is re-sent with its own length) … */
-const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'content-length']);
-/** … and not copied back (fetch has already decoded the body, so its framing headers no longer apply). */
-const NOT_RETURNED = new Set([...HOP_BY_HOP, 'content-length', 'content-encoding']);
+/** Besides the hop-by-hop ones, headers not copied to Prism: the body is re-sent with its own length, `Host` is
+ * Prism's, and `Prefer`, `Accept` and `Content-Type` are the front layer's (below). */
+const NOT_FORWARDED = new Set(['host', 'content-length', 'prefer', 'accept', 'content-type']);
+/** … and not copied back: the `Response` frames the body itself. */
+const NOT_RETURNED = new Set(['content-length']);
 
 /**
  * Forwards a checked call to Prism with the `Prefer` the front layer settled on. `Accept` and
@@ -86,49 +89,52 @@ const NOT_RETURNED = new Set([...HOP_BY_HOP, 'content-length', 'content-encoding
  * JSON already, and Prism would answer another `Accept` with its `problem+json` 406.
  */
 async function forwardToPrism(
-  prismUrl: string,
+  prism: { url: URL; agents: UpstreamAgents },
   call: ContractCall,
   prefer: { header?: string; chosen?: string },
 ): Promise<Response> {
-  const headers = new Headers();
-  call.headers.forEach((value, name) => {
-    if (!NOT_FORWARDED.has(name)) headers.set(name, value);
-  });
-  headers.delete('prefer');
-  headers.set('accept', 'application/json');
-  if (call.route.hasBody) headers.set('content-type', 'application/json');
-  if (prefer.chosen !== undefined) headers.set('prefer', `example=${prefer.chosen}`);
-  else if (prefer.header !== undefined) headers.set('prefer', prefer.header);
+  const headers = endToEndHeaders([...call.headers], NOT_FORWARDED);
+  headers.push(['host', prism.url.host], ['accept', 'application/json']);
+  if (call.route.hasBody) headers.push(['content-type', 'application/json']);
+  if (prefer.chosen !== undefined) headers.push(['prefer', `example=${prefer.chosen}`]);
+  else if (prefer.header !== undefined) headers.push(['prefer', prefer.header]);
   const url = new URL(call.request.url);
-  let answer: Response;
+  let answer: IncomingMessage;
+  let bytes: Buffer;
   try {
-    answer = await fetch(`${prismUrl}${url.pathname}${url.search}`, {
+    answer = await sendUpstream(prism.url, `${url.pathname}${url.search}`, {
       method: call.route.method,
       headers,
-      body: call.route.hasBody && call.rawBody.length > 0 ? call.rawBody : undefined,
-    });
+      body: call.route.hasBody && call.rawBody.length > 0 ? Buffer.from(call.rawBody) : undefined,
+      agents: prism.agents,
+    }).answer;
+    bytes = await buffer(answer);
   } catch (error) {
-    const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    return jsonResponse(502, badGatewayBody(call.operationId, `mock: Prism unreachable: ${reason}`));
+    return jsonResponse(502, badGatewayBody(call.operationId, `mock: Prism unreachable: ${(error as Error).message}`));
   }
   // Every checked call has a documented answer, so Prism's own problem+json is the mock's fault, not the client's.
-  if (answer.headers.get('content-type')?.startsWith('application/problem+json')) {
-    const problem = (await answer.json().catch(() => ({}))) as { title?: string; detail?: string };
+  if (answer.headers['content-type']?.startsWith('application/problem+json')) {
+    let problem: { title?: string; detail?: string } = {};
+    try {
+      problem = JSON.parse(bytes.toString('utf8')) as typeof problem;
+    } catch {
+      // an unreadable problem is still Prism's problem: the 502 below says so without its details
+    }
     return jsonResponse(
       502,
       badGatewayBody(
         call.operationId,
-        `mock: Prism answered ${answer.status} ${problem.title ?? ''}: ${problem.detail ?? ''}`.trim(),
+        `mock: Prism answered ${answer.statusCode} ${problem.title ?? ''}: ${problem.detail ?? ''}`.trim(),
       ),
     );
   }
   const out = new Headers();
-  answer.headers.forEach((value, name) => {
+  for (const [name, value] of endToEndHeaders(headerPairs(answer.rawHeaders), NOT_RETURNED)) {
     // CORS is the front layer's alone (off unless --cors): Prism's own reflects any Origin.
-    if (!NOT_RETURNED.has(name) && !name.startsWith('access-control-')) out.set(name, value);
-  });
+    if (!name.toLowerCase().startsWith('access-control-')) out.append(name, value);
+  }
   if (prefer.chosen !== undefined) out.set('x-mock-example', prefer.chosen);
-  return new Response(await answer.arrayBuffer(), { status: answer.status, headers: out });
+  return new Response(bytes, { status: answer.statusCode, headers: out });
 }
 
 /** Starts Prism on a free internal port and the front layer on host:port; resolves once both answer. */
@@ -137,7 +143,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const document = JSON.parse(readFileSync(spec, 'utf8')) as Json;
   const examples = requestExamples();
   const prism = await startPrism(spec, options.startupTimeoutMs ?? 120_000);
-  const prismUrl = `http://127.0.0.1:${prism.port}`;
+  const upstream = { url: new URL(`http://127.0.0.1:${prism.port}`), agents: upstreamAgents() };
   const answers = answerTables(document);
   const app = createContractApp({
     document,
@@ -150,7 +156,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
         if (details.length > 0) return jsonResponse(400, validationErrorBody(call.operationId, details));
         const chosen =
           choice.forward === undefined ? nearestExample(examples.get(call.operationId), call.operationId, call.body) : undefined;
-        return forwardToPrism(prismUrl, call, { header: choice.forward, chosen });
+        return forwardToPrism(upstream, call, { header: choice.forward, chosen });
       },
     },
   });
@@ -162,11 +168,12 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       limits: options.limits,
     });
   } catch (error) {
+    upstream.agents.destroy();
     await stopPrism(prism);
     throw error;
   }
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= Promise.all([served.close(), stopPrism(prism)]).then(() => undefined));
+  const close = () => (closing ??= Promise.all([served.close(), stopPrism(prism)]).then(() => upstream.agents.destroy()));
   return {
     url: served.url,
     prismPid: prism.child.pid!,

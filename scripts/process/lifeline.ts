@@ -1,5 +1,5 @@
 /**
- * A long-running command (`sandbox`, `mock`) stops when whatever started it is gone. `npm run` runs a
+ * A long-running command (`sandbox`, `mock`, `proxy`) stops when whatever started it is gone. `npm run` runs a
  * script through `sh -c`, and a SIGTERM to npm kills that shell without reaching the server; `tsx` adds
  * one more wrapper process. So the server watches its parent and grandparent: when either exits (the
  * server has been orphaned), it shuts down as it would on SIGTERM, and leaves no process listening.
@@ -42,6 +42,27 @@ export function watchAncestors(onGone: () => void, intervalMs = 500): () => void
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Resolves when a long-running command should stop: on SIGINT or SIGTERM, or when the process that
+ * started it is gone (`watchAncestors`; `onOrphaned` is called first, to say so).
+ */
+export function untilStopped(onOrphaned: () => void): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      unwatch();
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const unwatch = watchAncestors(() => {
+      onOrphaned();
+      stop();
+    });
+  });
 }
 
 /**
