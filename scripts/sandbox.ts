@@ -17,8 +17,8 @@ const D = SANDBOX_DEFAULTS;
 
 const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host}] [--callback-url URL] [--callback-api-key KEY]
                                [--merchant-id ID] [--merchant-secret SECRET] [--seed TEXT] [--max-sessions N]
-                               [--cors ORIGIN] [--data FILE] [--public-url URL] [--control-token SECRET]
-                               [--max-state-mb N]
+                               [--cors ORIGIN] [--data FILE | --store postgres://…] [--public-url URL]
+                               [--control-token SECRET] [--max-state-mb N]
 
   --port              port to listen on (default ${D.port}; 0 picks a free one)       PIVOT_SANDBOX_PORT
   --host              interface to listen on (default ${D.host}); beyond loopback     PIVOT_SANDBOX_HOST
@@ -39,6 +39,10 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
                       as X-Sandbox-Token (required with a --host beyond loopback)
   --max-state-mb      MiB of state kept (sessions, deliveries, keys, customers), the oldest  PIVOT_SANDBOX_MAX_STATE_MB
                       evicted first (default ${DEFAULT_STATE_MB})
+  --store             keep the state in PostgreSQL (postgres://user:pass@host:5432/db), PIVOT_SANDBOX_STORE
+                      shared by every instance started with the same URL: several instances
+                      behind a load balancer behave as one sandbox (README "Running the
+                      sandbox for a team"); the schema is created and migrated at start
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
 Control routes (not Pivot's API; same origin only, JSON bodies, X-Sandbox-Token with --control-token):
@@ -60,6 +64,7 @@ const FLAGS = {
   'public-url': { type: 'string' },
   'control-token': { type: 'string' },
   'max-state-mb': { type: 'string' },
+  store: { type: 'string' },
   spec: { type: 'string' },
 } as const;
 
@@ -70,10 +75,20 @@ function reachableNames(host: string): string[] {
   return [hostname(), ...addresses];
 }
 
+/** Errors of opening a store whose message is the whole story (it names the file or database and the problem). */
+const STORE_ERRORS = new Set(['DataFileError', 'PostgresStoreError']);
+
 /** The SQLite store of `--data`, opened when the sandbox starts. */
 async function sqliteStoreFor(file: string): Promise<StoreFactory> {
   const { sqliteStore } = await import('./sandbox/store-sqlite.ts');
   return (limits) => sqliteStore(file, limits);
+}
+
+/** The PostgreSQL store of `--store`: connected and migrated before the sandbox starts. */
+async function postgresStoreFor(url: string): Promise<StoreFactory> {
+  const { connectPostgres, postgresStore } = await import('./sandbox/store-postgres.ts');
+  const database = await connectPostgres(url);
+  return (limits) => postgresStore(database, limits);
 }
 
 /** A flag's value, else its `PIVOT_SANDBOX_<NAME>` variable. */
@@ -148,10 +163,27 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
   const warning = exposedHostWarning(host, 'sandbox');
   if (warning) io.error(warning);
   const data = get('data');
+  const storeUrl = get('store');
+  if (storeUrl !== undefined && data !== undefined) {
+    io.error(`--store and --data cannot be used together: the state lives in PostgreSQL or in a SQLite file\n${USAGE}`);
+    return 2;
+  }
+  if (storeUrl !== undefined && !/^postgres(ql)?:\/\/./i.test(storeUrl)) {
+    // The value is not echoed back: a URL of another database may carry a password.
+    io.error(
+      `--store takes a PostgreSQL URL (postgres://… or postgresql://…), such as postgres://user:password@localhost:5432/pivot\n${USAGE}`,
+    );
+    return 2;
+  }
   let running: RunningSandbox;
   try {
-    // Loaded only here: the SQLite driver is a native module the in-process sandbox (MSW) never needs.
-    const store = data === undefined ? undefined : await sqliteStoreFor(resolve(data));
+    // Loaded only here: the database drivers are what the in-process sandbox (MSW) never needs.
+    const store =
+      storeUrl !== undefined
+        ? await postgresStoreFor(storeUrl)
+        : data !== undefined
+          ? await sqliteStoreFor(resolve(data))
+          : undefined;
     running = await startSandbox({
       store,
       document,
@@ -174,7 +206,7 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     io.error(
       code === 'EADDRINUSE'
         ? `port ${port} on ${host} is already in use: choose another with --port`
-        : (error as Error).name === 'DataFileError'
+        : STORE_ERRORS.has((error as Error).name)
           ? (error as Error).message
           : `sandbox failed to start: ${(error as Error).message}`,
     );

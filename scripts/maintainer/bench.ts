@@ -12,9 +12,10 @@
  *   (d) generate on synthetic specs ×1, ×10, ×50 the size (every component schema replicated under
  *       new names, `$ref`s renamed), to show how the cost grows (in-process; ×1 median of 3 runs,
  *       ×10 and ×50 one run each), in total and for the generator whose cost grows fastest
- *
  *   (h) the proxy's p50 overhead per exchange: the same create direct and through `pivot-contract proxy`
  *       (with and without its report), one request at a time from a client in its own process
+ *   (i) creates/s and p99 of the sandbox in memory, on SQLite and on PostgreSQL with 1, 2 and 4 instances
+ *       (built bin processes, load in its own process spread over the instances)
  *
  * Sections are listed in `sections` below; the mock-server figures (scripts/maintainer/bench-mock.ts) are added
  * there. Output: a log per section, then a summary table in Markdown, stable in shape (no dates),
@@ -29,6 +30,7 @@ import { formatDuration, formatRatio, now, removeScratch, type BenchSection, typ
 import { benchMock } from './bench-mock.ts';
 import { benchProxy } from './bench-proxy.ts';
 import { benchSandbox } from './bench-sandbox.ts';
+import { benchTeam } from './bench-team.ts';
 import { importVsCompile, validationVsParse } from './bench-validators.ts';
 import { guardVsEntry } from './bundle-size.ts';
 
@@ -109,6 +111,34 @@ const sandboxServer: BenchSection = {
   },
 };
 
+/** (i) The sandbox's homes side by side: in memory, SQLite, PostgreSQL with 1, 2 and 4 instances (scripts/maintainer/bench-team.ts). */
+const teamSandbox: BenchSection = {
+  title: '(i) team sandbox: creates/s and p99 in memory, on SQLite, on PostgreSQL with 1, 2 and 4 instances',
+  async run(log) {
+    const result = await benchTeam();
+    log(
+      `load: autocannon in its own process, ${result.connections} connections spread over the instances (built bin processes), ${result.durationSeconds} s each, POST /v2/payments card-redirect with a fresh X-REQUEST-ID; PostgreSQL with fsync and synchronous_commit on`,
+    );
+    const name = (row: (typeof result.rows)[number]) =>
+      row.store === 'postgres' ? `postgres × ${row.instances}` : row.store === 'sqlite' ? 'sqlite --data' : 'memory';
+    for (const row of result.rows)
+      log(
+        `${name(row).padEnd(14)} ${row.load.requests} requests, ${row.load.requestsPerSecond} creates/s, p50 ${row.load.p50Ms} ms, p99 ${row.load.p99Ms} ms, max ${row.load.maxMs} ms, non-2xx ${row.load.non2xx}, errors ${row.load.errors}`,
+      );
+    const memory = result.rows[0]!.load.requestsPerSecond;
+    const single = result.rows.find((row) => row.store === 'postgres' && row.instances === 1)!.load.requestsPerSecond;
+    return result.rows.map((row) => ({
+      label: `${name(row)}: creates/s / p99 (${result.connections} connections, ${result.durationSeconds} s)`,
+      measured: `${row.load.requestsPerSecond} creates/s / ${row.load.p99Ms} ms`,
+      // Against one instance on PostgreSQL for more instances; against memory for one instance.
+      ratio:
+        row.store === 'postgres' && row.instances > 1
+          ? row.load.requestsPerSecond / Math.max(single, 1)
+          : row.load.requestsPerSecond / Math.max(memory, 1),
+    }));
+  },
+};
+
 /** (g) Tree-shaking: what a bundler keeps of one guard, against the whole validators entry. */
 const bundleSize: BenchSection = {
   title: '(g) bundle size: one guard vs the whole validators entry (esbuild, minified)',
@@ -173,6 +203,7 @@ export const sections: BenchSection[] = [
   sandboxServer,
   bundleSize,
   proxyOverhead,
+  teamSandbox,
 ];
 
 // ---- output -----------------------------------------------------------------------------------

@@ -152,12 +152,10 @@ export function sandboxState(options: StateOptions): SandboxState {
   async function start(): Promise<void> {
     await persistedClock?.sync();
     secret = await loadSecret();
-    // The documented test data, once per store (a restart keeps what a reset or a charge made of it).
+    // The documented test data, once per store (a restart keeps what a reset or a charge made of it);
+    // in one batch with the flag, so of instances starting together on one database only one seeds.
     const seeded = await store.get('settings', 'seeded');
-    if (!seeded) {
-      await customers.seed();
-      await store.write([{ op: 'put', table: 'settings', key: 'seeded', value: true }]);
-    }
+    if (!seeded) await customers.seed([{ op: 'put', table: 'settings', key: 'seeded', value: true, expect: 'absent' }]);
     callbacks.wake();
   }
   const ready = start();
