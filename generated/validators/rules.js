@@ -114,6 +114,9 @@ export const rules = {
   "refund-event-matches-status": {
     "description": "A refund callback's event is `REFUND.` + the status of the refund it carries."
   },
+  "request-time-whole-seconds": {
+    "description": "A time a merchant sends is UTC in whole seconds, YYYY-MM-DDTHH:MM:SSZ (new Date().toISOString() carries milliseconds; drop them)."
+  },
   "saved-payment-card-ewallet": {
     "description": "`saveForFutureUse` and `showSavedPayment` apply only to CARD and EWALLET."
   },

@@ -20,8 +20,3 @@ export function sandboxClock(realNow: () => number = Date.now): Clock {
     },
   };
 }
-
-/** `2026-12-02T07:09:56Z`: the second-precision form the docs' tables give for timestamps. */
-export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}

@@ -22,6 +22,7 @@
 // share the charge builders above them; split by trigger, every file would import every other.
 import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, TEST_CARDS } from './rules.ts';
 import type { IdSource } from './ids.ts';
+import { requestTime } from '../../generators/spec/request-time.ts';
 
 type Json = Record<string, any>;
 
@@ -94,9 +95,8 @@ export const SANDBOX_ENCRYPTION_KEY =
 /** Go's zero time, which Pivot returns as a static VA's `expiryAt` (Create Payment Session › VA static response). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
+/** Every time the sandbox answers is in the form requests take (decision `timestamps-whole-seconds`). */
+const iso = requestTime;
 
 /** A deep copy of JSON data (several times faster than `structuredClone` for these small plain objects). */
 function clone<T>(value: T): T {
