@@ -15,6 +15,9 @@ export const rules = {
   "card-source-exactly-one": {
     "description": "One card source: `token`, or `encryptedCard`, or `number` with `expMonth` and `expYear` (\"Required if token not sent\")."
   },
+  "confirmation-has-method": {
+    "description": "A session in REQUIRE_CONFIRMATION has the payment method the merchant finalized; one still without a method is REQUIRE_PAYMENT_METHOD."
+  },
   "customer-or-customer-id": {
     "description": "Send `customer` or `customerId`, not both."
   },
