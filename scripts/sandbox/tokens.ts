@@ -1,12 +1,14 @@
 /**
  * Access tokens (Authentication): `POST /v1/access-token` issues one for the merchant's id and secret,
  * and every other call must carry an issued, unexpired one as `Authorization: Bearer …`. Tokens live
- * 900 seconds of sandbox time.
+ * 900 seconds of sandbox time, so moving the sandbox clock 900 s or more expires every token issued
+ * before the move: the 401 says when it expired, and on which clock.
  */
 import { boundedMap } from './bounded-map.ts';
 import type { Clock } from './clock.ts';
 import type { IdSource } from './ids.ts';
 import { TOKEN_TTL_SECONDS } from './rules.ts';
+import { requestTime } from '../../generators/spec/request-time.ts';
 
 export interface TokenTable {
   /** A new token and its documented lifetime. */
@@ -28,7 +30,9 @@ export function tokenTable(clock: Clock, ids: IdSource, capacity = 10_000): Toke
       const token = authorization?.replace(/^bearer +/i, '').trim() ?? '';
       const expires = expiries.get(token);
       if (expires === undefined) return 'Access token is invalid: it was not issued by this sandbox (POST /v1/access-token)';
-      if (expires <= clock.now()) return 'Access token is expired: tokens live 900 seconds; request a new one';
+      // Sandbox time: moving the clock (POST /_sandbox/clock) past a token's 900 s expires it too.
+      if (expires <= clock.now())
+        return `Access token is expired: tokens live ${TOKEN_TTL_SECONDS} seconds of sandbox time, and this one expired at ${requestTime(expires)} (sandbox time is ${requestTime(clock.now())}; moving the sandbox clock counts); request a new one`;
       return true;
     },
     clear: () => expiries.clear(),
