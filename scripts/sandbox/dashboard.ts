@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import type { Delivery } from './callbacks.ts';
 import { escapeHtml, formatAmount, html, layout } from './html.ts';
+import type { SessionRecord } from './lifecycle.ts';
 import type { SandboxState } from './state.ts';
 
 type Json = Record<string, any>;
@@ -24,12 +25,12 @@ export function dashboardPage(sessions: Json[], deliveries: Delivery[], now: str
     'Pivot sandbox',
     `<h1>Pivot sandbox</h1>
 <p>Sandbox time: <code id="now">${escapeHtml(now)}</code></p>
-<h2>Payment sessions (${sessions.length})</h2>
+<h2>Payment sessions (newest ${sessions.length})</h2>
 <table><thead><tr><th>id</th><th>reference</th><th>method</th><th>amount</th><th>status</th><th>updated</th><th></th></tr></thead>
 <tbody>
 ${sessionRows}
 </tbody></table>
-<h2>Callback deliveries (${deliveries.length})</h2>
+<h2>Callback deliveries (newest ${deliveries.length})</h2>
 <table><thead><tr><th>id</th><th>event</th><th>session</th><th>state</th><th>attempts</th><th>next retry</th></tr></thead>
 <tbody>
 ${deliveryRows}
@@ -37,13 +38,13 @@ ${deliveryRows}
   );
 }
 
+/** Rows of each table the dashboard shows, newest first. */
+const SHOWN = 200;
+
 export function dashboardRoute(app: Hono, state: SandboxState): void {
-  app.get('/_sandbox', () => {
-    const sessions = [...state.store.values()]
-      .slice(-200)
-      .reverse()
-      .map((record) => record.session);
-    const deliveries = state.callbacks.list().slice(-200).reverse();
+  app.get('/_sandbox', async () => {
+    const sessions = (await state.store.list<SessionRecord>('sessions', { limit: SHOWN })).map((row) => row.value.session);
+    const deliveries = (await state.store.list<Delivery>('deliveries', { limit: SHOWN })).map((row) => row.value);
     return html(dashboardPage(sessions, deliveries, new Date(state.clock.now()).toISOString()));
   });
 }

@@ -40,6 +40,8 @@ export interface SessionRecord {
     merchantInitiated: boolean;
     /** The X-REQUEST-ID that created the session, whose replay must stay the first answer. */
     idempotencyKey?: string;
+    /** Set once the key holds the first answer itself (the session has changed since). */
+    firstAnswerKept?: boolean;
   };
 }
 

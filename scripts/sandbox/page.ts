@@ -98,28 +98,33 @@ export function returnUrl(session: Json, outcome: 'success' | 'failure' | 'expir
 
 /** `GET /_sandbox/pay/{id}` shows the page; `POST` is the customer's choice, then the merchant's return URL. */
 export function pageRoutes(app: Hono, state: SandboxState): void {
-  app.get('/_sandbox/pay/:id', (c) => {
-    const record = state.store.get(c.req.param('id'));
+  app.get('/_sandbox/pay/:id', async (c) => {
+    const record = await state.session(c.req.param('id'));
     if (!record) return html(returnPage(c.req.param('id'), 'not found: no such payment session'), 404);
     return html(paymentPage(record.session, `/_sandbox/pay/${record.session.id}`));
   });
   app.post('/_sandbox/pay/:id', async (c) => {
     const id = c.req.param('id');
-    const record = state.store.get(id);
-    if (!record) return html(returnPage(id, 'not found: no such payment session'), 404);
+    // The whole form first: the session is read after it, so a slow body never moves a stale copy.
     const form = await c.req.parseBody();
     const action = String(form.action ?? '');
     if (action !== 'pay' && action !== 'fail' && action !== 'cancel')
       return html(returnPage(id, `unknown action "${action}"`), 400);
     const method = typeof form.paymentMethod === 'string' ? form.paymentMethod : undefined;
-    const origin = new URL(c.req.url).origin;
-    const outcome = pageAction(record, action, method, state.moment(origin));
+    let shown: SessionRecord | undefined;
+    const outcome = await state.change(id, (record) => {
+      shown = record;
+      return pageAction(record, action, method, state.moment());
+    });
+    if (!outcome) return html(returnPage(id, 'not found: no such payment session'), 404);
     if (isRefused(outcome))
       return html(
-        paymentPage(record.session, `/_sandbox/pay/${id}`).replace('<h1>', `<p id="error">${outcome.message}</p>\n<h1>`),
+        paymentPage(shown!.session, `/_sandbox/pay/${id}`).replace(
+          '<h1>',
+          `<p id="error">${escapeHtml(outcome.message)}</p>\n<h1>`,
+        ),
         422,
       );
-    state.commit(outcome, origin);
     const target = returnUrl(outcome.record.session, action === 'pay' ? 'success' : action === 'fail' ? 'failure' : 'expiration');
     const outcomeName = action === 'pay' ? 'paid' : action === 'fail' ? 'failed' : 'cancelled';
     return target ? c.redirect(target, 303) : html(returnPage(id, outcomeName));

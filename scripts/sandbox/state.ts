@@ -1,25 +1,49 @@
 /**
- * The sandbox's state and the one way it changes: `commit` stores a moved session, keeps what its
- * charge saved and queues its callbacks; `tick` runs what sandbox time has made due. Shared by the
- * API backend, the control routes and the hosted page, so every path changes state the same way.
+ * The sandbox's state and the one way it changes. A session changes by compare-and-set on the store:
+ * read it, compute the move (a pure function of `lifecycle.ts`), and commit the moved session together
+ * with what the move causes (its callbacks, a saved card, the first answer of its idempotency key) in
+ * one batch that expects the session as read; if anything wrote the session in between, read it again
+ * and recompute. So no change is lost and none is applied to a stale copy, whatever the interleaving of
+ * API calls, the hosted page and the clock, and every answer is sent after its batch is committed.
+ * Shared by the API backend, the control routes and the hosted page.
  */
-import { callbackQueue, type CallbackQueue } from './callbacks.ts';
-import { sandboxClock, type Clock } from './clock.ts';
+import { callbackRunner, deliveryWrite, type CallbackRunner } from './callbacks.ts';
+import { sandboxClock, storedClock, type Clock, type StoredClock } from './clock.ts';
 import { customerBook, type CustomerBook } from './customers.ts';
 import { faultSwitch, type FaultSwitch, type SandboxFaults } from './faults.ts';
-import { idempotencyTable, type IdempotencyTable } from './idempotency.ts';
+import { keepFirstAnswer, lookupKey, rememberKey, type KeyLookup } from './idempotency.ts';
 import { idSource, type IdSource } from './ids.ts';
-import { customerPays, endUnpaid, isDue, isRefused, type Moment, type Moved, type SessionRecord } from './lifecycle.ts';
-import { memoryStore, type SessionStore } from './store.ts';
+import {
+  createSession,
+  customerPays,
+  endUnpaid,
+  isDue,
+  isRefused,
+  type Moment,
+  type Moved,
+  type Outcome,
+  type Refused,
+  type SessionRecord,
+} from './lifecycle.ts';
+import { SESSION_BYTES, storeLimits } from './limits.ts';
+import { memoryStore } from './store-memory.ts';
+import { reserveSequence, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
+import { DEFAULT_SESSION_SECONDS, EXPIRABLE } from './rules.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
+type Json = Record<string, any>;
+
 export interface StateOptions {
+  /** A clock of the caller's (tests, MSW); default: real time plus an offset kept in the store. */
   clock?: Clock;
-  store?: SessionStore<SessionRecord>;
+  /** Where the state lives (default: this process's memory). */
+  store?: StoreFactory;
   /** Reproducible ids (session, charge, token, VA number …). */
   seed?: string;
   /** Sessions kept; the oldest is evicted first. */
   maxSessions: number;
+  /** The state budget in MiB (sessions, deliveries, keys, customers). */
+  maxStateMb?: number;
   callbackUrl?: string;
   callbackApiKey: string;
   /** Posts callbacks (default: global fetch). */
@@ -27,98 +51,258 @@ export interface StateOptions {
   faults?: SandboxFaults;
 }
 
+/** A create's X-REQUEST-ID and payload hash; `replay` says whether a replay gets the first answer (a planted fault says no). */
+export interface CreateKey {
+  key: string;
+  fingerprint: string;
+  replay: () => boolean;
+}
+
+/** What a create with a key found, or the session it made. */
+export type Created =
+  | { kind: 'created'; moved: Moved }
+  | { kind: 'replay'; text: string }
+  | { kind: 'conflict' }
+  | { kind: 'refused'; outcome: Refused }
+  | { kind: 'too-large' };
+
 export interface SandboxState {
   clock: Clock;
   ids: IdSource;
-  store: SessionStore<SessionRecord>;
-  callbacks: CallbackQueue;
+  store: SandboxStore;
+  callbacks: CallbackRunner;
   customers: CustomerBook;
   tokens: TokenTable;
-  idempotency: IdempotencyTable;
   fault: FaultSwitch;
+  /** Resolves once the store is ready (test data seeded, the clock read); every route awaits it. */
+  ready: Promise<void>;
+  /** The URL the sandbox's own pages are reached at (`--public-url`, else where it listens). */
+  publicUrl(): string;
+  setPublicUrl(url: string): void;
   /** The time, ids and base URL the state machine is given for one move. */
-  moment(baseUrl: string): Moment;
-  /** Stores the moved session, keeps what a successful charge saved, and queues its callbacks. */
-  commit(moved: Moved, baseUrl: string): void;
-  /** Runs what sandbox time has made due: session expiry, then callback attempts. */
+  moment(): Moment;
+  session(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Moves session `id` (undefined when there is no such session): the committed outcome, or the refusal.
+   * When `skip` answers true for a move, it is returned and not committed (a planted `skipTransition` fault).
+   */
+  change(
+    id: string,
+    move: (record: SessionRecord) => Outcome | Promise<Outcome>,
+    options?: { skip?: () => boolean },
+  ): Promise<Outcome | undefined>;
+  /** Creates a session; with a key, the first answer of an earlier create with the same key and payload. */
+  create(body: Json, rawBody: string, key: CreateKey | undefined): Promise<Created>;
+  /** Runs what sandbox time has made due: session expiry, token and key purges, then callback attempts. */
   tick(): Promise<void>;
   /** Forgets every session, token, key, customer and delivery (the documented test data comes back). */
-  reset(): void;
-  /** Resolves when every callback attempt started so far has finished. */
+  reset(): Promise<void>;
+  /** Resolves when every follow-up and callback attempt started so far has finished. */
   idle(): Promise<void>;
+  /** Stops the callbacks (pending ones stay in the store) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Compare-and-set retries before a change gives up (only reached under a pathological write storm). */
+const MAX_RETRIES = 1_000;
+/** Rows purged or expired per store read during a tick. */
+const TICK_BATCH = 500;
+
+const sessionRefusedTooLarge = (id: string): Refused => ({
+  refused: 422,
+  message: `The payment session ${id} would be larger than the sandbox keeps (${SESSION_BYTES} bytes of JSON per session)`,
+});
+
+/** When the clock can expire a stored session: its `expiryAt`, while it waits for payment. */
+function expiryDue(session: Json): number | null {
+  if (typeof session.expiryAt !== 'string' || session.paymentType === 'MULTIPLE' || !EXPIRABLE.has(session.status)) return null;
+  const ms = Date.parse(session.expiryAt);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 export function sandboxState(options: StateOptions): SandboxState {
-  const clock = options.clock ?? sandboxClock();
-  const ids = idSource(options.seed);
-  const store = options.store ?? memoryStore<SessionRecord>(options.maxSessions);
-  const callbacks = callbackQueue(
-    { url: options.callbackUrl, apiKey: options.callbackApiKey, maxDeliveries: Math.min(options.maxSessions * 4, 100_000) },
-    clock,
-    ids,
-    options.send,
-  );
-  const customers = customerBook(ids, options.maxSessions);
-  const tokens = tokenTable(clock, ids);
-  const idempotency = idempotencyTable(options.maxSessions);
-  /** Expiry index: sessions the clock can expire, so a tick reads no session that is not due. */
-  const expiries = new Map<string, number>();
-  const pending = new Set<Promise<unknown>>();
+  const store = (options.store ?? memoryStore)(storeLimits(options.maxSessions, options.maxStateMb));
+  const persistedClock: StoredClock | undefined = options.clock ? undefined : storedClock(store);
+  const clock: Clock = options.clock ?? persistedClock ?? sandboxClock();
+  const ids = idSource(options.seed, (count) => reserveSequence(store, `ids:${options.seed}`, count));
+  const callbacks = callbackRunner(store, { url: options.callbackUrl, apiKey: options.callbackApiKey }, clock, options.send);
+  const customers = customerBook(store, ids);
+  const tokens = tokenTable(store, clock, ids);
   const fault = faultSwitch(options.faults);
+  const pending = new Set<Promise<unknown>>();
+  let publicUrl = 'http://127.0.0.1';
 
-  const moment = (baseUrl: string): Moment => ({ now: clock.now(), ids, baseUrl });
+  async function start(): Promise<void> {
+    await persistedClock?.sync();
+    // The documented test data, once per store (a restart keeps what a reset or a charge made of it).
+    const seeded = await store.get('settings', 'seeded');
+    if (!seeded) {
+      await customers.seed();
+      await store.write([{ op: 'put', table: 'settings', key: 'seeded', value: true }]);
+    }
+    callbacks.wake();
+  }
+  const ready = start();
+  ready.catch(() => undefined);
+
+  const moment = (): Moment => ({ now: clock.now(), ids, baseUrl: publicUrl });
 
   function track(promise: Promise<unknown>): void {
     pending.add(promise);
-    void promise.finally(() => pending.delete(promise));
+    void promise.catch(() => undefined).finally(() => pending.delete(promise));
   }
 
-  function commit(moved: Moved, baseUrl: string): void {
-    const { session } = moved.record;
-    const key = moved.record.internal.idempotencyKey;
-    // The session changes: its key keeps the first answer.
-    if (key !== undefined) idempotency.keepFirstAnswer(key, session.id, () => store.get(session.id));
-    store.put(session.id, moved.record);
-    if (typeof session.expiryAt === 'string' && session.paymentType !== 'MULTIPLE')
-      expiries.set(session.id, Date.parse(session.expiryAt));
-    else expiries.delete(session.id);
-    if (moved.saved) customers.save(moved.saved, session.amount);
-    for (const { event, session: body } of moved.callbacks)
-      if (!fault('dropCallback', (dropped) => dropped === event)) callbacks.enqueue(event, body);
+  /** What committing a moved session writes besides the session: its callbacks and a saved card. */
+  async function consequences(moved: Moved, now: number): Promise<Write[]> {
+    const writes: Write[] = [];
+    if (moved.saved) writes.push(...(await customers.save(moved.saved, moved.record.session.amount)));
+    for (const { event, session } of moved.callbacks)
+      if (!fault('dropCallback', (dropped) => dropped === event))
+        writes.push(deliveryWrite(event, session, now, ids, options.callbackUrl));
+    return writes;
+  }
+
+  const sessionWrite = (record: SessionRecord, expect: number | 'absent'): Write => ({
+    op: 'put',
+    table: 'sessions',
+    key: record.session.id,
+    value: record,
+    dueMs: expiryDue(record.session),
+    expect,
+  });
+
+  /** After a commit: wake the callbacks, and run the follow-up a move asked for. */
+  function committed(moved: Moved): void {
+    callbacks.wake();
     if (moved.followUp === 'complete') {
-      const id = session.id;
-      track(
-        Promise.resolve().then(() => {
-          const record = store.get(id);
-          if (!record) return;
-          const outcome = customerPays(record, moment(baseUrl));
-          if (!isRefused(outcome)) commit(outcome, baseUrl);
-        }),
-      );
+      const id = moved.record.session.id;
+      track(Promise.resolve().then(() => change(id, (record) => customerPays(record, moment()))));
     }
-    track(callbacks.runDue());
   }
 
-  async function tick(): Promise<void> {
-    const now = clock.now();
-    for (const [id, expiresMs] of [...expiries]) {
-      if (expiresMs > now) continue;
-      expiries.delete(id);
-      const record = store.get(id);
-      if (!record || !isDue(record, now)) continue;
-      const outcome = endUnpaid(record, 'expired', { now, ids, baseUrl: '' });
-      if (!isRefused(outcome)) commit(outcome, 'http://sandbox.invalid');
+  async function change(
+    id: string,
+    move: (record: SessionRecord) => Outcome | Promise<Outcome>,
+    { skip }: { skip?: () => boolean } = {},
+  ): Promise<Outcome | undefined> {
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      await ids.prepare();
+      const row = await store.get<SessionRecord>('sessions', id);
+      if (!row) return undefined;
+      const outcome = await move(row.value);
+      if (isRefused(outcome) || skip?.()) return outcome;
+      const writes: Write[] = [];
+      const key = row.value.internal.idempotencyKey;
+      if (key !== undefined && !row.value.internal.firstAnswerKept) {
+        // The session changes for the first time: its key keeps the first answer.
+        const kept = await keepFirstAnswer(store, key, row.value);
+        if (kept) writes.push(kept);
+        outcome.record.internal.firstAnswerKept = true;
+      }
+      writes.push(sessionWrite(outcome.record, row.version), ...(await consequences(outcome, clock.now())));
+      const result = await store.write(writes);
+      if (result.ok) {
+        committed(outcome);
+        return outcome;
+      }
+      if (result.reason === 'too-large') return sessionRefusedTooLarge(id);
     }
-    await callbacks.runDue();
+    throw new Error(`the payment session ${id} kept changing under ${MAX_RETRIES} attempts to move it`);
   }
 
-  function reset(): void {
-    store.clear();
-    tokens.clear();
-    idempotency.clear();
-    expiries.clear();
-    callbacks.clear();
-    customers.reset();
+  async function create(body: Json, rawBody: string, key: CreateKey | undefined): Promise<Created> {
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      await ids.prepare();
+      const now = clock.now();
+      // A retry starts from the request as received: the first attempt handed its body to the session.
+      const request = attempt === 0 ? body : (JSON.parse(rawBody) as Json);
+      let found: KeyLookup = { kind: 'new', expect: 'absent' };
+      if (key) {
+        found = await lookupKey(store, key.key, key.fingerprint, now);
+        if (found.kind === 'conflict') return { kind: 'conflict' };
+        if (found.kind === 'replay' && key.replay()) return { kind: 'replay', text: found.text };
+      }
+      const resolved = await customers.resolve(request);
+      if ('refused' in resolved) return { kind: 'refused', outcome: resolved };
+      const outcome = createSession(request, moment(), resolved.resolved, DEFAULT_SESSION_SECONDS);
+      if (isRefused(outcome)) return { kind: 'refused', outcome };
+      const writes: Write[] = [...resolved.writes];
+      if (key) {
+        outcome.record.internal.idempotencyKey = key.key;
+        writes.push(
+          rememberKey(
+            key.key,
+            key.fingerprint,
+            outcome.record.session.id,
+            now,
+            found.kind === 'new' ? found.expect : found.version,
+          ),
+        );
+      }
+      writes.push(sessionWrite(outcome.record, 'absent'), ...(await consequences(outcome, now)));
+      const result = await store.write(writes);
+      if (result.ok) {
+        committed(outcome);
+        return { kind: 'created', moved: outcome };
+      }
+      if (result.reason === 'too-large') return { kind: 'too-large' };
+    }
+    throw new Error(`a create kept conflicting under ${MAX_RETRIES} attempts`);
+  }
+
+  /** Evicts the due rows of a table whose rows end at their due time (tokens, idempotency keys). */
+  async function purge(table: 'tokens' | 'idempotencyKeys', now: number): Promise<void> {
+    for (;;) {
+      const due = await store.due(table, now, TICK_BATCH);
+      if (due.length === 0) return;
+      await store.write(due.map((row) => ({ op: 'evict', table, key: row.key, expect: row.version }) as Write));
+      if (due.length < TICK_BATCH) return;
+    }
+  }
+
+  async function expireDue(now: number): Promise<void> {
+    for (;;) {
+      const due: Array<Row<SessionRecord>> = await store.due('sessions', now, TICK_BATCH);
+      let expired = 0;
+      for (const row of due) {
+        const outcome = await change(row.key, (record) =>
+          isDue(record, now) ? endUnpaid(record, 'expired', moment()) : { refused: 422, message: 'no longer due' },
+        );
+        if (outcome && !isRefused(outcome)) expired += 1;
+      }
+      if (due.length < TICK_BATCH || expired === 0) return;
+    }
+  }
+
+  let ticking: Promise<void> = Promise.resolve();
+  function tick(): Promise<void> {
+    ticking = ticking
+      .catch(() => undefined)
+      .then(async () => {
+        await ready;
+        await persistedClock?.sync();
+        const now = clock.now();
+        await expireDue(now);
+        await purge('tokens', now);
+        await purge('idempotencyKeys', now);
+        callbacks.wake();
+      });
+    return ticking;
+  }
+
+  async function reset(): Promise<void> {
+    await ready;
+    await store.clear([
+      'sessions',
+      'customers',
+      'customerEmails',
+      'storedMethods',
+      'recurring',
+      'tokens',
+      'idempotencyKeys',
+      'deliveries',
+    ]);
+    await customers.seed();
   }
 
   return {
@@ -128,14 +312,28 @@ export function sandboxState(options: StateOptions): SandboxState {
     callbacks,
     customers,
     tokens,
-    idempotency,
     fault,
+    ready,
+    publicUrl: () => publicUrl,
+    setPublicUrl: (url) => {
+      publicUrl = url.replace(/\/+$/, '');
+    },
     moment,
-    commit,
+    session: async (id) => (await store.get<SessionRecord>('sessions', id))?.value,
+    change,
+    create,
     tick,
     reset,
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      await callbacks.idle();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    async close() {
+      await Promise.allSettled([...pending]);
+      await callbacks.close();
+      await ticking.catch(() => undefined);
+      await store.close();
     },
   };
 }
