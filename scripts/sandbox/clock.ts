@@ -78,4 +78,3 @@ export function storedClock(store: SandboxStore, realNow: () => number = Date.no
     },
   };
 }
-
