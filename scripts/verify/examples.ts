@@ -132,16 +132,20 @@ export function exampleStep(verifyCase: VerifyCase, auth: AuthContext, mode: Mod
   };
 }
 
-/** The documented create request `example` as a case, with `changes` on top level fields (`undefined` removes one). */
-export function createCase(cases: VerifyCase[], example: string, changes: Json): VerifyCase {
-  const documented = cases.find((item) => item.operationId === 'createPaymentSession' && item.name === example);
-  if (!documented) throw new Error(`no documented createPaymentSession request example named ${example}`);
-  const body = structuredClone(documented.body) as Json;
+/** `body` (changed in place) with `changes` on its top-level fields: a value replaces, `undefined` removes. */
+export function withChanges(body: Json, changes: Json): Json {
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) delete body[key];
     else body[key] = value;
   }
-  return { ...documented, body };
+  return body;
+}
+
+/** The documented create request `example` as a case, with `changes` (`withChanges`). */
+export function createCase(cases: VerifyCase[], example: string, changes: Json): VerifyCase {
+  const documented = cases.find((item) => item.operationId === 'createPaymentSession' && item.name === example);
+  if (!documented) throw new Error(`no documented createPaymentSession request example named ${example}`);
+  return { ...documented, body: withChanges(structuredClone(documented.body) as Json, changes) };
 }
 
 export interface ExampleRunOptions {

@@ -21,6 +21,7 @@ import type { ChargeStatus, PaymentCallback, PaymentSessionStatus } from 'pivot-
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import type { OperationId } from 'pivot-payments-contract/validators';
 import { movedDates } from './dates.ts';
+import { withChanges } from './examples.ts';
 import { clientReferenceId } from './keys.ts';
 
 /** How far ahead of the server's time a flow's session expires: the `expiry-by-clock` flow moves the clock past it. */
@@ -105,11 +106,7 @@ export function createBody(example: string, now: number, changes: Json = {}): Js
   const documented = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: example } as never) as Json;
   const body = movedDates(documented, now, FLOW_LEAD_MS);
   body.clientReferenceId = clientReferenceId();
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete body[key];
-    else body[key] = value;
-  }
-  return body;
+  return withChanges(body, changes);
 }
 
 interface StepOptions {
