@@ -22,6 +22,7 @@
 // share the charge builders above them; split by trigger, every file would import every other.
 import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, isWebUrl, TEST_CARDS } from './rules.ts';
 import type { IdSource } from './ids.ts';
+import { requestTime } from '../../generators/spec/request-time.ts';
 
 type Json = Record<string, any>;
 
@@ -96,10 +97,13 @@ export const SANDBOX_ENCRYPTION_KEY =
 /** Go's zero time, which Pivot returns as a static VA's `expiryAt` (Create Payment Session › VA static response). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-/** One move writes the same instant many times: the last one is remembered. */
+/**
+ * Every time the sandbox answers is in the form requests take (decision `timestamps-whole-seconds`).
+ * One move writes the same instant many times: the last one is remembered.
+ */
 let lastIso = { ms: Number.NaN, text: '' };
 function iso(ms: number): string {
-  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  if (ms !== lastIso.ms) lastIso = { ms, text: requestTime(ms) };
   return lastIso.text;
 }
 
@@ -312,6 +316,8 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
       captureMethod: body.paymentMethodOptions?.card?.captureMethod ?? 'automatic',
       threeDsMethod: body.paymentMethodOptions?.card?.threeDsMethod ?? 'AUTOMATIC',
       storedCard: resolved.storedCard ?? resolved.recurring?.card,
+      // A re-authorization with a stored card (initiateFirstAuthorization) has the customer authenticate,
+      // like a first one (decision `recurring-update-reauthorizes`).
       merchantInitiated: resolved.recurring !== undefined && body.initiateFirstAuthorization !== true,
     },
   };
@@ -360,19 +366,18 @@ function startCharge(record: SessionRecord, options: Json, moment: Moment): Outc
   session.status = 'REQUIRE_ACTION';
   touch(record, moment.now);
   const pull = familyOf(type) === 'pull';
-  // The customer acts on a page: Pivot's payment page (REDIRECT), a 3DS page or an e-wallet deep link (API mode).
-  if (pull) session.paymentUrl ??= pageUrl(moment.baseUrl, session.id);
+  const merchantInitiated = type === 'CARD' && record.internal.merchantInitiated;
+  // The customer acts on a page: Pivot's payment page (REDIRECT), a 3DS page or an e-wallet deep link
+  // (API mode). A merchant-initiated charge has no customer, and no page (decision `recurring-subsequent`).
+  if (pull && !merchantInitiated) session.paymentUrl ??= pageUrl(moment.baseUrl, session.id);
   const nonThreeDs = type === 'CARD' && session.mode === 'API' && record.internal.threeDsMethod === 'NEVER';
-  if (type === 'CARD' && (record.internal.merchantInitiated || nonThreeDs)) {
-    if (record.internal.merchantInitiated) {
-      // A recurring subsequent charge: the documented response is PROCESSING; it completes right after
-      // (decision `recurring-subsequent`).
-      charge.status = 'PROCESSING';
-      session.status = 'PROCESSING';
-      return { record, callbacks: [snapshot(record, 'PAYMENT.PROCESSING')], followUp: 'complete' };
-    }
-    return customerPays(record, moment);
+  if (merchantInitiated) {
+    // A recurring subsequent charge: the documented response is the session PROCESSING, its charge
+    // still WAITING_FOR_USER_ACTION; it completes right after (decision `recurring-subsequent`).
+    session.status = 'PROCESSING';
+    return { record, callbacks: [snapshot(record, 'PAYMENT.PROCESSING')], followUp: 'complete' };
   }
+  if (nonThreeDs) return customerPays(record, moment);
   return { record, callbacks: [] };
 }
 
@@ -390,7 +395,10 @@ export function customerPays(record: SessionRecord, moment: Moment): Outcome {
   if (session.paymentType === 'MULTIPLE')
     return { refused: 422, message: 'a static session is paid with a simulated payment of an amount' };
   const charge = openCharge(session);
-  const waiting = session.status === 'REQUIRE_ACTION' || (session.status === 'PROCESSING' && charge?.status === 'PROCESSING');
+  // Waiting for the customer, or in flight: a processing charge, or a merchant-initiated one the sandbox completes.
+  const waiting =
+    session.status === 'REQUIRE_ACTION' ||
+    (session.status === 'PROCESSING' && (charge?.status === 'PROCESSING' || record.internal.merchantInitiated));
   if (!waiting || !charge) return refuseState(session, 'paid', 'only a session in REQUIRE_ACTION waits for the customer');
   const next = clone(record);
   const nextCharge = openCharge(next.session)!;

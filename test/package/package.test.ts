@@ -97,8 +97,8 @@ function startServer(args: string[]): Promise<string> {
 }
 
 beforeAll(() => {
-  // Built once here; `npm pack --ignore-scripts` then skips the CLI's prepack build.
-  run('npm', ['run', 'build'], { cwd: REPO_ROOT });
+  // Built once before every test file (test/global-setup.ts); `npm pack --ignore-scripts` then skips the
+  // CLI's prepack build, which would replace packages/cli/dist while other tests run it.
   runtimeTarball = pack(REPO_ROOT);
   cliTarball = pack(CLI_FOLDER);
   mkdirSync(service);
