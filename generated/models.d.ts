@@ -48,7 +48,8 @@ export type CardInput = (({
 }) & CardInput1);
 /**
  * A time a merchant sends, in the documented format `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
- * Pivot's own timestamps carry fractional seconds and use `format: date-time`.
+ * Pivot's own timestamps carry fractional seconds and use `format: date-time`; the sandbox answers
+ * whole seconds, so a time it answers can be sent back as it is.
  */
 export type RequestDateTime = string;
 /**

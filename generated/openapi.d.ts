@@ -1507,7 +1507,8 @@ export interface components {
          * RequestDateTime
          * Format: date-time
          * @description A time a merchant sends, in the documented format `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
-         *     Pivot's own timestamps carry fractional seconds and use `format: date-time`.
+         *     Pivot's own timestamps carry fractional seconds and use `format: date-time`; the sandbox answers
+         *     whole seconds, so a time it answers can be sent back as it is.
          * @example 2025-12-30T23:59:00Z
          */
         RequestDateTime: string;

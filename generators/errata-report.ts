@@ -24,8 +24,10 @@ function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> 
 const FIXES: Record<Tolerance['fix'], (tolerance: Tolerance) => string> = {
   accept: () => 'accepted as it is',
   'upper-case': () => 'read in upper case',
+  replace: (tolerance) => `\`${tolerance.from}\` read as \`${tolerance.to}\``,
   'strip-trunk-zero': () => 'read without the leading 0',
   rename: (tolerance) => `read as \`${tolerance.to}\``,
+  'set-sibling': (tolerance) => `read with \`${tolerance.property}\` \`${tolerance.to}\``,
   'drop-sibling': (tolerance) => `read without \`${tolerance.property}\``,
 };
 

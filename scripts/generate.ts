@@ -3,7 +3,7 @@
  * drift (`--check`, writes nothing) or replace the output directory atomically.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { GENERATORS, generateOutputReadme, selectGenerators } from '../generators/index.ts';
 import type { BundledSpec, FileMap } from '../generators/types.ts';
 import { sortFiles } from '../generators/emit/output.ts';
@@ -25,13 +25,16 @@ import { replaceTree } from './generate/swap.ts';
 
 export type { Io } from './cli/command.ts';
 
+/** What `--only` accepts: the parser checks against this list and the usage prints it. */
+const ARTIFACT_NAMES = GENERATORS.map((generator) => generator.name);
+
 const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check] [--force]
                                 [--allow-remote-refs] [--strict-examples]
 
   --out    output directory (default: generated/ of this package). generate owns only the files listed
            in its ${MANIFEST}; it refuses a non-empty folder without one (exit 2)
   --spec   spec root (default: this package's spec/openapi.yaml, or its bundled generated/openapi.json)
-  --only   comma-separated artifacts: bundle, types, models, validators, fixtures, errata
+  --only   comma-separated artifacts: ${ARTIFACT_NAMES.join(', ')}
   --check  render in memory and exit 1 listing stale files; write nothing
   --force  write into a non-empty folder that has no manifest (its other files are kept)
   --allow-remote-refs  follow http(s) $refs (by default only files inside the spec's folder are read)
@@ -56,8 +59,6 @@ function progressLine(io: Io): { show(text: string): void; clear(): void } {
     clear: () => void (tty && process.stdout.write('\r\x1b[K')),
   };
 }
-
-const ARTIFACT_NAMES = GENERATORS.map((generator) => generator.name);
 
 /** True when `folder` sits inside a `node_modules` folder (this package installed as a dependency). */
 export function insideNodeModules(folder: string): boolean {
@@ -127,7 +128,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     if (threaded.length > 0) warmTypeScriptThread();
     // This package's own spec is held to the house rules; any other document only to OpenAPI's.
     const checks = args.spec === undefined || specRoot === defaultSpec() ? 'contract' : 'document';
-    const context = loadGenContext(dirname(specRoot)).then((base) => ({ ...base, checks }) as const);
+    const context = loadGenContext(specRoot).then((base) => ({ ...base, checks }) as const);
     context.catch(() => {}); // awaited after the spec is read; a spec error comes first
     let fromThread: Promise<ThreadResult[]> = Promise.resolve([]);
     // The worker gets the document as soon as it is valid OpenAPI, while this thread runs the slow checks.

@@ -33,12 +33,14 @@ import { dirname, resolve } from 'node:path';
 import type { Io } from './cli/command.ts';
 import { ACCESS_TOKEN_OPERATION, issuedToken, needsTokenStep, type AuthContext } from './verify/auth.ts';
 import { startReceiver, type CallbackReceiver } from './verify/callbacks.ts';
-import { exampleStep } from './verify/examples.ts';
+import { actsOnRunData } from './verify/targets.ts';
+import { exampleStep, runExamples } from './verify/examples.ts';
 import { seconds, waitForServer } from './verify/exchange.ts';
 import { junitReport } from './verify/junit.ts';
 import { negativeRequests, negativeStep } from './verify/negative.ts';
 import { parseVerifyArgs } from './verify/options.ts';
-import { probeControlRoutes, runFlows } from './verify/run-flows.ts';
+import { probeServer, serverNow } from './verify/probe.ts';
+import { runFlows } from './verify/run-flows.ts';
 import { createRunner, EXIT, StopRun } from './verify/runner.ts';
 
 export { escapeXml, junitReport } from './verify/junit.ts';
@@ -84,10 +86,10 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
   const flows = options.flows;
   const negative = options.negative ? negativeRequests(routes, options.operations) : [];
   const suite = flows ? flows.reduce((sum, flow) => sum + flow.steps.length, 0) : cases.length;
-  const planned = (tokenCase ? 1 : 0) + suite + negative.length;
+  let planned = (tokenCase ? 1 : 0) + suite + negative.length;
   try {
     if (tokenCase) {
-      const { result, answer } = await runner.run(exampleStep(tokenCase, auth, mode));
+      const { result, answer } = await runner.run(exampleStep(tokenCase, auth, mode, Date.now()));
       auth.token = result.problems.length === 0 && answer?.json ? issuedToken(answer.json.value) : undefined;
       if (auth.token === undefined) {
         const others = planned - 1;
@@ -98,13 +100,18 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
         return summary();
       }
     }
-    // Steps are built as they are sent, so each carries fresh keys and the issued token.
+    const server = await probeServer(runner, auth, flows !== undefined || cases.some((item) => actsOnRunData(item.operationId)));
+    // Steps are built as they are sent, so each carries fresh keys, the issued token and the server's time.
     if (flows) {
-      const probe = await probeControlRoutes(runner);
-      const control = 'now' in probe;
-      if (!control)
+      if (server.state === 'none') {
+        io.error(
+          `--flows needs a server that keeps state (the sandbox, or Pivot's): ${baseUrl} answers documented examples without keeping any, ${server.stateless}. Run the examples and --negative against it instead.`,
+        );
+        return EXIT.usage;
+      }
+      if (!server.control)
         io.log(
-          `no sandbox control routes at ${baseUrl} (${probe.missing}): transitions are checked from the answers, and steps that need the hosted page or the clock are skipped`,
+          `no sandbox control routes at ${baseUrl} (${server.controlMissing}): transitions are checked from the answers, and steps that need the hosted page or the clock are skipped`,
         );
       if (receiver) io.log(`receiving callbacks at ${receiver.url} (the provider's callback URL must point here)`);
       else if (flows.some((flow) => flow.steps.some((step) => step.callbacks.length > 0)))
@@ -116,12 +123,25 @@ export async function runVerify(argv: string[], io: Io = console, env: Record<st
         routes,
         timeoutMs: options.timeoutMs,
         tokenCase: allCases.find((item) => item.operationId === ACCESS_TOKEN_OPERATION),
-        control,
+        server,
         callbacks: receiver && options.callbacks ? { receiver, check: { ...options.callbacks, mode } } : undefined,
         log: (line) => io.log(line),
       });
-    } else for (const verifyCase of cases) await runner.run(exampleStep(verifyCase, auth, mode));
-    for (const request of negative) await runner.run(negativeStep(request, auth, mode));
+    } else {
+      if (server.state === 'none')
+        io.log(`○ ${baseUrl} keeps no state (${server.stateless}): the calls on a session are sent with the documented ids`);
+      planned += await runExamples(cases, {
+        runner,
+        auth,
+        mode,
+        allCases,
+        now: () => serverNow(runner, server),
+        stateful: server.state === 'kept',
+        log: (line) => io.log(line),
+      });
+    }
+    const now = await serverNow(runner, server);
+    for (const request of negative) await runner.run(negativeStep(request, auth, mode, now));
   } catch (error) {
     if (!(error instanceof StopRun)) throw error;
     if (error.exitCode === EXIT.unreachable) {

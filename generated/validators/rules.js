@@ -15,6 +15,9 @@ export const rules = {
   "card-source-exactly-one": {
     "description": "One card source: `token`, or `encryptedCard`, or `number` with `expMonth` and `expYear` (\"Required if token not sent\")."
   },
+  "confirmation-has-method": {
+    "description": "A session in REQUIRE_CONFIRMATION has the payment method the merchant finalized; one still without a method is REQUIRE_PAYMENT_METHOD."
+  },
   "customer-or-customer-id": {
     "description": "Send `customer` or `customerId`, not both."
   },
@@ -113,6 +116,9 @@ export const rules = {
   },
   "refund-event-matches-status": {
     "description": "A refund callback's event is `REFUND.` + the status of the refund it carries."
+  },
+  "request-time-whole-seconds": {
+    "description": "A time a merchant sends is UTC in whole seconds, YYYY-MM-DDTHH:MM:SSZ (new Date().toISOString() carries milliseconds; drop them)."
   },
   "saved-payment-card-ewallet": {
     "description": "`saveForFutureUse` and `showSavedPayment` apply only to CARD and EWALLET."

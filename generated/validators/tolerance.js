@@ -29,15 +29,20 @@ function globMatches(pattern, segments) {
 
 const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
-/** The tolerance that accepts a violation, if any: same keyword, same rule, path matching its glob. */
-export function toleranceFor(violation, tolerances) {
+/** The tolerances that accept a violation, in register order: same keyword, same rule, path matching its glob. */
+function tolerancesFor(violation, tolerances) {
   const segments = segmentsOf(violation.path);
-  return tolerances.find(
+  return tolerances.filter(
     (tolerance) =>
       (tolerance.keyword === undefined || tolerance.keyword === violation.keyword) &&
       (tolerance.rule === undefined || tolerance.rule === violation.rule) &&
       (tolerance.path === undefined || globMatches(tolerance.path.split('/'), segments)),
   );
+}
+
+/** The (first) tolerance that accepts a violation, if any. */
+export function toleranceFor(violation, tolerances) {
+  return tolerancesFor(violation, tolerances)[0];
 }
 
 function parentOf(root, segments) {
@@ -61,6 +66,11 @@ function repair(root, path, tolerance) {
       if (typeof value !== 'string' || value === value.toUpperCase()) return false;
       parent[key] = value.toUpperCase();
       return true;
+    case 'replace':
+      // One documented value read as another (`cards` → `CARD`); any other value is not this tolerance's.
+      if (value !== tolerance.from) return false;
+      parent[key] = tolerance.to;
+      return true;
     case 'strip-trunk-zero':
       if (typeof value !== 'string' || !value.startsWith('0')) return false;
       parent[key] = value.slice(1);
@@ -69,6 +79,11 @@ function repair(root, path, tolerance) {
       if (!hasOwn(parent, key)) return false;
       if (!hasOwn(parent, tolerance.to)) parent[tolerance.to] = value;
       delete parent[key];
+      return true;
+    case 'set-sibling':
+      // The value the violation is about is right; its sibling `property` is read as `to`.
+      if (parent[tolerance.property] === tolerance.to) return false;
+      parent[tolerance.property] = tolerance.to;
       return true;
     case 'drop-sibling':
       if (!hasOwn(parent, tolerance.property)) return false;
@@ -107,17 +122,20 @@ export function validateTolerantly(data, strictValidator, tolerantValidator, tol
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let repaired = false;
     for (const violation of strictErrors) {
-      const tolerance = toleranceFor(violation, tolerances);
-      if (tolerance === undefined || tolerance.fix === 'accept') continue;
-      if (copy === data) {
-        // structuredClone recurses: data too deep for it is refused before it is copied.
-        const deep = deeperThan(data);
-        if (deep !== undefined) return { valid: false, errors: [depthViolation(deep)], warnings };
-        copy = structuredClone(data);
-      }
-      if (repair(copy, violation.path, tolerance)) {
-        warnings.push(warningOf(violation.path, tolerance));
-        repaired = true;
+      // The first tolerance that repairs it: several may match one path (`cards` → `CARD`, else upper case).
+      for (const tolerance of tolerancesFor(violation, tolerances)) {
+        if (tolerance.fix === 'accept') break;
+        if (copy === data) {
+          // structuredClone recurses: data too deep for it is refused before it is copied.
+          const deep = deeperThan(data);
+          if (deep !== undefined) return { valid: false, errors: [depthViolation(deep)], warnings };
+          copy = structuredClone(data);
+        }
+        if (repair(copy, violation.path, tolerance)) {
+          warnings.push(warningOf(violation.path, tolerance));
+          repaired = true;
+          break;
+        }
       }
     }
     if (!repaired) break;

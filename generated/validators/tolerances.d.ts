@@ -6,7 +6,9 @@ export interface Tolerance {
   keyword?: string;
   rule?: string;
   path?: string;
-  fix: 'accept' | 'upper-case' | 'strip-trunk-zero' | 'rename' | 'drop-sibling';
+  fix: 'accept' | 'upper-case' | 'replace' | 'strip-trunk-zero' | 'rename' | 'set-sibling' | 'drop-sibling';
+  /** `replace`: the documented value it reads as `to`; `rename` and `set-sibling` also use `to`, `set-sibling` and `drop-sibling` `property`. */
+  from?: string;
   to?: string;
   property?: string;
 }

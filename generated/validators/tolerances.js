@@ -8,11 +8,28 @@ export const tolerances = [
     "property": "encryptionKey"
   },
   {
+    "erratum": "payment-ui-status",
+    "title": "A Payment UI session in REQUIRE_CONFIRMATION without a payment method",
+    "rule": "confirmation-has-method",
+    "fix": "set-sibling",
+    "property": "status",
+    "to": "REQUIRE_PAYMENT_METHOD"
+  },
+  {
     "erratum": "phone-trunk-prefix",
     "title": "Phone number with the trunk prefix 0",
     "keyword": "pattern",
     "path": "**/phoneNumber/number",
     "fix": "strip-trunk-zero"
+  },
+  {
+    "erratum": "stored-method-case",
+    "title": "Lower-case stored payment method and channel",
+    "keyword": "enum",
+    "path": "**/storedPaymentMethods/*/paymentMethod",
+    "fix": "replace",
+    "from": "cards",
+    "to": "CARD"
   },
   {
     "erratum": "stored-method-case",

@@ -68,10 +68,11 @@ export async function loadTemplates(root = REPO_ROOT): Promise<Record<string, st
 }
 
 /**
- * The context for a spec directory. The errata register belongs to this repository's spec; a
- * consumer's own spec (with no `errata/` folder) simply gets no errata report.
+ * The context for a spec file. The errata register belongs to this repository's spec (an `errata/`
+ * folder next to it); a consumer's own spec without one simply gets no errata report.
  */
-export async function loadGenContext(specDir: string, root = REPO_ROOT): Promise<GenContext> {
+export async function loadGenContext(specFile: string, root = REPO_ROOT): Promise<GenContext> {
+  const specDir = dirname(specFile);
   const templates = loadTemplates(root);
   let errata: GenContext['errata'];
   try {
@@ -79,7 +80,8 @@ export async function loadGenContext(specDir: string, root = REPO_ROOT): Promise
   } catch {
     errata = undefined;
   }
-  // Relative to where the command runs (the consumer's repository root), so headers are the same on every machine.
-  const source = relative(process.cwd(), join(specDir, 'openapi.yaml')).split('\\').join('/') || 'openapi.yaml';
+  // The file actually read, relative to where the command runs (the consumer's repository root), so
+  // headers are the same on every machine.
+  const source = relative(process.cwd(), specFile).split('\\').join('/');
   return { ...DEFAULT_CTX, source, templates: await templates, ...(errata ? { errata } : {}) };
 }

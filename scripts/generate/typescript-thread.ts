@@ -74,7 +74,6 @@ function thread(): { worker: Worker; pending: Map<number, Pending> } {
   const worker = startWorker();
   const pending = new Map<number, Pending>();
   const current = { worker, pending };
-  worker.unref();
   worker.on('message', (answer: ThreadAnswer) => {
     const job = pending.get(answer.id);
     if (!job) return;
@@ -90,6 +89,9 @@ function thread(): { worker: Worker; pending: Map<number, Pending> } {
   };
   worker.on('error', (error) => retire(new Error(`the TypeScript generator thread failed: ${error.message}`)));
   worker.on('exit', (code) => retire(new Error(`the TypeScript generator thread exited (code ${code})`)));
+  // After the listeners: adding a 'message' listener refs the worker's port again (Node's
+  // setupPortReferencing), and a warmed worker that never got a job would then hold the process open.
+  worker.unref();
   shared = current;
   return current;
 }

@@ -9,14 +9,15 @@
  * - auth: the operation's `security` must be present and well-formed (`Authorization: Bearer …`, for
  *   `createAccessToken` the `X-MERCHANT-ID` / `X-MERCHANT-SECRET` headers) → else 401 `credentials_invalid`;
  *   a backend may also reject credentials that are well-formed but not valid (the sandbox's tokens);
- * - validate: path and header parameters, `Content-Type`, size, JSON and the generated (strict) request
- *   validator → 400 `api_validation_error` with one `error.details[]` entry per violation;
+ * - validate: path and header parameters, `Content-Type`, JSON and the generated (strict) request
+ *   validator → 400 `api_validation_error` with one `error.details[]` entry per violation; a body over
+ *   the limit → 413 in the same shape;
  * - backend: the mock's (forward to Prism with the chosen example) or the sandbox's (state machine).
  *
  * Hono does the plumbing (routing, body limit, not-found and error hooks); it has no Node-only types, so
  * the same handler runs behind `node:http` (`serve.ts`), inside MSW and in a unit test without a socket.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { operations, type OperationId } from 'pivot-payments-contract/validators';
@@ -77,6 +78,33 @@ export interface ContractAppOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * A middleware refusing a request body over `limit` bytes with 413 in the contract's shape (every route:
+ * the contract's, and a server's own such as the sandbox's `/_sandbox/…`). A declared Content-Length is
+ * checked from the header, and the answer closes the connection, so a 200 MB upload is refused without
+ * being read; only a chunked body (no length) goes through Hono's streaming limit. (Touching the body
+ * stream on every request would build a full WHATWG Request in the Node adapter and cost a third of a
+ * request's time.)
+ */
+export function bodyLimitOf(limit: number, operationId = 'createPaymentSession'): MiddlewareHandler {
+  const tooLarge = () =>
+    jsonResponse(
+      413,
+      validationErrorBody(operationId, [{ field: 'body', message: `body must NOT be larger than ${limit} bytes` }]),
+      { connection: 'close' },
+    );
+  const streaming = bodyLimit({ maxSize: limit, onError: tooLarge });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > limit) return tooLarge();
+      return next();
+    }
+    if (c.req.header('transfer-encoding') === undefined) return next(); // no body
+    return streaming(c, next);
+  };
+}
 
 /** `/v2/payments/{id}/confirm` → `/v2/payments/:id/confirm` (Hono's path syntax). */
 export function honoPath(template: string): string {
@@ -157,27 +185,6 @@ export function createContractApp(options: ContractAppOptions): Hono {
   if (options.cors !== undefined) app.use(corsFor(options.cors, routes));
   options.extend?.(app);
 
-  const tooLarge = (operationId: string) =>
-    jsonResponse(
-      400,
-      validationErrorBody(operationId, [{ field: 'body', message: `body must NOT be larger than ${limit} bytes` }]),
-    );
-
-  // A declared Content-Length is checked from the header; only a chunked body (no length) goes through
-  // Hono's streaming limit. (Touching the body stream on every request would build a full WHATWG Request
-  // in the Node adapter and cost a third of a request's time.)
-  const streamingLimit = bodyLimit({ maxSize: limit, onError: (c) => tooLarge(routeOf(c)) });
-  const routeOf = (c: Context) => (c.get('operationId' as never) as string | undefined) ?? 'createPaymentSession';
-  const limitBody = (operationId: string) => async (c: Context, next: () => Promise<void>) => {
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > limit) return tooLarge(operationId);
-      return next();
-    }
-    c.set('operationId' as never, operationId as never);
-    return streamingLimit(c, next);
-  };
-
   for (const route of routes) {
     const handle = async (c: Context): Promise<Response> => {
       const request = c.req.raw;
@@ -203,7 +210,7 @@ export function createContractApp(options: ContractAppOptions): Hono {
       if (details.length > 0) return jsonResponse(400, validationErrorBody(route.operationId, details));
       return options.backend.answer(call);
     };
-    app.on(route.method, honoPath(route.path), limitBody(route.operationId), handle);
+    app.on(route.method, honoPath(route.path), bodyLimitOf(limit, route.operationId), handle);
   }
 
   // A pre-flight or an OPTIONS probe: which methods the path has; no CORS unless a server adds it.

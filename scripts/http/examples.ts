@@ -1,9 +1,11 @@
 /**
- * Which documented example answers a request: the one whose request example is the request itself, or
- * (for `createPaymentSession`) the one nearest to it by the fields that decide the kind of session. The
- * mock asks Prism for that example; the sandbox starts a new session from that example's response.
+ * Which documented example answers a request: the one whose request example is the request itself; else
+ * the one it is made fresh from (its own `clientReferenceId` and times, as a merchant or `verify` sends
+ * a documented request on another day); else (for `createPaymentSession`) the one nearest to it by the
+ * fields that decide the kind of session. The mock asks Prism for that example.
  */
 import { getFixture, listFixtures } from 'pivot-payments-contract/fixtures';
+import { REQUEST_TIME } from '../../generators/spec/request-time.ts';
 
 type Json = Record<string, any>;
 
@@ -41,13 +43,29 @@ function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-const canonicalExamples = new WeakMap<RequestExample, string>();
+/** The body less what each sender makes fresh: the top-level `clientReferenceId`, and the value of every request time. */
+function withoutFreshParts(value: unknown, top = true): unknown {
+  if (typeof value === 'string' && REQUEST_TIME.test(value)) return 'time';
+  if (Array.isArray(value)) return value.map((item) => withoutFreshParts(item, false));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !(top && key === 'clientReferenceId'))
+      .map(([key, inner]) => [key, withoutFreshParts(inner, false)]),
+  );
+}
 
-/** A documented example's canonical JSON, computed once. */
-function canonicalOf(example: RequestExample): string {
-  let text = canonicalExamples.get(example);
-  if (text === undefined) canonicalExamples.set(example, (text = canonicalJson(example.body)));
-  return text;
+const canonicalExamples = new WeakMap<RequestExample, { exact: string; fresh: string }>();
+
+/** A documented example's canonical JSON, as written and less its fresh parts, computed once. */
+function canonicalOf(example: RequestExample): { exact: string; fresh: string } {
+  let forms = canonicalExamples.get(example);
+  if (forms === undefined)
+    canonicalExamples.set(
+      example,
+      (forms = { exact: canonicalJson(example.body), fresh: canonicalJson(withoutFreshParts(example.body)) }),
+    );
+  return forms;
 }
 
 /** Every documented request example, by operationId. */
@@ -67,8 +85,11 @@ export function nearestExample(examples: RequestExample[] | undefined, operation
   if (!examples?.length) return undefined;
   // The body once, not once per example: a 1 MiB free-form `metadata` costs a sort of every key.
   const canonical = canonicalJson(body);
-  const exact = examples.find((example) => canonicalOf(example) === canonical);
+  const exact = examples.find((example) => canonicalOf(example).exact === canonical);
   if (exact) return exact.name;
+  const fresh = canonicalJson(withoutFreshParts(body));
+  const madeFresh = examples.find((example) => canonicalOf(example).fresh === fresh);
+  if (madeFresh) return madeFresh.name;
   if (operationId !== 'createPaymentSession' || typeof body !== 'object' || body === null) return undefined;
   let best: { name: string; score: number } | undefined;
   for (const example of examples) {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export interface LoadOptions {
-  url: string;
+  /** One URL, or several (instances behind no balancer): connection i goes to URL i mod n. */
+  url: string | string[];
   method: 'POST' | 'GET';
   headers: Record<string, string>;
   body?: string;
@@ -31,7 +32,8 @@ export interface LoadResult {
 async function main(options: LoadOptions): Promise<LoadResult> {
   let counter = 0;
   const result = await autocannon({
-    url: options.url,
+    // autocannon takes an array of URLs as well (lib/url.js, ofURL); its published types say string.
+    url: options.url as string,
     connections: options.connections,
     duration: options.durationSeconds,
     requests: [

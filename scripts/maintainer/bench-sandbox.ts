@@ -1,16 +1,19 @@
 /**
- * Sandbox benchmark, two figures measured in one run:
+ * Sandbox benchmark, figures measured side by side in one run:
  *
  * - throughput and p99 latency of `POST /v2/payments` (the documented `card-redirect` request, a fresh
- *   `X-REQUEST-ID` each time, so every request creates and stores a session), sandbox vs the Prism mock,
- *   same request, same load: autocannon in its own process (`bench-load.ts`), 50 connections, 10 s;
+ *   `X-REQUEST-ID` each time, so every request creates and stores a session): the sandbox in memory, the
+ *   sandbox with `--data` (SQLite, every answer after its commit), and the Prism mock, same request, same
+ *   load: autocannon in its own process (`bench-load.ts`), 50 connections, 10 s each;
  * - bytes of heap per stored session, with 100,000 sessions created through the sandbox's fetch handler
  *   in a fresh `node --expose-gc` process (heap after a full GC, minus the heap before, over the count).
  *
  * `npm run bench` calls `benchSandbox()`; `tsx scripts/maintainer/bench-sandbox.ts` runs it alone.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { loadInOwnProcess as load, type LoadResult } from './bench-load.ts';
@@ -18,13 +21,18 @@ import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { startMock } from '../mock/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
+import { sqliteStore } from '../sandbox/store-sqlite.ts';
+import type { StoreFactory } from '../sandbox/store.ts';
 
 const run = promisify(execFile);
 
 export interface SandboxBenchResult {
   connections: number;
   durationSeconds: number;
+  /** In memory (the default). */
   sandbox: LoadResult;
+  /** With `--data`: a SQLite file. */
+  sandboxData: LoadResult;
   mock: LoadResult;
   sessions: number;
   bytesPerSession: number;
@@ -53,11 +61,13 @@ export async function sandboxToken(url: string): Promise<string> {
 /** Heap bytes per session for `count` sessions, measured in a fresh process with `--expose-gc`. */
 async function bytesPerSession(count: number): Promise<number> {
   const code = `
-    import { readFileSync } from 'node:fs';
+    import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
     import { createSandbox } from './scripts/sandbox/server.ts';
     import { benchRequest } from './scripts/maintainer/bench-sandbox.ts';
     const document = JSON.parse(readFileSync(${JSON.stringify(DEFAULT_SPEC)}, 'utf8'));
-    const sandbox = createSandbox({ document, maxSessions: ${count} });
+    const sandbox = createSandbox({ document, maxSessions: ${count}, maxStateMb: 4096 });
     const post = (path, headers, body) => sandbox.fetch(new Request('http://sandbox.local' + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));
     const token = (await (await post('/v1/access-token', { 'x-merchant-id': 'sandbox-merchant', 'x-merchant-secret': 'sandbox-secret' }, '{"grantType":"client_credentials"}')).json()).data.accessToken;
     const body = benchRequest();
@@ -93,20 +103,31 @@ export async function benchSandbox(
   const body = benchRequest();
   const document = JSON.parse(readFileSync(DEFAULT_SPEC, 'utf8')) as Record<string, unknown>;
 
-  const sandbox = await startSandbox({ document, port: 0, maxSessions: 1_000_000 });
-  let sandboxLoad: LoadResult;
+  /** The load against a sandbox with the given store (in memory when undefined). */
+  async function loadSandbox(store: StoreFactory | undefined): Promise<LoadResult> {
+    const sandbox = await startSandbox({ document, port: 0, maxSessions: 1_000_000, maxStateMb: 4096, store });
+    try {
+      const token = await sandboxToken(sandbox.url);
+      return await load({
+        url: `${sandbox.url}/v2/payments`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+        connections,
+        durationSeconds,
+      });
+    } finally {
+      await sandbox.close();
+    }
+  }
+
+  const sandboxLoad = await loadSandbox(undefined);
+  const scratch = mkdtempSync(join(tmpdir(), 'pivot-bench-sandbox-'));
+  let sandboxDataLoad: LoadResult;
   try {
-    const token = await sandboxToken(sandbox.url);
-    sandboxLoad = await load({
-      url: `${sandbox.url}/v2/payments`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body,
-      connections,
-      durationSeconds,
-    });
+    sandboxDataLoad = await loadSandbox((limits) => sqliteStore(join(scratch, 'sandbox.db'), limits));
   } finally {
-    await sandbox.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 
   const mock = await startMock({ port: 0 });
@@ -128,6 +149,7 @@ export async function benchSandbox(
     connections,
     durationSeconds,
     sandbox: sandboxLoad,
+    sandboxData: sandboxDataLoad,
     mock: mockLoad,
     sessions,
     bytesPerSession: await bytesPerSession(sessions),

@@ -12,9 +12,10 @@
  *   (d) generate on synthetic specs ×1, ×10, ×50 the size (every component schema replicated under
  *       new names, `$ref`s renamed), to show how the cost grows (in-process; ×1 median of 3 runs,
  *       ×10 and ×50 one run each), in total and for the generator whose cost grows fastest
- *
  *   (h) the proxy's p50 overhead per exchange: the same create direct and through `pivot-contract proxy`
  *       (with and without its report), one request at a time from a client in its own process
+ *   (i) creates/s and p99 of the sandbox in memory, on SQLite and on PostgreSQL with 1, 2 and 4 instances
+ *       (built bin processes, load in its own process spread over the instances)
  *
  * Sections are listed in `sections` below; the mock-server figures (scripts/maintainer/bench-mock.ts) are added
  * there. Output: a log per section, then a summary table in Markdown, stable in shape (no dates),
@@ -29,6 +30,7 @@ import { formatDuration, formatRatio, now, removeScratch, type BenchSection, typ
 import { benchMock } from './bench-mock.ts';
 import { benchProxy } from './bench-proxy.ts';
 import { benchSandbox } from './bench-sandbox.ts';
+import { benchTeam } from './bench-team.ts';
 import { importVsCompile, validationVsParse } from './bench-validators.ts';
 import { guardVsEntry } from './bundle-size.ts';
 
@@ -56,45 +58,84 @@ const mockServer: BenchSection = {
   },
 };
 
-/** Sandbox vs the mock on the same valid create, 50 connections, 10 s, load in its own process; then memory per session. */
+/**
+ * Sandbox (in memory, and with `--data`) vs the mock on the same valid create, 50 connections, 10 s each,
+ * load in its own process; then memory per session.
+ */
 const sandboxServer: BenchSection = {
-  title: '(f) sandbox vs mock: the same create request under load; bytes per stored session',
+  title: '(f) sandbox in memory and with --data vs mock: the same create request under load; bytes per stored session',
   async run(log) {
     const result = await benchSandbox();
-    const { sandbox, mock } = result;
+    const { sandbox, sandboxData, mock } = result;
     log(
       `load: autocannon in its own process, ${result.connections} connections, ${result.durationSeconds} s each, POST /v2/payments card-redirect with a fresh X-REQUEST-ID per request`,
     );
     for (const [name, figures] of [
-      ['sandbox', sandbox],
-      ['mock   ', mock],
+      ['sandbox (memory)', sandbox],
+      ['sandbox (--data)', sandboxData],
+      ['mock            ', mock],
     ] as const)
       log(
         `${name} ${figures.requests} requests, ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}`,
       );
     log(`${result.sessions} sessions created in process: ${result.bytesPerSession} bytes of heap per stored session`);
-    const ratio = sandbox.requestsPerSecond / Math.max(mock.requestsPerSecond, 1);
-    return [
-      {
-        label: `sandbox / mock req/s (${result.connections} connections, ${result.durationSeconds} s)`,
-        measured: `${sandbox.requestsPerSecond} / ${mock.requestsPerSecond} req/s`,
-        ratio,
-        target: '≥ 5×',
-        met: ratio >= 5,
-      },
-      {
-        label: 'sandbox p99 latency under that load',
-        measured: `${sandbox.p99Ms} ms (mock ${mock.p99Ms} ms)`,
-        target: '≤ 10 ms',
-        met: sandbox.p99Ms <= 10,
-      },
-      {
-        label: `heap bytes per stored session at ${result.sessions.toLocaleString('en')} sessions`,
-        measured: `${result.bytesPerSession} B`,
-        target: '≤ 4 KB',
-        met: result.bytesPerSession <= 4096,
-      },
-    ];
+    const figures: Figure[] = [];
+    for (const [name, figuresOf] of [
+      ['sandbox', sandbox],
+      ['sandbox --data', sandboxData],
+    ] as const) {
+      const ratio = figuresOf.requestsPerSecond / Math.max(mock.requestsPerSecond, 1);
+      figures.push(
+        {
+          label: `${name} / mock req/s (${result.connections} connections, ${result.durationSeconds} s, fresh creates)`,
+          measured: `${figuresOf.requestsPerSecond} / ${mock.requestsPerSecond} req/s`,
+          ratio,
+          target: '≥ 5×',
+          met: ratio >= 5,
+        },
+        {
+          label: `${name} p99 latency under that load`,
+          measured: `${figuresOf.p99Ms} ms (mock ${mock.p99Ms} ms)`,
+          target: '≤ 10 ms',
+          met: figuresOf.p99Ms <= 10,
+        },
+      );
+    }
+    figures.push({
+      label: `heap bytes per stored session at ${result.sessions.toLocaleString('en')} sessions`,
+      measured: `${result.bytesPerSession} B`,
+      target: '≤ 4 KB',
+      met: result.bytesPerSession <= 4096,
+    });
+    return figures;
+  },
+};
+
+/** (i) The sandbox's homes side by side: in memory, SQLite, PostgreSQL with 1, 2 and 4 instances (scripts/maintainer/bench-team.ts). */
+const teamSandbox: BenchSection = {
+  title: '(i) team sandbox: creates/s and p99 in memory, on SQLite, on PostgreSQL with 1, 2 and 4 instances',
+  async run(log) {
+    const result = await benchTeam();
+    log(
+      `load: autocannon in its own process, ${result.connections} connections spread over the instances (built bin processes), ${result.durationSeconds} s each, POST /v2/payments card-redirect with a fresh X-REQUEST-ID; PostgreSQL with fsync and synchronous_commit on`,
+    );
+    const name = (row: (typeof result.rows)[number]) =>
+      row.store === 'postgres' ? `postgres × ${row.instances}` : row.store === 'sqlite' ? 'sqlite --data' : 'memory';
+    for (const row of result.rows)
+      log(
+        `${name(row).padEnd(14)} ${row.load.requests} requests, ${row.load.requestsPerSecond} creates/s, p50 ${row.load.p50Ms} ms, p99 ${row.load.p99Ms} ms, max ${row.load.maxMs} ms, non-2xx ${row.load.non2xx}, errors ${row.load.errors}`,
+      );
+    const memory = result.rows[0]!.load.requestsPerSecond;
+    const single = result.rows.find((row) => row.store === 'postgres' && row.instances === 1)!.load.requestsPerSecond;
+    return result.rows.map((row) => ({
+      label: `${name(row)}: creates/s / p99 (${result.connections} connections, ${result.durationSeconds} s)`,
+      measured: `${row.load.requestsPerSecond} creates/s / ${row.load.p99Ms} ms`,
+      // Against one instance on PostgreSQL for more instances; against memory for one instance.
+      ratio:
+        row.store === 'postgres' && row.instances > 1
+          ? row.load.requestsPerSecond / Math.max(single, 1)
+          : row.load.requestsPerSecond / Math.max(memory, 1),
+    }));
   },
 };
 
@@ -162,6 +203,7 @@ export const sections: BenchSection[] = [
   sandboxServer,
   bundleSize,
   proxyOverhead,
+  teamSandbox,
 ];
 
 // ---- output -----------------------------------------------------------------------------------

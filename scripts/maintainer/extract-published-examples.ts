@@ -6,7 +6,7 @@
  *
  *   tsx scripts/maintainer/extract-published-examples.ts [docsDir]
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // `yaml`, as scripts/maintainer/errata.ts: the index keeps the layout it was written in.
 import { stringify } from 'yaml';
@@ -324,6 +324,30 @@ const otherSources: Source[] = [
     targets: [{ schema: 'Customer', example: 'customer-object', pointer: '/customer' }],
   },
   {
+    file: 'Customer.customer-object-older.txt',
+    docsFile: 'excerpts/payments-v.2__object__customer-object.md',
+    page: `${DOCS_BASE}/api-references/payments-v.2/object/customer-object`,
+    section: 'Customer Object (older tree)',
+    after: 'Customer Object\n',
+    targets: [{ schema: 'Customer', example: 'customer-object-older', pointer: '/customer' }],
+  },
+  {
+    file: 'Charge.charge-object-older.txt',
+    docsFile: 'excerpts/payments-v.2__object__charge-object.md',
+    page: `${DOCS_BASE}/api-references/payments-v.2/object/charge-object`,
+    section: 'Charge Object (older tree)',
+    after: 'Charge Object\n',
+    targets: [{ schema: 'Charge', example: 'charge-object-older', pointer: '/chargeDetails/0' }],
+  },
+  {
+    file: 'CardCharge.card-charge-object.txt',
+    docsFile: 'excerpts/payments-v.2__object__charge-object__card-charge-object.md',
+    page: `${DOCS_BASE}/api-references/payments-v.2/object/charge-object/card-charge-object`,
+    section: 'Card Charge Object (older tree)',
+    after: 'Card Charge Object\n',
+    targets: [{ schema: 'CardCharge', example: 'card-charge-object' }],
+  },
+  {
     file: 'Amount.amount-object.txt',
     docsFile: 'excerpts/api-lists__payments__object__amount-object.md',
     page: `${DOCS_BASE}/api-references/api-lists/payments/object/amount-object`,
@@ -389,6 +413,80 @@ const otherSources: Source[] = [
   },
 ];
 
+/**
+ * Every page of the docs folder that no example is extracted from, and why. A page that appears in the
+ * docs and is neither a source above nor listed here stops the extraction: each page gets a decision.
+ */
+const NOT_EXTRACTED: Record<string, string> = {
+  'excerpts/api-information__callback.md': 'no JSON example (headers and the retry schedule, in prose)',
+  'excerpts/api-information__idempotency.md': 'no JSON example',
+  'excerpts/api-information__response.md':
+    'a format template whose error and data are `//` placeholders, not data Pivot sends (the envelope is the examples of every operation)',
+  'excerpts/api-lists__payments__object__charge-object.md':
+    'truncated captures of the Charge object; the complete example is charge-object.md (Charge.charge-object.txt)',
+  'excerpts/api-lists__payments__object__payment-session-object.md':
+    'truncated captures of the Payment Session object; the complete example is payment-session-object.md',
+  'excerpts/api-lists__payments__payment-callback.md':
+    'truncated captures of the payment callback; the older crawl reaches further (paymentCallback.request.payment-paid.txt)',
+  'excerpts/api-lists__payments__payment-session__create-payment-session.md':
+    'truncated captures of the create requests; the complete page is create-payment-session.md',
+  'excerpts/api-lists__payments__response-and-failure-code.md': 'no JSON example (code tables)',
+  'excerpts/api-lists__payments__status.md': 'no JSON example (status tables)',
+  'excerpts/payments-v.2__failure-code-and-message.md': 'no JSON example (code tables)',
+  'excerpts/payments-v.2__object__amount-object.md': 'the same JSON as the newer Amount object page (Amount.amount-object.txt)',
+  'excerpts/payments-v.2__object__charge-object__virtual-account-charge-object.md':
+    'the same JSON as the newer Virtual Account Charge object page (VirtualAccountCharge.virtual-account-charge-object.txt)',
+  'excerpts/payments-v.2__object__order-object.md':
+    'a request object (what a merchant sends, not Pivot output); the newer Order object page is extracted (OrderInformation.order-object.txt)',
+  'excerpts/payments-v.2__object__payment-method-options-object.md':
+    'a request object (what a merchant sends, not Pivot output); the newer page is extracted (PaymentMethodOptions.payment-method-options-object.txt)',
+  'excerpts/payments-v.2__object__payment-session-object.md':
+    'a truncated capture of the Payment Session object; the complete example is payment-session-object.md',
+  'excerpts/payments-v.2__object__redirect-object.md':
+    'the same JSON as the newer Redirect object page (RedirectUrl.redirect-object.txt)',
+  'excerpts/payments-v.2__payment-session__create-payment-session.md':
+    'a truncated capture of a create request; the complete page is create-payment-session.md',
+  'excerpts/payments-v.2__payment-simulation.md':
+    'the same request and response as the newer Payment Simulation page (simulatePayment.request.success.txt, simulatePayment.response.success.txt)',
+  'excerpts/payments__accept-payment__build-cards-encryption-flow.md': 'a truncated capture of a create request (a guide)',
+  'excerpts/payments__accept-payment__build-full-api-mode.md': 'a truncated capture of a create request (a guide)',
+  'excerpts/payments__accept-payment__build-non-3ds-and-foreign-card-with-avs.md':
+    'a truncated capture of a create request (a guide)',
+  'excerpts/payments__accept-payment__build-redirect-payment-page.md':
+    'a truncated capture of the guide; the complete page is build-redirect-payment-page.txt',
+  'excerpts/payments__accept-payment__build-saved-payment-flow-tokenization.md':
+    'a truncated capture of a create request (a guide)',
+  'excerpts/payments__after-the-payment__payment-notify.md': 'no JSON example (the event list, in prose)',
+  'excerpts/payments__after-the-payment__redirect-page-for-fulfillment.md':
+    'a fragment of a create request (redirectUrl); the Redirect object page is extracted',
+  'excerpts/payments__state-and-status.md': 'no JSON example (status tables)',
+  'excerpts/quick-start__accept-a-payment.md': 'no JSON example',
+};
+
+/** Every page of the docs folder (README.md aside), as `excerpts/…` or a top-level file name. */
+function docsPages(docsDir: string): string[] {
+  const top = readdirSync(docsDir).filter((name) => /\.(md|txt)$/.test(name) && name !== 'README.md');
+  const excerpts = readdirSync(join(docsDir, 'excerpts')).map((name) => `excerpts/${name}`);
+  return [...top, ...excerpts].sort();
+}
+
+/** What became of each page: the examples extracted from it, or why none is. Throws on a page without a decision. */
+function pageDispositions(
+  docsDir: string,
+  sources: Source[],
+): Array<{ docsFile: string; extracted?: string[]; notExtracted?: string }> {
+  const pages = docsPages(docsDir);
+  const undecided = pages.filter((page) => !sources.some((source) => source.docsFile === page) && !(page in NOT_EXTRACTED));
+  if (undecided.length > 0)
+    throw new Error(`pages with neither an extracted example nor a reason in NOT_EXTRACTED: ${undecided.join(', ')}`);
+  const stale = Object.keys(NOT_EXTRACTED).filter((page) => !pages.includes(page));
+  if (stale.length > 0) throw new Error(`NOT_EXTRACTED names pages the docs no longer have: ${stale.join(', ')}`);
+  return pages.map((docsFile) => {
+    const extracted = sources.filter((source) => source.docsFile === docsFile).map((source) => source.file);
+    return extracted.length > 0 ? { docsFile, extracted } : { docsFile, notExtracted: NOT_EXTRACTED[docsFile] };
+  });
+}
+
 /** Index just past the `nth` occurrence of `marker`. */
 function indexAfter(text: string, marker: string, nth: number): number {
   let at = -1;
@@ -434,7 +532,9 @@ function sliceExample(text: string, from: number, fenced: boolean): { text: stri
 function main(docsDir: string): void {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  const index = [...createPaymentSessionSources(), ...otherSources].map((source) => {
+  const sources = [...createPaymentSessionSources(), ...otherSources];
+  const pages = pageDispositions(docsDir, sources);
+  const index = sources.map((source) => {
     const page = readFileSync(join(docsDir, source.docsFile), 'utf8');
     const fenced = source.after === '```json';
     const { text, truncated } = sliceExample(page, indexAfter(page, source.after, source.nth ?? 1), fenced);
@@ -451,7 +551,7 @@ function main(docsDir: string): void {
     };
   });
   const header = '# Generated by scripts/maintainer/extract-published-examples.ts from ../shared/pivot-docs: do not edit.\n';
-  writeFileSync(join(OUT_DIR, 'index.yaml'), header + stringify({ sources: index }, { lineWidth: 0 }));
+  writeFileSync(join(OUT_DIR, 'index.yaml'), header + stringify({ sources: index, pages }, { lineWidth: 0 }));
   console.log(`${index.length} published examples written to ${OUT_DIR}`);
 }
 

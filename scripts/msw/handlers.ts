@@ -57,10 +57,10 @@ export type SandboxHandlers = HttpHandler[] & { sandbox: Sandbox };
 /** Handlers backed by an in-process sandbox: whole lifecycles, idempotency, callbacks on its clock. */
 export function sandboxHandlers(options: HandlerOptions & Partial<Omit<SandboxOptions, 'document'>> = {}): SandboxHandlers {
   const { baseUrl, ...sandboxOptions } = options;
-  const sandbox = createSandbox({ ...sandboxOptions, document: document as Json });
+  const base = (baseUrl ?? PIVOT_SANDBOX_URL).replace(/\/+$/, '');
+  // The base URL is the sandbox's own: its paymentUrl, and the Host its /_sandbox routes answer.
+  const sandbox = createSandbox({ ...sandboxOptions, publicUrl: base, document: document as Json });
   // The sandbox's own routes too: the hosted payment page and the /_sandbox control routes (clock, callbacks).
-  const control = http.all(`${(baseUrl ?? PIVOT_SANDBOX_URL).replace(/\/+$/, '')}/_sandbox/*`, ({ request }) =>
-    sandbox.fetch(request),
-  );
+  const control = http.all(`${base}/_sandbox/*`, ({ request }) => sandbox.fetch(request));
   return Object.assign([...handlersFor(sandbox.fetch, document as Json, baseUrl), control], { sandbox });
 }

@@ -11,7 +11,7 @@ import {
   resourceMissingBody,
   validationErrorBody,
 } from '../http/errors.ts';
-import { envelope, payloadHash } from './idempotency.ts';
+import { payloadHash } from './idempotency.ts';
 import {
   cancelSession,
   captureSession,
@@ -93,7 +93,7 @@ export function sandboxApi(
       case 'too-large':
         return sessionTooLarge(call.operationId);
       case 'created':
-        return json(envelope(created.moved.record.session));
+        return json(created.answer);
     }
   }
 

@@ -66,7 +66,10 @@ export interface CallbackRunner {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A lease outlives an attempt (its timeout) by this much; a process killed mid-attempt frees it after. */
+/**
+ * A lease outlives an attempt (its timeout) by this much; a process killed mid-attempt frees it after,
+ * and the attempt is made again by whichever instance claims it next (decision `callback-lost-attempt`).
+ */
 const LEASE_MARGIN_MS = 5_000;
 
 /** The write that records a new delivery of `event`, due now when there is a callback URL. */

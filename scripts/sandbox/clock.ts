@@ -78,8 +78,3 @@ export function storedClock(store: SandboxStore, realNow: () => number = Date.no
     },
   };
 }
-
-/** `2026-12-02T07:09:56Z`: the second-precision form the docs' tables give for timestamps. */
-export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}

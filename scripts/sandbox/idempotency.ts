@@ -4,7 +4,7 @@
  * rows of the store, written in the same batch as the session they created (expecting the key to be
  * absent), so two concurrent creates with one key make one session, and a restart keeps the answer.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SessionRecord } from './lifecycle.ts';
 import { IDEMPOTENCY_TTL_SECONDS } from './rules.ts';
 import type { Expectation, SandboxStore, Write } from './store.ts';
@@ -25,12 +25,17 @@ interface KeyValue {
 
 /** The `{ code, message, data }` envelope of a session, as every session operation answers it. */
 export function envelope(session: Json): string {
-  return JSON.stringify({ code: '00', message: 'Success', data: session });
+  return envelopeOf(JSON.stringify(session));
+}
+
+/** The same envelope around a session's JSON text (`JSON.stringify` of the whole, without serialising twice). */
+export function envelopeOf(sessionText: string): string {
+  return `{"code":"00","message":"Success","data":${sessionText}}`;
 }
 
 /** SHA-256 of the payload as parsed JSON: whitespace and number spelling do not count, key order does. */
 export function payloadHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('base64');
+  return hash('sha256', JSON.stringify(body), 'base64'); // one call: no Hash object per create
 }
 
 /** What a create with a key finds: a free key (and what its write must expect), the first answer's text, or a conflict. */

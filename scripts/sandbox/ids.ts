@@ -76,6 +76,9 @@ function randomPool(): (count: number) => Uint8Array {
   };
 }
 
+/** `00` … `ff`, by byte (a uuid is made on every create: a table, not `toString(16)` per byte). */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Random ids, or with a seed ids from positions `reserve` hands out (default: this process only). */
@@ -88,11 +91,23 @@ export function idSource(seed?: string, reserve: (count: number) => Promise<numb
       const b = bytes(16);
       b[6] = (b[6]! & 0x0f) | 0x40; // version 4
       b[8] = (b[8]! & 0x3f) | 0x80; // RFC 4122 variant
-      const hex = Array.from(b, (byte) => byte.toString(16).padStart(2, '0')).join('');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+      let text = '';
+      for (let index = 0; index < 16; index++) {
+        if (index === 4 || index === 6 || index === 8 || index === 10) text += '-';
+        text += HEX[b[index]!];
+      }
+      return text;
     },
-    digits: (length) => Array.from(bytes(length), (byte) => String(byte % 10)).join(''),
-    alphanumeric: (length) => Array.from(bytes(length), (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join(''),
+    digits: (length) => {
+      let text = '';
+      for (const byte of bytes(length)) text += String(byte % 10);
+      return text;
+    },
+    alphanumeric: (length) => {
+      let text = '';
+      for (const byte of bytes(length)) text += ALPHANUMERIC[byte % ALPHANUMERIC.length];
+      return text;
+    },
   };
 }
 

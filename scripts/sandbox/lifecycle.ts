@@ -20,8 +20,9 @@
  */
 // One piece on purpose: this is the state table's home. Each trigger is a small pure function, and they
 // share the charge builders above them; split by trigger, every file would import every other.
-import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, TEST_CARDS } from './rules.ts';
+import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, isWebUrl, TEST_CARDS } from './rules.ts';
 import type { IdSource } from './ids.ts';
+import { requestTime } from '../../generators/spec/request-time.ts';
 
 type Json = Record<string, any>;
 
@@ -96,8 +97,14 @@ export const SANDBOX_ENCRYPTION_KEY =
 /** Go's zero time, which Pivot returns as a static VA's `expiryAt` (Create Payment Session › VA static response). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/**
+ * Every time the sandbox answers is in the form requests take (decision `timestamps-whole-seconds`).
+ * One move writes the same instant many times: the last one is remembered.
+ */
+let lastIso = { ms: Number.NaN, text: '' };
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastIso.ms) lastIso = { ms, text: requestTime(ms) };
+  return lastIso.text;
 }
 
 /** A deep copy of JSON data (several times faster than `structuredClone` for these small plain objects). */
@@ -264,6 +271,9 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
   // decision `expiry-in-the-past`
   if (body.expiryAt !== undefined && !isStatic && Date.parse(body.expiryAt) <= now)
     return { refused: 400, field: 'expiryAt', message: `expiryAt must be in the future (sandbox time is ${iso(now)})` };
+  for (const [name, url] of Object.entries((body.redirectUrl ?? {}) as Json))
+    if (typeof url === 'string' && !isWebUrl(url))
+      return { refused: 400, field: `redirectUrl.${name}`, message: `redirectUrl.${name} must be an http or https URL` };
   const token = body.paymentMethod?.card?.token ?? resolved.recurring?.token;
   const method = body.paymentMethod ?? (resolved.recurring ? { type: 'CARD' } : undefined);
   // decision `amount-of-first-authorization`
@@ -306,6 +316,8 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
       captureMethod: body.paymentMethodOptions?.card?.captureMethod ?? 'automatic',
       threeDsMethod: body.paymentMethodOptions?.card?.threeDsMethod ?? 'AUTOMATIC',
       storedCard: resolved.storedCard ?? resolved.recurring?.card,
+      // A re-authorization with a stored card (initiateFirstAuthorization) has the customer authenticate,
+      // like a first one (decision `recurring-update-reauthorizes`).
       merchantInitiated: resolved.recurring !== undefined && body.initiateFirstAuthorization !== true,
     },
   };
@@ -354,19 +366,18 @@ function startCharge(record: SessionRecord, options: Json, moment: Moment): Outc
   session.status = 'REQUIRE_ACTION';
   touch(record, moment.now);
   const pull = familyOf(type) === 'pull';
-  // The customer acts on a page: Pivot's payment page (REDIRECT), a 3DS page or an e-wallet deep link (API mode).
-  if (pull) session.paymentUrl ??= pageUrl(moment.baseUrl, session.id);
+  const merchantInitiated = type === 'CARD' && record.internal.merchantInitiated;
+  // The customer acts on a page: Pivot's payment page (REDIRECT), a 3DS page or an e-wallet deep link
+  // (API mode). A merchant-initiated charge has no customer, and no page (decision `recurring-subsequent`).
+  if (pull && !merchantInitiated) session.paymentUrl ??= pageUrl(moment.baseUrl, session.id);
   const nonThreeDs = type === 'CARD' && session.mode === 'API' && record.internal.threeDsMethod === 'NEVER';
-  if (type === 'CARD' && (record.internal.merchantInitiated || nonThreeDs)) {
-    if (record.internal.merchantInitiated) {
-      // A recurring subsequent charge: the documented response is PROCESSING; it completes right after
-      // (decision `recurring-subsequent`).
-      charge.status = 'PROCESSING';
-      session.status = 'PROCESSING';
-      return { record, callbacks: [snapshot(record, 'PAYMENT.PROCESSING')], followUp: 'complete' };
-    }
-    return customerPays(record, moment);
+  if (merchantInitiated) {
+    // A recurring subsequent charge: the documented response is the session PROCESSING, its charge
+    // still WAITING_FOR_USER_ACTION; it completes right after (decision `recurring-subsequent`).
+    session.status = 'PROCESSING';
+    return { record, callbacks: [snapshot(record, 'PAYMENT.PROCESSING')], followUp: 'complete' };
   }
+  if (nonThreeDs) return customerPays(record, moment);
   return { record, callbacks: [] };
 }
 
@@ -384,7 +395,10 @@ export function customerPays(record: SessionRecord, moment: Moment): Outcome {
   if (session.paymentType === 'MULTIPLE')
     return { refused: 422, message: 'a static session is paid with a simulated payment of an amount' };
   const charge = openCharge(session);
-  const waiting = session.status === 'REQUIRE_ACTION' || (session.status === 'PROCESSING' && charge?.status === 'PROCESSING');
+  // Waiting for the customer, or in flight: a processing charge, or a merchant-initiated one the sandbox completes.
+  const waiting =
+    session.status === 'REQUIRE_ACTION' ||
+    (session.status === 'PROCESSING' && (charge?.status === 'PROCESSING' || record.internal.merchantInitiated));
   if (!waiting || !charge) return refuseState(session, 'paid', 'only a session in REQUIRE_ACTION waits for the customer');
   const next = clone(record);
   const nextCharge = openCharge(next.session)!;

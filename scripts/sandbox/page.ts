@@ -1,9 +1,14 @@
 /**
  * The hosted payment page, plain HTML with no framework: the page a REDIRECT session's
  * `paymentUrl` points at (Build Redirect Payment Page: the customer pays on Pivot's page and is sent on
- * to the merchant's `redirectUrl`).
+ * to the merchant's `redirectUrl`). Its form carries a CSRF token in a hidden field (an HMAC of the
+ * session id under the sandbox's secret), so a plain form works without JavaScript and cookies while a
+ * form on another site, which cannot read the page, cannot pay (decision `sandbox-same-origin`). The
+ * method a customer picks is checked against the contract's `PaymentMethodType` (decision `page-method`).
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
+import { documentedError, jsonResponse } from '../http/errors.ts';
 import { escapeHtml, formatAmount, html, layout } from './html.ts';
 import {
   cancelSession,
@@ -21,19 +26,42 @@ type Json = Record<string, any>;
 
 export type PageAction = 'pay' | 'fail' | 'cancel';
 
-const METHOD_CHOICES = ['CARD', 'VIRTUAL_ACCOUNT', 'QR', 'EWALLET'];
+/** The payment method types the contract lists (`PaymentMethodType`), in its order: the page's choices. */
+export function methodTypes(document: Json): string[] {
+  const types = document.components?.schemas?.PaymentMethodType?.enum;
+  if (!Array.isArray(types) || types.length === 0) throw new Error('the contract lists no PaymentMethodType values');
+  return types.map(String);
+}
 
-/** The hosted payment page of a session: what is paid, and the customer's three choices. */
-export function paymentPage(session: Json, actionPath: string): string {
+/** The page's CSRF token for a session: HMAC-SHA256 of its id under the sandbox's secret, base64url. */
+export function pageToken(secret: string, sessionId: string): string {
+  return createHmac('sha256', secret).update(`pay:${sessionId}`).digest('base64url');
+}
+
+/** The CSRF token in a payment page's form (what a client driving the page posts back), if it has one. */
+export function pageFormToken(page: string): string | undefined {
+  return /<input type="hidden" name="csrf" value="([^"]*)">/.exec(page)?.[1];
+}
+
+function isPageToken(given: unknown, secret: string, sessionId: string): boolean {
+  if (typeof given !== 'string') return false;
+  const expected = Buffer.from(pageToken(secret, sessionId));
+  const actual = Buffer.from(given);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** The hosted payment page of a session: what is paid, and the customer's three choices (posted back to its own URL). */
+export function paymentPage(session: Json, csrf: string, methods: readonly string[]): string {
   const method = session.paymentMethod?.type as string | undefined;
   const open = ['REQUIRE_PAYMENT_METHOD', 'REQUIRE_CONFIRMATION', 'REQUIRE_ACTION'].includes(session.status);
   const charge = (session.chargeDetails as Json[] | null)?.at(-1);
   const va = charge?.virtualAccount;
   const choice = method
     ? `<dd id="method">${escapeHtml(method)}</dd>`
-    : `<dd><select id="method" name="paymentMethod" form="actions">${METHOD_CHOICES.map((type) => `<option>${type}</option>`).join('')}</select></dd>`;
+    : `<dd><select id="method" name="paymentMethod" form="actions">${methods.map((type) => `<option>${escapeHtml(type)}</option>`).join('')}</select></dd>`;
   const form = open
-    ? `<form id="actions" method="post" action="${escapeHtml(actionPath)}">
+    ? `<form id="actions" method="post">
+<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
 <button type="submit" name="action" value="pay">Pay</button>
 <button type="submit" name="action" value="fail">Fail</button>
 <button type="submit" name="action" value="cancel">Cancel</button>
@@ -97,20 +125,32 @@ export function returnUrl(session: Json, outcome: 'success' | 'failure' | 'expir
 }
 
 /** `GET /_sandbox/pay/{id}` shows the page; `POST` is the customer's choice, then the merchant's return URL. */
-export function pageRoutes(app: Hono, state: SandboxState): void {
+export function pageRoutes(app: Hono, state: SandboxState, methods: readonly string[]): void {
+  const token = (id: string) => pageToken(state.secret(), id);
   app.get('/_sandbox/pay/:id', async (c) => {
     const record = await state.session(c.req.param('id'));
     if (!record) return html(returnPage(c.req.param('id'), 'not found: no such payment session'), 404);
-    return html(paymentPage(record.session, `/_sandbox/pay/${record.session.id}`));
+    return html(paymentPage(record.session, token(record.session.id), methods));
   });
   app.post('/_sandbox/pay/:id', async (c) => {
     const id = c.req.param('id');
     // The whole form first: the session is read after it, so a slow body never moves a stale copy.
     const form = await c.req.parseBody();
+    if (!isPageToken(form.csrf, state.secret(), id))
+      return jsonResponse(
+        403,
+        documentedError('createPaymentSession', '403', 'forbidden-access', {
+          code: 'forbidden_access',
+          message: 'The form has no valid CSRF token: pay from the payment page itself (GET /_sandbox/pay/{id})',
+          type: 'API_ERROR',
+        }),
+      );
     const action = String(form.action ?? '');
     if (action !== 'pay' && action !== 'fail' && action !== 'cancel')
       return html(returnPage(id, `unknown action "${action}"`), 400);
     const method = typeof form.paymentMethod === 'string' ? form.paymentMethod : undefined;
+    if (method !== undefined && !methods.includes(method))
+      return html(returnPage(id, `unknown payment method "${method}" (one of ${methods.join(', ')})`), 400);
     let shown: SessionRecord | undefined;
     const outcome = await state.change(id, (record) => {
       shown = record;
@@ -119,10 +159,7 @@ export function pageRoutes(app: Hono, state: SandboxState): void {
     if (!outcome) return html(returnPage(id, 'not found: no such payment session'), 404);
     if (isRefused(outcome))
       return html(
-        paymentPage(shown!.session, `/_sandbox/pay/${id}`).replace(
-          '<h1>',
-          `<p id="error">${escapeHtml(outcome.message)}</p>\n<h1>`,
-        ),
+        paymentPage(shown!.session, token(id), methods).replace('<h1>', `<p id="error">${escapeHtml(outcome.message)}</p>\n<h1>`),
         422,
       );
     const target = returnUrl(outcome.record.session, action === 'pay' ? 'success' : action === 'fail' ? 'failure' : 'expiration');

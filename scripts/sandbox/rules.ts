@@ -59,6 +59,14 @@ export const CANCELLABLE = new Set(['REQUIRE_CONFIRMATION', 'REQUIRE_PAYMENT_MET
 /** Sessions the clock can expire: waiting for the merchant or the customer (State and Status › Post-charge; decision `timeout-is-expired`). */
 export const EXPIRABLE = new Set(['REQUIRE_PAYMENT_METHOD', 'REQUIRE_CONFIRMATION', 'REQUIRE_ACTION']);
 
+/**
+ * Redirect Object: the return URLs a browser is sent to. Only `http:` and `https:` (any case): a
+ * `javascript:` or `data:` URL is a URL too, and would run in the page's place (decision `redirect-url-scheme`).
+ */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
 /** Final statuses: nothing moves a session out of them (State and Status). */
 export const TERMINAL = new Set(['PAID', 'CANCELLED', 'EXPIRED']);
 

@@ -4,13 +4,15 @@
  * (`control-routes.ts`), the hosted page (`page.ts`) and the dashboard (`dashboard.ts`).
  */
 import { createContractApp, type FetchHandler } from '../http/core.ts';
+import { isLoopback } from '../http/hosts.ts';
 import { serveHandler, type ServedHandler, type ServeOptions } from '../http/serve.ts';
 import { sandboxApi } from './api.ts';
 import type { Clock } from './clock.ts';
+import { guardSandboxRoutes } from './access.ts';
 import { controlRoutes } from './control-routes.ts';
 import { dashboardRoute } from './dashboard.ts';
 import { corruptingAnswers, type SandboxFaults } from './faults.ts';
-import { pageRoutes } from './page.ts';
+import { methodTypes, pageRoutes } from './page.ts';
 import { sandboxState, type SandboxState } from './state.ts';
 import type { SandboxStore, StoreFactory } from './store.ts';
 
@@ -43,6 +45,13 @@ export interface SandboxOptions {
   store?: StoreFactory;
   /** The URL the sandbox's pages are reached at, for `paymentUrl` (default: where it listens). */
   publicUrl?: string;
+  /**
+   * Required as `X-Sandbox-Token` on every `/_sandbox` control route and the dashboard; a sandbox
+   * listening beyond loopback needs one.
+   */
+  controlToken?: string;
+  /** Host names the `/_sandbox` routes answer besides loopback and `publicUrl`'s (the machine's addresses). */
+  hosts?: readonly string[];
   /** Posts callbacks (default: global fetch). */
   send?: typeof fetch;
   log?: (line: string) => void;
@@ -68,11 +77,13 @@ export interface Sandbox {
   idle(): Promise<void>;
   /** Stops posting callbacks (pending ones stay in the store) and closes the store. */
   close(): Promise<void>;
-  /** Where the sandbox's pages are reached (`paymentUrl`); set by `startSandbox` once it listens. */
-  setPublicUrl(url: string): void;
+  /** Tells the sandbox where it listens (its Host, and its public URL unless `publicUrl` was given). */
+  listening(url: string): void;
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
+  /** The host the sandbox listens on, once it does (not a wildcard such as 0.0.0.0). */
+  const boundHosts: string[] = [];
   const state = sandboxState({
     clock: options.clock,
     store: options.store,
@@ -98,31 +109,57 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     extend: (router) => {
       router.use(async (_c, next) => {
-        await state.ready;
+        await state.beforeRequest();
         await next();
+      });
+      guardSandboxRoutes(router, {
+        hosts: () => [...(options.hosts ?? []), ...boundHosts],
+        publicUrl: state.publicUrl,
+        controlToken: options.controlToken,
       });
       dashboardRoute(router, state);
       controlRoutes(router, state);
-      pageRoutes(router, state);
+      pageRoutes(router, state, methodTypes(options.document));
     },
   });
   if (options.publicUrl !== undefined) state.setPublicUrl(options.publicUrl);
-  const { clock, store, ready, session, tick, reset, idle, close, setPublicUrl } = state;
-  return { fetch: app.fetch, clock, store, ready, session, tick, reset, idle, close, setPublicUrl };
+  const { clock, store, ready, session, tick, reset, idle, close } = state;
+  return {
+    fetch: app.fetch,
+    clock,
+    store,
+    ready,
+    session,
+    tick,
+    reset,
+    idle,
+    close,
+    listening(url) {
+      const { hostname } = new URL(url);
+      if (!WILDCARDS.has(hostname)) boundHosts.push(hostname);
+      if (options.publicUrl === undefined) state.setPublicUrl(url);
+    },
+  };
 }
 
 export interface RunningSandbox extends ServedHandler {
   sandbox: Sandbox;
 }
 
+/** Addresses that mean "every interface": never a Host a browser sends. */
+const WILDCARDS = new Set(['0.0.0.0', '[::]', '::']);
+
 /** Serves a sandbox on host:port (0 = a free port) and ticks its clock every second. */
 export async function startSandbox(options: SandboxOptions & ServeOptions): Promise<RunningSandbox> {
+  const host = options.host ?? SANDBOX_DEFAULTS.host;
+  if (!isLoopback(host) && options.controlToken === undefined)
+    throw new Error(`listening on ${host}, beyond loopback, needs a control token (--control-token)`);
   const sandbox = createSandbox(options);
   let served: ServedHandler;
   try {
     await sandbox.ready;
     served = await serveHandler(sandbox.fetch, {
-      host: options.host ?? SANDBOX_DEFAULTS.host,
+      host,
       port: options.port ?? 0,
       limits: options.limits,
     });
@@ -130,7 +167,7 @@ export async function startSandbox(options: SandboxOptions & ServeOptions): Prom
     await sandbox.close();
     throw error;
   }
-  if (options.publicUrl === undefined) sandbox.setPublicUrl(served.url);
+  sandbox.listening(served.url);
   const timer = setInterval(() => void sandbox.tick(), 1000);
   timer.unref();
   return {

@@ -7,11 +7,12 @@
  * API calls, the hosted page and the clock, and every answer is sent after its batch is committed.
  * Shared by the API backend, the control routes and the hosted page.
  */
+import { randomBytes } from 'node:crypto';
 import { callbackRunner, deliveryWrite, type CallbackRunner } from './callbacks.ts';
 import { sandboxClock, storedClock, type Clock, type StoredClock } from './clock.ts';
 import { customerBook, type CustomerBook } from './customers.ts';
 import { faultSwitch, type FaultSwitch, type SandboxFaults } from './faults.ts';
-import { keepFirstAnswer, lookupKey, rememberKey, type KeyLookup } from './idempotency.ts';
+import { envelopeOf, keepFirstAnswer, lookupKey, rememberKey, type KeyLookup } from './idempotency.ts';
 import { idSource, type IdSource } from './ids.ts';
 import {
   createSession,
@@ -27,7 +28,7 @@ import {
 } from './lifecycle.ts';
 import { SESSION_BYTES, storeLimits } from './limits.ts';
 import { memoryStore } from './store-memory.ts';
-import { reserveSequence, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
+import { reserveSequence, TABLES, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
 import { DEFAULT_SESSION_SECONDS, EXPIRABLE } from './rules.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
@@ -60,7 +61,8 @@ export interface CreateKey {
 
 /** What a create with a key found, or the session it made. */
 export type Created =
-  | { kind: 'created'; moved: Moved }
+  /** `answer`: the create's answer, the session's envelope as text. */
+  | { kind: 'created'; moved: Moved; answer: string }
   | { kind: 'replay'; text: string }
   | { kind: 'conflict' }
   | { kind: 'refused'; outcome: Refused }
@@ -76,8 +78,12 @@ export interface SandboxState {
   fault: FaultSwitch;
   /** Resolves once the store is ready (test data seeded, the clock read); every route awaits it. */
   ready: Promise<void>;
+  /** Before a request: the store's clock, when other instances may have moved it (`store.shared`). */
+  beforeRequest(): Promise<void>;
   /** The URL the sandbox's own pages are reached at (`--public-url`, else where it listens). */
   publicUrl(): string;
+  /** The sandbox's own secret (the page's CSRF tokens), made once per store; available once `ready`. */
+  secret(): string;
   setPublicUrl(url: string): void;
   /** The time, ids and base URL the state machine is given for one move. */
   moment(): Moment;
@@ -131,15 +137,25 @@ export function sandboxState(options: StateOptions): SandboxState {
   const fault = faultSwitch(options.faults);
   const pending = new Set<Promise<unknown>>();
   let publicUrl = 'http://127.0.0.1';
+  let secret = '';
+
+  /** The store's secret, made at its first start (compare-and-set: one secret for every instance). */
+  async function loadSecret(): Promise<string> {
+    for (;;) {
+      const row = await store.get<string>('settings', 'secret');
+      if (row) return row.value;
+      const made = randomBytes(32).toString('base64url');
+      if ((await store.write([{ op: 'put', table: 'settings', key: 'secret', value: made, expect: 'absent' }])).ok) return made;
+    }
+  }
 
   async function start(): Promise<void> {
     await persistedClock?.sync();
-    // The documented test data, once per store (a restart keeps what a reset or a charge made of it).
+    secret = await loadSecret();
+    // The documented test data, once per store (a restart keeps what a reset or a charge made of it);
+    // in one batch with the flag, so of instances starting together on one database only one seeds.
     const seeded = await store.get('settings', 'seeded');
-    if (!seeded) {
-      await customers.seed();
-      await store.write([{ op: 'put', table: 'settings', key: 'seeded', value: true }]);
-    }
+    if (!seeded) await customers.seed([{ op: 'put', table: 'settings', key: 'seeded', value: true, expect: 'absent' }]);
     callbacks.wake();
   }
   const ready = start();
@@ -162,11 +178,17 @@ export function sandboxState(options: StateOptions): SandboxState {
     return writes;
   }
 
-  const sessionWrite = (record: SessionRecord, expect: number | 'absent'): Write => ({
+  /** The write of a session, with its text made from the session's own (which is also the answer's). */
+  const sessionWrite = (
+    record: SessionRecord,
+    expect: number | 'absent',
+    sessionText = JSON.stringify(record.session),
+  ): Write => ({
     op: 'put',
     table: 'sessions',
     key: record.session.id,
     value: record,
+    text: `{"session":${sessionText},"internal":${JSON.stringify(record.internal)}}`,
     dueMs: expiryDue(record.session),
     expect,
   });
@@ -239,11 +261,12 @@ export function sandboxState(options: StateOptions): SandboxState {
           ),
         );
       }
-      writes.push(sessionWrite(outcome.record, 'absent'), ...(await consequences(outcome, now)));
+      const sessionText = JSON.stringify(outcome.record.session);
+      writes.push(sessionWrite(outcome.record, 'absent', sessionText), ...(await consequences(outcome, now)));
       const result = await store.write(writes);
       if (result.ok) {
         committed(outcome);
-        return { kind: 'created', moved: outcome };
+        return { kind: 'created', moved: outcome, answer: envelopeOf(sessionText) };
       }
       if (result.reason === 'too-large') return { kind: 'too-large' };
     }
@@ -292,16 +315,8 @@ export function sandboxState(options: StateOptions): SandboxState {
 
   async function reset(): Promise<void> {
     await ready;
-    await store.clear([
-      'sessions',
-      'customers',
-      'customerEmails',
-      'storedMethods',
-      'recurring',
-      'tokens',
-      'idempotencyKeys',
-      'deliveries',
-    ]);
+    // The clock, the id sequence and the secret stay: a reset forgets data, not time or ids handed out.
+    await store.clear(TABLES.filter((table) => table !== 'settings'));
     await customers.seed();
   }
 
@@ -314,7 +329,12 @@ export function sandboxState(options: StateOptions): SandboxState {
     tokens,
     fault,
     ready,
+    beforeRequest: async () => {
+      await ready;
+      if (store.shared) await persistedClock?.sync();
+    },
     publicUrl: () => publicUrl,
+    secret: () => secret,
     setPublicUrl: (url) => {
       publicUrl = url.replace(/\/+$/, '');
     },

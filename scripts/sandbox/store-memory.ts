@@ -144,7 +144,7 @@ export function memoryStore(limits: StoreLimits = {}): SandboxStore {
           touched.add(write.table);
           continue;
         }
-        const { text, bytes } = serialise(write.value);
+        const { text, bytes } = serialise(write);
         const rowBytes = limits[write.table]?.rowBytes;
         if (rowBytes !== undefined && bytes > rowBytes) {
           rollback();

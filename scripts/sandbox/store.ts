@@ -52,7 +52,16 @@ export interface Row<Value = unknown> {
 export type Expectation = number | 'absent';
 
 export type Write =
-  | { op: 'put'; table: Table; key: string; value: unknown; dueMs?: number | null; expect?: Expectation }
+  | {
+      op: 'put';
+      table: Table;
+      key: string;
+      value: unknown;
+      /** `JSON.stringify(value)`, when the caller has made it already (a session's text is also its answer). */
+      text?: string;
+      dueMs?: number | null;
+      expect?: Expectation;
+    }
   | { op: 'evict'; table: Table; key: string; expect?: Expectation };
 
 export type WriteResult =
@@ -90,6 +99,11 @@ export interface ClaimOptions {
 export interface SandboxStore {
   /** `memory`, `sqlite:<file>` …, for messages. */
   readonly description: string;
+  /**
+   * True when other processes change the same state (a networked database behind several instances):
+   * the sandbox then reads the clock's offset from the store at every request, not only on its tick.
+   */
+  readonly shared?: boolean;
   get<Value>(table: Table, key: string): Promise<Row<Value> | undefined>;
   /** Newest first. */
   list<Value>(table: Table, options: ListOptions): Promise<Array<Row<Value>>>;
@@ -112,8 +126,8 @@ export interface SandboxStore {
 export type StoreFactory = (limits: StoreLimits) => SandboxStore;
 
 /** A row's stored form and size; one definition for every store, so limits mean the same everywhere. */
-export function serialise(value: unknown): { text: string; bytes: number } {
-  const text = JSON.stringify(value);
+export function serialise(write: Extract<Write, { op: 'put' }>): { text: string; bytes: number } {
+  const text = write.text ?? JSON.stringify(write.value);
   return { text, bytes: Buffer.byteLength(text) };
 }
 

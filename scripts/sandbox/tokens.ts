@@ -3,11 +3,14 @@
  * and every other call must carry an issued, unexpired one as `Authorization: Bearer …`, the scheme
  * spelled as the docs write it (decision `bearer-scheme`). Tokens live 900 seconds of sandbox time and
  * are kept in the store (they survive a restart with `--data`); expired ones are purged by the tick.
+ * Moving the sandbox clock 900 s or more expires every token issued before the move: the 401 says
+ * when it expired, and on which clock.
  */
 import type { Clock } from './clock.ts';
 import type { IdSource } from './ids.ts';
 import { TOKEN_TTL_SECONDS } from './rules.ts';
 import type { SandboxStore } from './store.ts';
+import { requestTime } from '../../generators/spec/request-time.ts';
 
 export interface TokenTable {
   /** A new token and its documented lifetime. */
@@ -39,7 +42,10 @@ export function tokenTable(store: SandboxStore, clock: Clock, ids: IdSource): To
       if (!match) return 'Access token is invalid: send it as "Authorization: Bearer <accessToken>" (Authentication › Header)';
       const row = await store.get<{ expiresMs: number }>('tokens', match[1]!);
       if (row === undefined) return 'Access token is invalid: it was not issued by this sandbox (POST /v1/access-token)';
-      if (row.value.expiresMs <= clock.now()) return 'Access token is expired: tokens live 900 seconds; request a new one';
+      // Sandbox time: moving the clock (POST /_sandbox/clock) past a token's 900 s expires it too.
+      const now = clock.now();
+      if (row.value.expiresMs <= now)
+        return `Access token is expired: tokens live ${TOKEN_TTL_SECONDS} seconds of sandbox time, and this one expired at ${requestTime(row.value.expiresMs)} (sandbox time is ${requestTime(now)}; moving the sandbox clock counts); request a new one`;
       return true;
     },
   };

@@ -16,6 +16,22 @@ function undocumented(operationId: string, status: number): string | undefined {
     : `status ${status} is not documented for ${operationId} (documented: ${documented.join(', ')})`;
 }
 
+/**
+ * The answer's `error.details` (Errors › Detail: one per invalid field), each `field: message`, so that
+ * a rejected valid request says which field the server refused and why (at most `limit`, then a count).
+ * https://pivot-payment.gitbook.io/pivot-docs/api-references/api-information/errors
+ */
+export function errorDetails(body: unknown, limit = 20): string[] {
+  const details = (body as Json | null)?.error?.details;
+  if (!Array.isArray(details)) return [];
+  const lines = details.map((detail: Json | null) => {
+    const field = typeof detail?.field === 'string' ? detail.field : '?';
+    const message = typeof detail?.message === 'string' ? detail.message : JSON.stringify(detail);
+    return `${field}: ${message}`;
+  });
+  return lines.length > limit ? [...lines.slice(0, limit), `…and ${lines.length - limit} more`] : lines;
+}
+
 /** `answer: credentials_invalid: Access token is invalid…` for an error body, so a failure says why. */
 export function errorSummary(body: unknown): string | undefined {
   const error = body as Json | null;

@@ -20,7 +20,12 @@ import { randomUUID } from 'node:crypto';
 import type { ChargeStatus, PaymentCallback, PaymentSessionStatus } from 'pivot-payments-contract';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import type { OperationId } from 'pivot-payments-contract/validators';
+import { movedDates } from './dates.ts';
+import { withChanges } from './examples.ts';
 import { clientReferenceId } from './keys.ts';
+
+/** How far ahead of the server's time a flow's session expires: the `expiry-by-clock` flow moves the clock past it. */
+const FLOW_LEAD_MS = 60 * 60 * 1000;
 
 type Json = Record<string, any>;
 export type CallbackEvent = PaymentCallback['event'];
@@ -92,28 +97,16 @@ export function needsControl(step: FlowStep): boolean {
 // Steps
 // ---------------------------------------------------------------------------------------------
 
-/** An ISO time an hour after `now`, without milliseconds (as the documented examples write it). */
-export function inAnHour(now: number): string {
-  return new Date(now + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 /**
- * A documented create request made fresh: a new `clientReferenceId`, and every `expiryAt` it has an hour
- * ahead of the server's time (a documented date is long past), then the flow's changes (`undefined`
- * removes a field).
+ * A documented create request made fresh: a new `clientReferenceId`, and its dates moved an hour ahead
+ * of the server's time (a documented date is long past; `expiry-by-clock` counts on the hour), then the
+ * flow's changes (`undefined` removes a field).
  */
 export function createBody(example: string, now: number, changes: Json = {}): Json {
-  const body = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: example } as never) as Json;
+  const documented = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: example } as never) as Json;
+  const body = movedDates(documented, now, FLOW_LEAD_MS);
   body.clientReferenceId = clientReferenceId();
-  const expiryAt = inAnHour(now);
-  if (body.expiryAt !== undefined) body.expiryAt = expiryAt;
-  for (const options of Object.values((body.paymentMethodOptions ?? {}) as Json))
-    if (options && typeof options === 'object' && 'expiryAt' in options) options.expiryAt = expiryAt;
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete body[key];
-    else body[key] = value;
-  }
-  return body;
+  return withChanges(body, changes);
 }
 
 interface StepOptions {
@@ -410,7 +403,7 @@ export const FLOWS: Flow[] = [
     summary: 'QRIS left unpaid past its expiryAt (sandbox clock) → EXPIRED; a late payment is refused',
     steps: [
       create('qr-api', { session: 'REQUIRE_ACTION' }),
-      clock(3_601, { session: 'EXPIRED', charge: 'EXPIRED' }, { callbacks: ['PAYMENT.CANCELLED'] }),
+      clock(FLOW_LEAD_MS / 1000 + 1, { session: 'EXPIRED', charge: 'EXPIRED' }, { callbacks: ['PAYMENT.CANCELLED'] }),
       renewToken(),
       simulate('SUCCESS', { session: 'EXPIRED' }, { status: 422 }),
     ],

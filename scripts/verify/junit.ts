@@ -34,8 +34,10 @@ function testcase(item: StepResult, baseUrl: string): string {
   const sent = item.request
     ? `${item.request.method.toUpperCase()} ${baseUrl}${item.request.path}${prefer ? ` (Prefer: ${prefer})` : ''}\n`
     : '';
-  return `${open}>\n        <failure message="${escapeXml(item.problems.join('; '))}" type="ContractViolation">${escapeXml(
-    `${sent}${item.problems.join('\n')}`,
+  const details = (item.details ?? []).map((detail) => `error.details: ${detail}`);
+  const message = [...item.problems, ...details].join('; ');
+  return `${open}>\n        <failure message="${escapeXml(message)}" type="ContractViolation">${escapeXml(
+    `${sent}${[...item.problems, ...details].join('\n')}`,
   )}</failure>\n      </testcase>`;
 }
 

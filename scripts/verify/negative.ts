@@ -20,6 +20,7 @@ import type { Route } from '../http/routes.ts';
 import { requestHeaders, type AuthContext } from './auth.ts';
 import { judgeRejection } from './checks.ts';
 import { buildCases, fillPath, pairedResponse, takesRequestId } from './examples.ts';
+import { movedDates } from './dates.ts';
 import { withFreshReference } from './keys.ts';
 import type { Step } from './runner.ts';
 
@@ -100,9 +101,12 @@ export function negativeRequests(routes: Route[], only?: string[]): NegativeRequ
   return only?.length ? all.filter((request) => only.includes(request.operationId)) : all;
 }
 
-/** A negative request as a step, with fresh keys and the run's credentials. */
-export function negativeStep(request: NegativeRequest, auth: AuthContext, mode: Mode): Step {
-  const fresh = structuredClone(withFreshReference(request.body));
+/**
+ * A negative request as a step, with fresh keys, the run's credentials and its dates moved to `nowMs`
+ * (the server's time), so that the one rule it breaks is the only reason to reject it.
+ */
+export function negativeStep(request: NegativeRequest, auth: AuthContext, mode: Mode, nowMs: number): Step {
+  const fresh = structuredClone(movedDates(withFreshReference(request.body), nowMs));
   const body = fresh === undefined ? undefined : jsonPatch.applyPatch(fresh, request.patch, true, false).newDocument;
   const headers = requestHeaders(request.operationId, auth, {
     hasBody: body !== undefined,

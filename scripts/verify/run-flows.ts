@@ -12,6 +12,7 @@
  *   flows do not wait again.
  */
 import { canonicalJson } from '../http/examples.ts';
+import { pageFormToken } from '../sandbox/page.ts';
 import type { Route } from '../http/routes.ts';
 import { validate, type Mode } from 'pivot-payments-contract/validators';
 import { issuedToken, requestHeaders, type AuthContext } from './auth.ts';
@@ -26,6 +27,7 @@ import {
 import { errorSummary, judgeRejection, judgeSuccess } from './checks.ts';
 import { exampleStep, takesRequestId, type VerifyCase } from './examples.ts';
 import { outcomeProblem, seconds } from './exchange.ts';
+import { serverNow, type ServerFacts } from './probe.ts';
 import { freshValues, needsControl, type Flow, type FlowContext, type FlowStep, type Transition } from './flows.ts';
 import { clientReferenceId } from './keys.ts';
 import { stepLine, type Runner, type Step } from './runner.ts';
@@ -41,8 +43,8 @@ export interface FlowRunOptions {
   timeoutMs: number;
   /** The access-token example, to renew the token after a flow moved the clock. */
   tokenCase: VerifyCase | undefined;
-  /** Whether the server has the sandbox's control routes. */
-  control: boolean;
+  /** What the probe learnt: the control routes, the server's clock. */
+  server: ServerFacts;
   callbacks: { receiver: CallbackReceiver; check: CallbackCheck } | undefined;
   log(line: string): void;
 }
@@ -50,18 +52,6 @@ export interface FlowRunOptions {
 /** Operations whose 2xx answer is a `PaymentSessionResponse`, so the answer shows the transition. */
 const ANSWERS_SESSION = new Set(['createPaymentSession', 'confirmPaymentSession', 'cancelPaymentSession']);
 const READ_OUT_PAUSE_MS = 50;
-
-/** `GET /_sandbox/clock`: the sandbox's time, or undefined when the server has no control routes. */
-export async function probeControlRoutes(runner: Runner): Promise<{ now: number } | { missing: string }> {
-  const outcome = await runner.send({
-    method: 'GET',
-    path: '/_sandbox/clock',
-    headers: new Headers({ accept: 'application/json' }),
-  });
-  if (outcome.kind !== 'answer') return { missing: outcomeProblem(outcome) ?? outcome.kind };
-  const now = Date.parse(String((outcome.json?.value as Json | undefined)?.now));
-  return outcome.status === 200 && Number.isFinite(now) ? { now } : { missing: `GET /_sandbox/clock → ${outcome.status}` };
-}
 
 /** The first place two JSON values differ, as a JSON pointer with both values: `/data/id: "a" ≠ "b"`. */
 export function firstDifference(first: unknown, second: unknown, pointer = ''): string | undefined {
@@ -99,11 +89,12 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<void> {
   const { runner, auth, mode } = options;
+  const control = options.server.control;
   let receiverUnreached = false;
 
   /** The session as the sandbox holds it, checked against the transition (repeated while it settles). */
   async function readOut(id: string | undefined, expect: Transition): Promise<string[]> {
-    if (!options.control || (expect.session === undefined && expect.charge === undefined)) return [];
+    if (!control || (expect.session === undefined && expect.charge === undefined)) return [];
     if (id === undefined) return ['no session id to read out: the create step kept none'];
     const path = `/_sandbox/sessions/${encodeURIComponent(id)}`;
     const until = performance.now() + options.timeoutMs;
@@ -175,19 +166,26 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
     };
   }
 
-  function controlStep(group: string, step: FlowStep, context: FlowContext): Step {
+  /** The page's CSRF token, read from the page as a browser would before it posts the form. */
+  async function pageToken(path: string): Promise<string> {
+    const outcome = await runner.send({ method: 'GET', path, headers: new Headers({ accept: 'text/html' }) });
+    return (outcome.kind === 'answer' && pageFormToken(outcome.text)) || '';
+  }
+
+  async function controlStep(group: string, step: FlowStep, context: FlowContext): Promise<Step> {
     const id = context.sessions[step.session] ?? '';
     if (step.action.kind === 'page') {
       const action = step.action.action;
+      const path = `/_sandbox/pay/${encodeURIComponent(id)}`;
       return {
         group,
         name: step.name,
         expectJson: false,
         request: {
           method: 'POST',
-          path: `/_sandbox/pay/${encodeURIComponent(id)}`,
+          path,
           headers: new Headers({ accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }),
-          body: new URLSearchParams({ action }),
+          body: new URLSearchParams({ action, csrf: await pageToken(path) }),
         },
         // 303 to the merchant's return URL; 200 (a closing page) when the session has none.
         judge: async (answer) =>
@@ -215,7 +213,7 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
     };
   }
 
-  async function renewToken(group: string, step: FlowStep): Promise<boolean> {
+  async function renewToken(group: string, step: FlowStep, context: FlowContext): Promise<boolean> {
     if (!options.tokenCase || !auth.merchant) {
       runner.record(
         {
@@ -231,7 +229,11 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
       );
       return true;
     }
-    const { result, answer } = await runner.run({ ...exampleStep(options.tokenCase, auth, mode), group, name: step.name });
+    const { result, answer } = await runner.run({
+      ...exampleStep(options.tokenCase, auth, mode, context.now),
+      group,
+      name: step.name,
+    });
     const token = result.problems.length === 0 && answer?.json ? issuedToken(answer.json.value) : undefined;
     if (token !== undefined) auth.token = token;
     return token !== undefined;
@@ -291,16 +293,12 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
 
   for (const flow of flows) {
     const group = `flow.${flow.name}`;
-    const context: FlowContext = { now: Date.now(), sessions: {}, values: freshValues() };
-    if (options.control) {
-      const clock = await probeControlRoutes(runner);
-      if ('now' in clock) context.now = clock.now;
-    }
+    const context: FlowContext = { now: await serverNow(runner, options.server), sessions: {}, values: freshValues() };
     const expected: Array<ExpectedCallback & { label: string }> = [];
     let complete = true;
     for (const [index, step] of flow.steps.entries()) {
       const rest = flow.steps.slice(index);
-      if (needsControl(step) && !options.control) {
+      if (needsControl(step) && !control) {
         skipRest(group, rest, 'needs the sandbox control routes (/_sandbox)');
         const what =
           rest.length === 1
@@ -310,9 +308,9 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
         break;
       }
       let passed: boolean;
-      if (step.action.kind === 'token') passed = await renewToken(group, step);
+      if (step.action.kind === 'token') passed = await renewToken(group, step, context);
       else {
-        const built = step.action.kind === 'call' ? callStep(group, step, context) : controlStep(group, step, context);
+        const built = step.action.kind === 'call' ? callStep(group, step, context) : await controlStep(group, step, context);
         passed = (await runner.run(built)).result.problems.length === 0;
       }
       if (!passed) {

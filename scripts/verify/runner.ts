@@ -8,6 +8,7 @@
  *   recorded);
  * - the deadline: the step in flight is recorded as failed, nothing more is sent (exit 1).
  */
+import { errorDetails } from './checks.ts';
 import { exchange, outcomeProblem, seconds, type Answer, type Outcome } from './exchange.ts';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, unreachable: 3 } as const;
@@ -50,6 +51,8 @@ export interface StepResult {
   problems: string[];
   /** Tolerated deviations of a passing answer (tolerant mode), each naming its erratum. */
   warnings?: string[];
+  /** The `error.details` of the answer to a failed step (`field: message`): why the server refused it. */
+  details?: string[];
   /** Why the step was not sent (it needs the sandbox's control routes …); such a result neither passes nor fails. */
   skipped?: string;
   /** A check of what arrived (a flow's callbacks), not a step of the plan: not counted as sent or not sent. */
@@ -97,10 +100,14 @@ export interface Runner {
   close(): void;
 }
 
-/** One line per step: `✓ createPaymentSession card-redirect 200`, `✗ … 500: server error: …`. */
+/**
+ * One line per step: `✓ createPaymentSession card-redirect 200`, `✗ … 500: server error: …`; under a
+ * failure, one `↳ field: message` line per `error.details` entry of the answer.
+ */
 export function stepLine(result: StepResult): string {
   const label = `${result.group} ${result.name}${result.request ? ` ${result.status ?? '-'}` : ''}`;
-  if (result.problems.length > 0) return `✗ ${label}: ${result.problems.join('; ')}`;
+  if (result.problems.length > 0)
+    return [`✗ ${label}: ${result.problems.join('; ')}`, ...(result.details ?? []).map((detail) => `  ↳ ${detail}`)].join('\n');
   return [`✓ ${label}`, ...(result.warnings ?? []).map((warning) => `  ⚠ ${warning}`)].join('\n');
 }
 
@@ -146,6 +153,7 @@ export function createRunner(options: RunnerOptions): Runner {
       const problems = await judged(step, outcome);
       const warnings =
         problems.length === 0 && step.warn && answer?.json ? step.warn(answer as Answer & { json: { value: unknown } }) : [];
+      const details = problems.length > 0 && answer?.json ? errorDetails(answer.json.value) : [];
       const result: StepResult = {
         group: step.group,
         name: step.name,
@@ -153,6 +161,7 @@ export function createRunner(options: RunnerOptions): Runner {
         status: answer?.status,
         problems,
         ...(warnings.length > 0 ? { warnings } : {}),
+        ...(details.length > 0 ? { details } : {}),
         ms: performance.now() - started,
       };
       results.push(result);

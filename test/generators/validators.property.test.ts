@@ -553,6 +553,7 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
     profiles: ['required', 'full'],
     rules: [
       'cancellation-fields',
+      'confirmation-has-method',
       'encryption-key-card-api-unconfirmed',
       'multiple-is-static',
       'paid-at-when-success',
@@ -568,6 +569,7 @@ const SAMPLER_SKIPS: Record<string, { profiles: Profile[]; rules: string[] }> = 
     profiles: ['required', 'full'],
     rules: [
       'cancellation-fields',
+      'confirmation-has-method',
       'encryption-key-card-api-unconfirmed',
       'multiple-is-static',
       'paid-at-when-success',

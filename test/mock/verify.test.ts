@@ -141,8 +141,12 @@ describe('verify against the mock', () => {
     expect(result.errors).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.last).toBe(`${EXPECTED} passed, 0 failed`);
-    expect(result.lines).toHaveLength(EXPECTED + 1);
-    for (const line of result.lines.slice(0, -1)) expect(line).toMatch(/^✓ \w+ [\w-]+ 200$/);
+    // The mock keeps no state: verify says so once, and sends the documented ids.
+    expect(result.lines[0]).toMatch(
+      /^○ http:\/\/127\.0\.0\.1:\d+ keeps no state \(it returned a customer for an id no one created .*\): the calls on a session are sent with the documented ids$/,
+    );
+    expect(result.lines).toHaveLength(EXPECTED + 2);
+    for (const line of result.lines.slice(1, -1)) expect(line).toMatch(/^✓ \w+ [\w-]+ 200$/);
     expect(result.lines).toContain('✓ createPaymentSession card-redirect 200');
     expect(result.lines).toContain('✓ getCustomer with-stored-card 200');
     expect(result.lines.some((line) => line.includes('paymentCallback'))).toBe(false);
@@ -264,6 +268,7 @@ function tokenServer(seen: Seen[]) {
       const text = Buffer.concat(chunks).toString('utf8');
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : undefined });
       const { operationId } = routeOf(req);
+      if (!operationId) return sendJson(res, 404, NOT_FOUND); // not the API (verify's probe of /_sandbox/clock)
       const unauthorized = () =>
         sendJson(
           res,
@@ -297,8 +302,13 @@ describe('verify with merchant credentials (the access-token step)', () => {
       '2 passed, 0 failed',
     ]);
     expect(result.code).toBe(0);
-    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /v1/access-token', 'POST /v2/payments']);
-    const [token, create] = seen as [Seen, Seen];
+    // Between the two, verify asks for the sandbox's clock (a 404 here: the dates follow the server's `Date`).
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /v1/access-token',
+      'GET /_sandbox/clock',
+      'POST /v2/payments',
+    ]);
+    const [token, , create] = seen as [Seen, Seen, Seen];
     expect(token.headers).toMatchObject({ 'x-merchant-id': 'merchant-123', 'x-merchant-secret': 'secret-456' });
     expect(token.headers.authorization).toBeUndefined();
     expect(token.body).toEqual({ grantType: 'client_credentials' });
@@ -317,7 +327,8 @@ describe('verify with merchant credentials (the access-token step)', () => {
     expect(result.lines[0]).toBe('✓ createAccessToken client-credentials 200');
     // The token step is the catalog's createAccessToken example: it is not sent twice.
     expect(seen.filter((request) => request.url === '/v1/access-token')).toHaveLength(1);
-    expect(seen.slice(1).every((request) => request.headers.authorization === `Bearer ${ISSUED}`)).toBe(true);
+    const api = seen.slice(1).filter((request) => !request.url.startsWith('/_sandbox/'));
+    expect(api.every((request) => request.headers.authorization === `Bearer ${ISSUED}`)).toBe(true);
   });
 
   it('flags take precedence over the environment', async () => {
@@ -356,8 +367,8 @@ describe('verify with merchant credentials (the access-token step)', () => {
     const url = await serve(tokenServer(seen));
     const result = await verify(['--base-url', url, ...CREDENTIALS, '--header', `Authorization: Bearer ${GIVEN}`, ...ONE]);
     expect(result.lines).toEqual(['✓ createPaymentSession card-redirect 200', '1 passed, 0 failed']);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]!.headers.authorization).toBe(`Bearer ${GIVEN}`);
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /_sandbox/clock', 'POST /v2/payments']);
+    expect(seen[1]!.headers.authorization).toBe(`Bearer ${GIVEN}`);
   });
 
   it('sends the merchant headers with the catalog access-token example when no token step runs', async () => {
@@ -373,7 +384,10 @@ describe('verify with merchant credentials (the access-token step)', () => {
       'createAccessToken',
     ]);
     expect(result.lines).toEqual(['✓ createAccessToken client-credentials 200', '1 passed, 0 failed']);
-    expect(seen[0]!.headers).toMatchObject({ 'x-merchant-id': 'merchant-123', 'x-merchant-secret': 'secret-456' });
+    expect(seen.find((request) => request.url === '/v1/access-token')!.headers).toMatchObject({
+      'x-merchant-id': 'merchant-123',
+      'x-merchant-secret': 'secret-456',
+    });
   });
 
   it('gets its token from the mock and passes every example', async () => {
@@ -405,11 +419,16 @@ describe('verify sends fresh keys', () => {
     for (const reference of references) expect(reference).toMatch(/^[A-Za-z0-9]{1,100}$/);
     expect(new Set(requestIds).size).toBe(sent.length);
     expect(new Set(references).size).toBe(sent.length);
-    // Nothing but the reference differs from the documented example.
+    // Nothing but the reference and the date differ from the documented example.
     const card = sent.find((request) => request.headers.prefer === 'example=card-redirect')!;
     const documented = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: 'card-redirect' });
-    expect(card.body).toEqual({ ...documented, clientReferenceId: card.body.clientReferenceId });
+    expect(card.body).toEqual({ ...documented, clientReferenceId: card.body.clientReferenceId, expiryAt: card.body.expiryAt });
     expect(card.body.clientReferenceId).not.toBe(documented.clientReferenceId);
+    // The documented expiryAt lay this far after the documented session's creation; so does the one sent, after now.
+    const paired = getPairedResponse('createPaymentSession', 'card-redirect') as { data: { createdAt: string } };
+    const lead = Date.parse(documented.expiryAt!) - Date.parse(paired.data.createdAt);
+    expect(card.body.expiryAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Math.abs(Date.parse(card.body.expiryAt) - (Date.now() + lead))).toBeLessThan(60_000);
   });
 });
 
@@ -454,6 +473,7 @@ describe('verify --negative', () => {
     const result = await verify(['--base-url', mock.url, ...CREDENTIALS, '--negative', '--operation', 'cancelPaymentSession']);
     expect(result.lines).toEqual([
       '✓ createAccessToken client-credentials 200',
+      expect.stringMatching(/^○ .* keeps no state .*: the calls on a session are sent with the documented ids$/),
       '✓ cancelPaymentSession requested-by-customer 200',
       '✓ negative.cancelPaymentSession “merchants cancel only with merchant reasons” 400',
       '✓ negative.cancelPaymentSession “cancellationReason is required” 400',
@@ -469,6 +489,7 @@ describe('verify --negative', () => {
     const result = await verify(['--base-url', accepting, '--negative', '--operation', 'cancelPaymentSession']);
     expect(result.code).toBe(1);
     expect(result.lines).toEqual([
+      expect.stringMatching(/^○ .* keeps no state .*: the calls on a session are sent with the documented ids$/),
       '✓ cancelPaymentSession requested-by-customer 200',
       '✗ negative.cancelPaymentSession “merchants cancel only with merchant reasons” 200: expected a 4xx rejection, got 200',
       '✗ negative.cancelPaymentSession “cancellationReason is required” 200: expected a 4xx rejection, got 200',
@@ -482,6 +503,15 @@ describe('verify --negative', () => {
     const server = await serve((req, res) => {
       req.resume();
       req.once('end', () => {
+        // verify's probes: no sandbox clock; any customer is the documented one (a server that keeps no state).
+        if (req.method === 'GET')
+          return req.url!.startsWith('/v1/customers/')
+            ? sendJson(
+                res,
+                200,
+                getFixture({ operationId: 'getCustomer', kind: 'response', status: '200', name: 'with-stored-card' }),
+              )
+            : sendJson(res, 404, NOT_FOUND);
         calls += 1;
         if (calls === 1) return sendJson(res, 200, getPairedResponse('cancelPaymentSession', 'requested-by-customer'));
         if (calls === 2) return sendJson(res, 400, { error: 'bad request' });
@@ -495,13 +525,13 @@ describe('verify --negative', () => {
     });
     const result = await verify(['--base-url', server, '--negative', '--operation', 'cancelPaymentSession']);
     expect(result.code).toBe(1);
-    expect(result.lines[1]).toMatch(
+    expect(result.lines[2]).toMatch(
       /^✗ negative\.cancelPaymentSession “merchants cancel only with merchant reasons” 400: not an ErrorResponse: .*code/,
     );
-    expect(result.lines[2]).toMatch(
+    expect(result.lines[3]).toMatch(
       /^✗ negative\.cancelPaymentSession “cancellationReason is required” 500: server error: 500 application\/json /,
     );
-    expect(result.lines[3]).toBe('✓ negative.cancelPaymentSession “no credentials” 401');
+    expect(result.lines[4]).toBe('✓ negative.cancelPaymentSession “no credentials” 401');
     expect(result.last).toBe('2 passed, 2 failed');
   });
 });
@@ -525,7 +555,8 @@ describe('verify as a robust runner', () => {
     expect(result.code).toBe(1);
     expect(result.errors).toEqual([]);
     expect(result.lines).toEqual([
-      '✗ cancelPaymentSession requested-by-customer -: stopped by the run deadline (--deadline)',
+      // The first request (the probe of the sandbox's clock) used up the deadline; creates go first.
+      '✗ createAccessToken client-credentials -: stopped by the run deadline (--deadline)',
       `0 passed, 1 failed, ${EXPECTED - 1} not sent`,
     ]);
   });
@@ -649,7 +680,7 @@ describe("the README's CI recipe", () => {
     const result = await verify(argv, env);
     expect(result.errors).toEqual([]);
     expect(result.lines[0]).toBe('✓ createAccessToken client-credentials 200');
-    expect(result.lines.filter((line) => !line.startsWith('✓')).slice(0, -1)).toEqual([]);
+    expect(result.lines.filter((line) => line.startsWith('✗'))).toEqual([]);
     expect(result.last).toMatch(/^\d+ passed, 0 failed$/);
     expect(result.code).toBe(0);
   });

@@ -97,8 +97,8 @@ function startServer(args: string[]): Promise<string> {
 }
 
 beforeAll(() => {
-  // Built once here; `npm pack --ignore-scripts` then skips the CLI's prepack build.
-  run('npm', ['run', 'build'], { cwd: REPO_ROOT });
+  // Built once before every test file (test/global-setup.ts); `npm pack --ignore-scripts` then skips the
+  // CLI's prepack build, which would replace packages/cli/dist while other tests run it.
   runtimeTarball = pack(REPO_ROOT);
   cliTarball = pack(CLI_FOLDER);
   mkdirSync(service);
@@ -302,13 +302,15 @@ describe('CLI package (pivot-payments-contract-cli)', () => {
     expect(((await answer.json()) as { code: string }).code).toBe('credentials_invalid');
   }, 90_000);
 
-  it('runs the sandbox and `verify --flows` passes against it', async () => {
-    const url = await startServer(['sandbox']);
+  it('runs the sandbox with its state in a file (--data: the installed SQLite driver) and `verify --flows` passes against it', async () => {
+    const data = join(work, 'sandbox.db');
+    const url = await startServer(['sandbox', '--data', data]);
     const report = run('npx', ['--no-install', 'pivot-contract', 'verify', '--base-url', url, '--flows'], {
       cwd: project,
       env: { ...process.env, PIVOT_MERCHANT_ID: 'sandbox-merchant', PIVOT_MERCHANT_SECRET: 'sandbox-secret' },
     });
     expect(report).toMatch(/\b0 failed\b/);
+    expect(lstatSync(data).size).toBeGreaterThan(0);
   }, 120_000);
 
   it('passes publint and arethetypeswrong, both packages', () => {

@@ -9,6 +9,7 @@ import { getFixture } from 'pivot-payments-contract/fixtures';
 import { validate, validateResponse, type OperationId } from 'pivot-payments-contract/validators';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { loadRoutes } from '../../scripts/http/routes.ts';
+import { pageFormToken } from '../../scripts/sandbox/page.ts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../scripts/sandbox/server.ts';
 
 type Json = Record<string, any>;
@@ -180,13 +181,15 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
       }
       return mine();
     },
-    page: (id, action, paymentMethod) =>
-      fetch(`${url}/_sandbox/pay/${id}`, {
+    async page(id, action, paymentMethod) {
+      const csrf = pageFormToken(await (await fetch(`${url}/_sandbox/pay/${id}`)).text()) ?? '';
+      return fetch(`${url}/_sandbox/pay/${id}`, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ action, ...(paymentMethod ? { paymentMethod } : {}) }).toString(),
-      }),
+        body: new URLSearchParams({ action, csrf, ...(paymentMethod ? { paymentMethod } : {}) }).toString(),
+      });
+    },
     async close() {
       await running.close();
       await receiver.close();

@@ -7,8 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validate, validateResponse, type OperationId } from 'pivot-payments-contract/validators';
+import { pageFormToken } from '../../scripts/sandbox/page.ts';
 import { createSandbox } from '../../scripts/sandbox/server.ts';
 import { document, documentedRequest } from './harness.ts';
+import { ALLOWED } from './state-table.ts';
 
 type Json = Record<string, any>;
 
@@ -28,18 +30,6 @@ const VARIANTS = [
   'ewallet-api',
   'ewallet-redirect',
 ];
-
-/** The state table as pairs `from → to` a session may take in one call (DESIGN.md, lifecycle.ts). */
-const ALLOWED: Record<string, string[]> = {
-  REQUIRE_PAYMENT_METHOD: ['REQUIRE_ACTION', 'PROCESSING', 'PAID', 'CANCELLED', 'EXPIRED'],
-  REQUIRE_CONFIRMATION: ['REQUIRE_ACTION', 'PROCESSING', 'PAID', 'CANCELLED', 'EXPIRED'],
-  REQUIRE_ACTION: ['PROCESSING', 'PAID', 'EXPIRED'],
-  PROCESSING: ['PAID'],
-  ACTIVE: [],
-  PAID: [],
-  CANCELLED: [],
-  EXPIRED: [],
-};
 
 type Step =
   | { kind: 'create'; variant: string; manual: boolean }
@@ -106,8 +96,8 @@ const PATHS: Record<string, string> = {
 };
 
 async function run(steps: Step[]): Promise<void> {
-  const sandbox = createSandbox({ document, seed: 'property', maxSessions: 1_000 });
   const base = 'http://sandbox.test';
+  const sandbox = createSandbox({ document, seed: 'property', maxSessions: 1_000, publicUrl: base });
   const tokenAnswer = await sandbox.fetch(
     new Request(`${base}/v1/access-token`, {
       method: 'POST',
@@ -212,11 +202,13 @@ async function run(steps: Step[]): Promise<void> {
         });
         break;
       case 'page': {
+        const page = `${base}/_sandbox/pay/${pick(current.target)}`;
+        const csrf = pageFormToken(await (await sandbox.fetch(new Request(page))).text()) ?? '';
         const response = await sandbox.fetch(
-          new Request(`${base}/_sandbox/pay/${pick(current.target)}`, {
+          new Request(page, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: `action=${current.action}`,
+            body: new URLSearchParams({ action: current.action, csrf }).toString(),
           }),
         );
         expect(response.status).toBeLessThan(500);

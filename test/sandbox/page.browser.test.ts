@@ -3,60 +3,30 @@
  * pay, fail and cancel each move the session as the customer's action would and land the browser on the
  * merchant's matching return URL, served here by a local "merchant" server.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentedRequest, startHarness, type Harness } from './harness.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium, sessionReturningTo, startMerchant, type Merchant } from './browser.ts';
+import { startHarness, type Harness } from './harness.ts';
 
 let sandbox: Harness;
 let browser: Browser;
-let merchant: Server;
+let merchant: Merchant;
 let merchantUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
   sandbox = await startHarness();
-  merchant = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<h1 id="landed">merchant ${req.url}</h1>`);
-  });
-  await new Promise<void>((done) => merchant.listen(0, '127.0.0.1', done));
-  merchantUrl = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+  merchant = await startMerchant();
+  merchantUrl = merchant.url;
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
   await sandbox?.close();
-  await new Promise<void>((done) => (merchant ? merchant.close(() => done()) : done()));
+  await merchant?.close();
 });
 
-async function session(name: string) {
-  const body = documentedRequest(name, sandbox.running.sandbox.clock.now(), {
-    redirectUrl: {
-      successReturnUrl: `${merchantUrl}/success`,
-      failureReturnUrl: `${merchantUrl}/failure`,
-      expirationReturnUrl: `${merchantUrl}/expiration`,
-    },
-  });
-  const answer = await sandbox.call('createPaymentSession', { body });
-  expect(answer.status).toBe(200);
-  return answer.body.data as { id: string; paymentUrl: string; clientReferenceId: string };
-}
+const session = (name: string) => sessionReturningTo(sandbox, merchant, name);
 
 describe('hosted payment page in Chromium', () => {
   const cases = [
