@@ -5,8 +5,9 @@
  * so a broken spec never reaches the writer.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { relative } from 'node:path';
+import { componentSchemaReferences, restoreAliasReferences } from './alias-references.ts';
 import { checkDocument, checkHouseRules } from './checks.ts';
 import { escapePointer as escape, type BundledSpec } from './document.ts';
 import { normalizeDocument } from './normalize.ts';
@@ -98,6 +99,7 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   if (!existsSync(specRoot)) throw new SpecError(display(specRoot), '', 'no such file');
   const parsed = new Map<string, unknown>();
   const remote = checkRefs(specRoot, options, parsed);
+  const written = componentSchemaReferences(parsed.get(realpathSync(specRoot)));
   let bundled: BundledSpec;
   try {
     bundled = (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options, parsed))) as BundledSpec;
@@ -105,6 +107,7 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
     throw describeRemoteError(remote, error) ?? describeLoadError(specRoot, error);
   }
   restoreDataRefs(bundled);
+  restoreAliasReferences(bundled, written);
   resolveMappings(bundled);
   inlineStrayReferences(bundled);
   const left = fileReferenceIn(bundled);
