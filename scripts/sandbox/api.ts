@@ -11,6 +11,7 @@ import {
   resourceMissingBody,
   validationErrorBody,
 } from '../http/errors.ts';
+import { cardOfInput } from './card-encryption.ts';
 import { envelope, payloadHash } from './idempotency.ts';
 import {
   cancelSession,
@@ -80,6 +81,7 @@ export function sandboxApi(
     }
     const resolved = customers.resolve(body);
     if ('refused' in resolved) return refusal(call.operationId, resolved);
+    resolved.card = cardOfInput(body.paymentMethod?.card);
     const outcome = createSession(body, state.moment(origin(call)), resolved, DEFAULT_SESSION_SECONDS);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
     if (key) outcome.record.internal.idempotencyKey = key;
@@ -134,7 +136,7 @@ export function sandboxApi(
           const stored = token === undefined ? undefined : customers.storedCard(token);
           if (token !== undefined && !stored)
             return { refused: 404, message: `The stored payment method with token ${token} cannot be found` };
-          return confirmSession(record, body, state.moment(origin(call)), stored);
+          return confirmSession(record, body, state.moment(origin(call)), stored, cardOfInput(body.paymentMethod?.card));
         });
       case 'cancelPaymentSession':
         return onSession(call, call.params.id!, (record) =>

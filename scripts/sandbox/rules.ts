@@ -65,13 +65,3 @@ export function familyOf(type: string | undefined): 'pull' | 'push' | undefined 
 
 /** Payment Simulation: "Applicable only for QRIS, Virtual Account, and E-Wallet Payment Methods". */
 export const SIMULATED_TYPES = new Set(['QR', 'VIRTUAL_ACCOUNT', 'EWALLET']);
-
-/**
- * Payment Simulation › Simulate via Dashboard › Cards: Pivot's test card numbers. The sandbox's page
- * "pays" with the first; the others are listed for a person choosing on the page.
- */
-export const TEST_CARDS = [
-  { number: '4440000112200001', network: 'VISA', expMonth: '01', expYear: '39' },
-  { number: '5550000112230001', network: 'MASTERCARD', expMonth: '01', expYear: '39' },
-  { number: '3550000112280001', network: 'JCB', expMonth: '01', expYear: '39' },
-];
