@@ -1,92 +1,177 @@
 /**
- * The hosted payment page, plain HTML with no framework: the page a REDIRECT session's
- * `paymentUrl` points at (Build Redirect Payment Page: the customer pays on Pivot's page and is sent on
- * to the merchant's `redirectUrl`).
+ * The hosted payment page's routes: the page a REDIRECT session's `paymentUrl` points at, and the 3DS
+ * page of an API-mode card (Build Redirect Payment Page: the customer pays on Pivot's page and is sent
+ * on to the merchant's `redirectUrl`). What the customer does is read from the form (`readPageForm`),
+ * turned into a move of the state machine (`pageMove`), committed, and the browser sent on.
+ *
+ * Routes: `GET /_sandbox/pay/{id}` (the page), `POST` (the customer's choice), `GET|POST …/3ds` (the
+ * challenge), `GET …/qr.png` (the QRIS code), `GET …/status` (what the page's script follows).
  */
 import type { Hono } from 'hono';
-import { escapeHtml, formatAmount, html, layout } from './html.ts';
+import QRCode from 'qrcode';
+import { cardOfInput } from './card-encryption.ts';
+import { cardOf } from './card-charge.ts';
+import { html } from './html.ts';
 import {
   cancelSession,
+  challengeAhead,
   confirmSession,
   customerPays,
   endUnpaid,
   isRefused,
+  presentCard,
+  staticPayment,
   type Moment,
   type Outcome,
   type SessionRecord,
 } from './lifecycle.ts';
 import type { SandboxState } from './state.ts';
+import { enterCard, passesLuhn, storedAsEntered, type EnteredCard } from './test-cards.ts';
+import { notFoundPage, paymentPage } from './views/payment-page.ts';
+import type { PageView } from './views/view.ts';
+import { SANDBOX_ENCRYPTION_KEY } from './card-encryption.ts';
 
 type Json = Record<string, any>;
 
-export type PageAction = 'pay' | 'fail' | 'cancel';
+/** What the customer asked for on the page. */
+export type PageRequest =
+  /** Pay (quick pay without a card typed; a push payment simulated; an e-wallet approved); `paymentMethod` picks one first. */
+  | { action: 'pay'; paymentMethod?: string }
+  | { action: 'fail' }
+  | { action: 'cancel' }
+  /** Payment UI: a method, `VIRTUAL_ACCOUNT:BCA` or `EWALLET:DANA` with its channel. */
+  | { action: 'choose'; choice: string }
+  | { action: 'card'; card: EnteredCard }
+  | { action: 'saved'; token: string }
+  | { action: 'static'; amount: number }
+  | { action: 'threeDs'; answer: 'passed' | 'failed' };
 
-const METHOD_CHOICES = ['CARD', 'VIRTUAL_ACCOUNT', 'QR', 'EWALLET'];
-
-/** The hosted payment page of a session: what is paid, and the customer's three choices. */
-export function paymentPage(session: Json, actionPath: string): string {
-  const method = session.paymentMethod?.type as string | undefined;
-  const open = ['REQUIRE_PAYMENT_METHOD', 'REQUIRE_CONFIRMATION', 'REQUIRE_ACTION'].includes(session.status);
-  const charge = (session.chargeDetails as Json[] | null)?.at(-1);
-  const va = charge?.virtualAccount;
-  const choice = method
-    ? `<dd id="method">${escapeHtml(method)}</dd>`
-    : `<dd><select id="method" name="paymentMethod" form="actions">${METHOD_CHOICES.map((type) => `<option>${type}</option>`).join('')}</select></dd>`;
-  const form = open
-    ? `<form id="actions" method="post" action="${escapeHtml(actionPath)}">
-<button type="submit" name="action" value="pay">Pay</button>
-<button type="submit" name="action" value="fail">Fail</button>
-<button type="submit" name="action" value="cancel">Cancel</button>
-</form>
-<p class="note">Pivot sandbox: "Pay" completes the payment as the customer would (card: test card 4440 0001 1220 0001, 3DS passed),
-"Fail" makes the charge fail, "Cancel" leaves the page. You are then sent to the merchant's return URL.</p>`
-    : `<p id="final">This payment session is ${escapeHtml(session.status)}: nothing left to do here.</p>`;
-  return layout(
-    `Pay ${formatAmount(session.amount)} · Pivot sandbox`,
-    `<h1>Pivot sandbox payment</h1>
-<dl>
-<dt>Amount</dt><dd id="amount">${escapeHtml(formatAmount(session.amount))}</dd>
-<dt>Merchant reference</dt><dd id="reference">${escapeHtml(session.clientReferenceId)}</dd>
-<dt>Merchant</dt><dd>${escapeHtml(session.statementDescriptor)}</dd>
-<dt>Payment method</dt>${choice}
-${va ? `<dt>Virtual account</dt><dd>${escapeHtml(va.channel)} ${escapeHtml(va.virtualAccountNumber)}</dd>` : ''}
-<dt>Status</dt><dd id="status">${escapeHtml(session.status)}</dd>
-<dt>Expires</dt><dd>${escapeHtml(session.expiryAt)}</dd>
-</dl>
-${form}`,
-  );
+/** The form a page posted, checked: the request, or what to tell the customer. */
+export function readPageForm(form: Record<string, unknown>, now: number): PageRequest | { error: string } {
+  const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
+  const action = text('action');
+  switch (action) {
+    case 'pay':
+      return { action, ...(text('paymentMethod') ? { paymentMethod: text('paymentMethod') } : {}) };
+    case 'fail':
+    case 'cancel':
+      return { action };
+    case 'choose':
+      return text('choice') ? { action, choice: text('choice') } : { error: 'Choose a payment method.' };
+    case 'saved':
+      return text('token') ? { action, token: text('token') } : { error: 'Choose one of your saved cards.' };
+    case 'static': {
+      const amount = Number(text('amount'));
+      return Number.isInteger(amount) && amount > 0 ? { action, amount } : { error: 'Enter the amount paid, in whole Rupiah.' };
+    }
+    case 'card':
+      return readCard(form, now);
+    default:
+      return { error: `Unknown action "${action}".` };
+  }
 }
 
-/** Where the customer goes when the merchant gave no return URL for the outcome. */
-export function returnPage(sessionId: string, outcome: string): string {
-  return layout(
-    'Pivot sandbox · back to the merchant',
-    `<h1>Payment ${escapeHtml(outcome)}</h1>
-<p>Session <code>${escapeHtml(sessionId)}</code>. The merchant's <code>redirectUrl</code> has no URL for this outcome, so the sandbox shows this page.</p>`,
-  );
+/** The card form: an `encryptedCard` made in the browser, or the fields in clear (no script). Checked as card forms check. */
+function readCard(form: Record<string, unknown>, now: number): PageRequest | { error: string } {
+  const value = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
+  const name = value('cardName') || undefined;
+  let number: string;
+  let month: number;
+  let year: number;
+  if (value('encryptedCard')) {
+    const card = cardOfInput({ encryptedCard: value('encryptedCard') });
+    if (!card) return { error: 'The card could not be read. Please enter it again.' };
+    return checkedCard({ ...card, ...(name ? { holderName: name } : {}) }, now);
+  } else {
+    number = value('cardNumber').replace(/[\s-]/g, '');
+    const expiry = /^(0[1-9]|1[0-2])\s*\/\s*([0-9]{2}|[0-9]{4})$/.exec(value('cardExpiry'));
+    if (!/^[0-9]{12,19}$/.test(number)) return { error: 'Enter the card number: 12 to 19 digits.' };
+    if (!expiry) return { error: 'Enter the expiry date as MM/YY.' };
+    if (!/^[0-9]{3,4}$/.test(value('cardCvc'))) return { error: 'Enter the 3-digit security code (CVC).' };
+    if (!passesLuhn(number)) return { error: 'This card number is not valid: please check it.' };
+    month = Number(expiry[1]);
+    year = Number(expiry[2]) % 100;
+  }
+  return checkedCard(enterCard(number, month, year, name), now);
 }
 
-/** What a customer's choice on the hosted page does to the session. */
-export function pageAction(record: SessionRecord, action: PageAction, method: string | undefined, base: Moment): Outcome {
+/** A card whose number passes the Luhn check and whose expiry has not passed (decision `unknown-test-card`). */
+function checkedCard(card: EnteredCard, now: number): PageRequest | { error: string } {
+  const today = new Date(now);
+  const year = 2000 + Number(card.expYear.slice(-2));
+  const month = Number(card.expMonth);
+  if (year < today.getUTCFullYear() || (year === today.getUTCFullYear() && month < today.getUTCMonth() + 1))
+    return { error: 'This card has expired: check the expiry date.' };
+  return { action: 'card', card };
+}
+
+/** Payment UI's choice as a confirm request: `VIRTUAL_ACCOUNT:BCA` → the method and its channel. */
+function chosenMethod(choice: string): Json | undefined {
+  const [type, channel] = choice.split(':');
+  if (type === 'CARD' || type === 'QR') return { paymentMethod: { type } };
+  if (type === 'VIRTUAL_ACCOUNT' && channel && /^[A-Z][A-Z0-9_]*$/.test(channel))
+    return { paymentMethod: { type }, paymentMethodOptions: { virtualAccount: { channel } } };
+  if (type === 'EWALLET' && ['DANA', 'OVO', 'SHOPEEPAY'].includes(channel ?? ''))
+    return { paymentMethod: { type }, paymentMethodOptions: { ewallet: { channel } } };
+  return undefined;
+}
+
+/**
+ * What the customer's request does to the session. Before a charge exists, "pay" and "fail" first
+ * confirm the session with its method (or the one picked): Build Redirect Payment Page › late
+ * finalisation, where the customer picks the method on Pivot's page.
+ */
+export function pageMove(record: SessionRecord, request: PageRequest, moment: Moment, storedCard?: Json): Outcome {
   const status = record.session.status;
-  if (action === 'cancel') {
-    // Pre-charge: the customer cancels (REQUESTED_BY_CUSTOMER); with a charge waiting: the customer left (EXPIRED);
-    // decision `page-cancel`.
-    return status === 'REQUIRE_ACTION'
-      ? endUnpaid(record, 'expired', base)
-      : cancelSession(record, 'REQUESTED_BY_CUSTOMER', base);
+  switch (request.action) {
+    case 'cancel':
+      // Pre-charge: the customer cancels (REQUESTED_BY_CUSTOMER); with a charge waiting: the customer left
+      // (EXPIRED); decision `page-cancel`.
+      return status === 'REQUIRE_ACTION' || status === 'PROCESSING'
+        ? endUnpaid(record, 'expired', moment)
+        : cancelSession(record, 'REQUESTED_BY_CUSTOMER', moment);
+    case 'choose': {
+      const confirm = chosenMethod(request.choice);
+      if (!confirm) return { refused: 400, field: 'choice', message: `choice ${request.choice} is not a payment method` };
+      return confirmSession(record, confirm, moment, record.internal.storedCard);
+    }
+    case 'card':
+      return presentCard(record, request.card, undefined, moment);
+    case 'saved':
+      if (!storedCard) return { refused: 404, message: `The stored payment method with token ${request.token} cannot be found` };
+      return presentCard(record, storedAsEntered(storedCard), storedCard, moment);
+    case 'static':
+      return staticPayment(record, { value: request.amount, currency: record.session.amount.currency }, moment);
+    case 'threeDs':
+      return customerPays(record, moment, request.answer);
+    case 'pay':
+    case 'fail': {
+      let current: Outcome = { record, callbacks: [] };
+      if (status === 'REQUIRE_PAYMENT_METHOD' || status === 'REQUIRE_CONFIRMATION') {
+        const picked = request.action === 'pay' ? request.paymentMethod : undefined;
+        const chosen = record.session.paymentMethod?.type ?? picked ?? 'CARD';
+        current = confirmSession(record, { paymentMethod: { type: chosen } }, moment, record.internal.storedCard);
+        if (isRefused(current)) return current;
+      }
+      const next = request.action === 'pay' ? customerPays(current.record, moment) : endUnpaid(current.record, 'failed', moment);
+      if (isRefused(next)) return next;
+      return { ...next, callbacks: [...current.callbacks, ...next.callbacks] };
+    }
   }
-  let current: Outcome = { record, callbacks: [] };
-  if (status === 'REQUIRE_PAYMENT_METHOD' || status === 'REQUIRE_CONFIRMATION') {
-    // Build Redirect Payment Page › late finalisation: the customer picks the method on Pivot's page.
-    const type = record.session.paymentMethod?.type ?? method ?? 'CARD';
-    current = confirmSession(record, { paymentMethod: { type } }, base, record.internal.storedCard);
-    if (isRefused(current)) return current;
-  }
-  const confirmed = current.record;
-  const next = action === 'pay' ? customerPays(confirmed, base) : endUnpaid(confirmed, 'failed', base);
-  if (isRefused(next)) return next;
-  return { ...next, callbacks: [...current.callbacks, ...next.callbacks] };
+}
+
+/** Which return URL a session's state sends the customer to, once their part is over; undefined while it is not. */
+export function customerOutcome(session: Json): 'success' | 'failure' | 'expiration' | undefined {
+  const charges = (session.chargeDetails ?? []) as Json[];
+  if (session.status === 'PAID') return 'success';
+  if (session.status === 'PROCESSING')
+    return session.investigationStatus === 'INVESTIGATION_IN_PROCESS' ||
+      charges.some((charge) => charge.status === 'WAITING_FOR_CAPTURE')
+      ? 'success'
+      : undefined;
+  if (session.status === 'EXPIRED') return charges.some((charge) => charge.status === 'FAILED') ? 'failure' : 'expiration';
+  if (session.status === 'CANCELLED') return 'expiration';
+  return undefined;
 }
 
 /** Where the customer is sent after the page; DANA uses `successReturnUrl` for every outcome (E-Wallet hint). */
@@ -96,32 +181,98 @@ export function returnUrl(session: Json, outcome: 'success' | 'failure' | 'expir
   return dana ? urls.successReturnUrl : urls[`${outcome}ReturnUrl`];
 }
 
-/** `GET /_sandbox/pay/{id}` shows the page; `POST` is the customer's choice, then the merchant's return URL. */
+/** The view of a record: what the page shows it with. */
+function viewOf(record: SessionRecord, state: SandboxState, extra: Partial<PageView> = {}): PageView {
+  const { session } = record;
+  const isCard = session.paymentMethod?.type === 'CARD';
+  const known = isCard && (record.internal.card || record.internal.storedCard) ? cardOf(record.internal) : undefined;
+  const customer = session.showSavedPayment === true && session.customerId ? state.customers.get(session.customerId) : undefined;
+  const savedCards = ((customer?.storedPaymentMethods ?? []) as Json[]).filter(
+    (method) => String(method.paymentMethod).toUpperCase() === 'CARD' && method.status !== 'INACTIVE' && method.card,
+  );
+  return {
+    session,
+    now: state.clock.now(),
+    base: `/_sandbox/pay/${session.id}`,
+    hidden: '',
+    ...(known ? { card: known } : {}),
+    challenge: known !== undefined && (challengeAhead(record) || session.status === 'PROCESSING'),
+    savedCards,
+    encryptionKey: session.encryptionKey ?? SANDBOX_ENCRYPTION_KEY,
+    ...extra,
+  };
+}
+
 export function pageRoutes(app: Hono, state: SandboxState): void {
+  const notFound = (id: string) => html(notFoundPage(`No payment session ${id} here: the link may be wrong or old.`), 404);
+  const render = (record: SessionRecord, status = 200, error?: string) => {
+    const outcome = customerOutcome(record.session);
+    const backTo = outcome && returnUrl(record.session, outcome);
+    return html(paymentPage(viewOf(record, state, error ? { error } : {}), backTo), status);
+  };
+
+  /** The challenge is its own page: a card session whose known card meets one is shown at `…/3ds`. */
+  const atChallenge = (record: SessionRecord) => {
+    const view = viewOf(record, state);
+    return view.card !== undefined && view.challenge && ['REQUIRE_ACTION', 'PROCESSING'].includes(record.session.status);
+  };
+  const pageOf = (id: string) => `/_sandbox/pay/${id}`;
+  const seeOther = (location: string) => new Response(null, { status: 303, headers: { location } });
+
   app.get('/_sandbox/pay/:id', (c) => {
     const record = state.store.get(c.req.param('id'));
-    if (!record) return html(returnPage(c.req.param('id'), 'not found: no such payment session'), 404);
-    return html(paymentPage(record.session, `/_sandbox/pay/${record.session.id}`));
+    if (!record) return notFound(c.req.param('id'));
+    return atChallenge(record) ? seeOther(`${pageOf(record.session.id)}/3ds`) : render(record);
   });
-  app.post('/_sandbox/pay/:id', async (c) => {
-    const id = c.req.param('id');
+  app.get('/_sandbox/pay/:id/3ds', (c) => {
+    const record = state.store.get(c.req.param('id'));
+    if (!record) return notFound(c.req.param('id'));
+    return atChallenge(record) ? render(record) : seeOther(pageOf(record.session.id));
+  });
+
+  /** Applies the customer's request, then sends the browser on: the merchant once their part is over, else the page. */
+  function apply(id: string, request: PageRequest | { error: string }, origin: string): Response {
     const record = state.store.get(id);
-    if (!record) return html(returnPage(id, 'not found: no such payment session'), 404);
+    if (!record) return notFound(id);
+    if ('error' in request) return render(record, 400, request.error);
+    const stored = request.action === 'saved' ? state.customers.storedCard(request.token) : undefined;
+    const moved = pageMove(record, request, state.moment(origin), stored);
+    if (isRefused(moved)) return render(record, moved.refused === 400 ? 400 : 422, moved.message);
+    state.commit(moved, origin);
+    const outcome = customerOutcome(moved.record.session);
+    const target = outcome ? returnUrl(moved.record.session, outcome) : undefined;
+    if (target) return Response.redirect(target, 303);
+    if (outcome) return render(moved.record);
+    return seeOther(atChallenge(moved.record) ? `${pageOf(id)}/3ds` : pageOf(id));
+  }
+
+  app.post('/_sandbox/pay/:id', async (c) => {
     const form = await c.req.parseBody();
-    const action = String(form.action ?? '');
-    if (action !== 'pay' && action !== 'fail' && action !== 'cancel')
-      return html(returnPage(id, `unknown action "${action}"`), 400);
-    const method = typeof form.paymentMethod === 'string' ? form.paymentMethod : undefined;
-    const origin = new URL(c.req.url).origin;
-    const outcome = pageAction(record, action, method, state.moment(origin));
-    if (isRefused(outcome))
-      return html(
-        paymentPage(record.session, `/_sandbox/pay/${id}`).replace('<h1>', `<p id="error">${outcome.message}</p>\n<h1>`),
-        422,
-      );
-    state.commit(outcome, origin);
-    const target = returnUrl(outcome.record.session, action === 'pay' ? 'success' : action === 'fail' ? 'failure' : 'expiration');
-    const outcomeName = action === 'pay' ? 'paid' : action === 'fail' ? 'failed' : 'cancelled';
-    return target ? c.redirect(target, 303) : html(returnPage(id, outcomeName));
+    return apply(c.req.param('id'), readPageForm(form, state.clock.now()), new URL(c.req.url).origin);
+  });
+  app.post('/_sandbox/pay/:id/3ds', async (c) => {
+    const form = await c.req.parseBody();
+    const answer = form.threeDs === 'failed' || form.threeDs === 'passed' ? form.threeDs : undefined;
+    const request: PageRequest | { error: string } = answer
+      ? { action: 'threeDs', answer }
+      : { error: 'Confirm or reject the payment.' };
+    return apply(c.req.param('id'), request, new URL(c.req.url).origin);
+  });
+
+  app.get('/_sandbox/pay/:id/qr.png', async (c) => {
+    const record = state.store.get(c.req.param('id'));
+    const qr = record?.session.chargeDetails?.at(-1)?.qr ?? record?.session.paymentMethod?.qr;
+    if (!qr?.qrContent) return notFound(c.req.param('id'));
+    const png = await QRCode.toBuffer(qr.qrContent as string, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+    return new Response(new Uint8Array(png), { headers: { 'content-type': 'image/png', 'cache-control': 'no-store' } });
+  });
+
+  app.get('/_sandbox/pay/:id/status', (c) => {
+    const record = state.store.get(c.req.param('id'));
+    if (!record) return Response.json({ status: 'UNKNOWN', next: `/_sandbox/pay/${c.req.param('id')}` }, { status: 404 });
+    const { session } = record;
+    const outcome = customerOutcome(session);
+    const next = (outcome && returnUrl(session, outcome)) ?? `/_sandbox/pay/${session.id}`;
+    return Response.json({ status: session.status, chargeStatus: session.chargeDetails?.at(-1)?.status ?? null, next });
   });
 }

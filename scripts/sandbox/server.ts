@@ -6,6 +6,7 @@
 import { createContractApp, type FetchHandler } from '../http/core.ts';
 import { serveHandler, type ServedHandler, type ServeOptions } from '../http/serve.ts';
 import { sandboxApi } from './api.ts';
+import { assetRoutes } from './assets.ts';
 import type { CallbackQueue } from './callbacks.ts';
 import type { Clock } from './clock.ts';
 import { controlRoutes } from './control-routes.ts';
@@ -89,6 +90,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       dashboardRoute(router, state);
       controlRoutes(router, state);
       pageRoutes(router, state);
+      assetRoutes(router);
     },
   });
   const { clock, store, callbacks, tick, reset, idle } = state;
