@@ -5,6 +5,7 @@
  */
 import type { ContractBackend, ContractCall } from '../http/core.ts';
 import {
+  duplicateErrorBody,
   idempotencyErrorBody,
   invalidStateBody,
   jsonResponse,
@@ -26,7 +27,7 @@ import {
   type Outcome,
   type SessionRecord,
 } from './lifecycle.ts';
-import { DEFAULT_SESSION_SECONDS, SIMULATED_TYPES } from './rules.ts';
+import { DEFAULT_SESSION_SECONDS, SIMULATED_TYPES, holdsReference } from './rules.ts';
 import type { SandboxState } from './state.ts';
 
 type Json = Record<string, any>;
@@ -79,13 +80,22 @@ export function sandboxApi(
           headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
         });
     }
+    const holder = state.holderOf(body.clientReferenceId);
+    if (holder && holdsReference(holder.session))
+      return jsonResponse(
+        409,
+        duplicateErrorBody(
+          call.operationId,
+          `There's already existing record with the provided details: clientReferenceId ${body.clientReferenceId} belongs to payment session ${holder.session.id} (${holder.session.status})`,
+        ),
+      );
     const resolved = customers.resolve(body);
     if ('refused' in resolved) return refusal(call.operationId, resolved);
     resolved.card = cardOfInput(body.paymentMethod?.card);
     const outcome = createSession(body, state.moment(origin(call)), resolved, DEFAULT_SESSION_SECONDS);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
     if (key) outcome.record.internal.idempotencyKey = key;
-    state.commit(outcome, origin(call));
+    state.commit({ ...outcome, via: 'API createPaymentSession' }, origin(call));
     if (key) idempotency.remember(key, fingerprint, outcome.record.session.id, now);
     return new Response(envelope(outcome.record.session), { status: 200, headers: { 'content-type': 'application/json' } });
   }
@@ -95,7 +105,8 @@ export function sandboxApi(
     if (!record) return missingSession(call.operationId, id);
     const outcome = move(record);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    if (!fault('skipTransition', (operationId) => operationId === call.operationId)) state.commit(outcome, origin(call));
+    if (!fault('skipTransition', (operationId) => operationId === call.operationId))
+      state.commit({ ...outcome, via: `API ${call.operationId}` }, origin(call));
     return ok(outcome.answer ?? outcome.record.session);
   }
 
@@ -119,7 +130,8 @@ export function sandboxApi(
           ? staticPayment(record, body.amount, now)
           : customerPays(record, now);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    if (!fault('skipTransition', (operationId) => operationId === call.operationId)) state.commit(outcome, origin(call));
+    if (!fault('skipTransition', (operationId) => operationId === call.operationId))
+      state.commit({ ...outcome, via: `API simulatePayment ${body.chargeStatus}` }, origin(call));
     return ok({ updated: true });
   }
 

@@ -10,6 +10,7 @@ import type { Clock } from './clock.ts';
 import type { IdSource } from './ids.ts';
 import { CALLBACK_TIMEOUT_MS, RETRY_DELAYS_SECONDS, isRetriedStatus } from './rules.ts';
 import type { CallbackEvent } from './lifecycle.ts';
+import type { RefundEvent } from './refunds.ts';
 
 type Json = Record<string, any>;
 
@@ -25,8 +26,11 @@ export type DeliveryState = 'pending' | 'delivered' | 'retrying' | 'manual_retry
 
 export interface Delivery {
   id: string;
-  event: CallbackEvent;
+  /** A payment event, or a refund's (Refund Callback: same URL, same X-API-Key). */
+  event: CallbackEvent | RefundEvent;
   paymentSessionId: string;
+  /** The refund a REFUND.* delivery carries. */
+  refundId?: string;
   createdAt: string;
   state: DeliveryState;
   attempts: Attempt[];
@@ -50,7 +54,8 @@ interface Tracked {
 }
 
 export interface CallbackQueue {
-  enqueue(event: CallbackEvent, session: Json): Delivery;
+  /** `data` is the session of a payment event, the refund of a REFUND.* one. */
+  enqueue(event: CallbackEvent | RefundEvent, data: Json): Delivery;
   /** Attempts every delivery whose time has come; resolves when they are done. */
   runDue(): Promise<void>;
   /** One manual attempt now (`POST /_sandbox/callbacks/{id}/resend`); undefined for an unknown id. */
@@ -133,17 +138,19 @@ export function callbackQueue(
   }
 
   return {
-    enqueue(event, session) {
+    enqueue(event, data) {
       const now = clock.now();
+      const refund = event.startsWith('REFUND.');
       const delivery: Delivery = {
         id: ids.uuid(),
         event,
-        paymentSessionId: session.id,
+        paymentSessionId: refund ? data.paymentSessionId : data.id,
+        ...(refund ? { refundId: data.id } : {}),
         createdAt: iso(now),
         state: settings.url ? 'pending' : 'no_callback_url',
         attempts: [],
         nextAttemptAt: settings.url ? iso(now) : null,
-        body: { event, data: session },
+        body: { event, data },
       };
       tracked.set(delivery.id, { delivery, createdMs: now, nextMs: settings.url ? now : null });
       prune();

@@ -35,6 +35,8 @@ import {
 } from './card-charge.ts';
 import { SANDBOX_ENCRYPTION_KEY } from './card-encryption.ts';
 import type { EnteredCard } from './test-cards.ts';
+import type { RefundEvent, RefundRecord } from './refunds.ts';
+import type { TimelineEntry } from './timeline.ts';
 
 type Json = Record<string, any>;
 
@@ -43,6 +45,10 @@ export type CallbackEvent = 'PAYMENT.PROCESSING' | 'PAYMENT.PAID' | 'PAYMENT.CAN
 /** A stored session: what Pivot returns, and what it holds without returning. */
 export interface SessionRecord {
   session: Json;
+  /** Its refunds (`refunds.ts`): Pivot keeps them apart from the session object. */
+  refunds?: RefundRecord[];
+  /** Each status change, when and why (`timeline.ts`), for the dashboard. */
+  timeline?: TimelineEntry[];
   internal: {
     captureMethod: 'automatic' | 'manual';
     threeDsMethod: string;
@@ -83,6 +89,10 @@ export interface Moved {
   followUp?: 'complete';
   /** What happened, in words, for the session's timeline ("the customer paid with VISA •••• 0001"). */
   cause?: string;
+  /** Who made it happen: "API createPaymentSession", "hosted page", "sandbox clock", "control route" … */
+  via?: string;
+  /** Refund callbacks the move causes, each with the refund as it was then. */
+  refundCallbacks?: Array<{ event: RefundEvent; refund: Json }>;
 }
 
 export interface Refused {
@@ -591,7 +601,11 @@ export function staticPayment(record: SessionRecord, amount: Json | undefined, m
   settleCharge(charge, amount, moment.now);
   next.session.chargeDetails = [...(next.session.chargeDetails ?? []), charge];
   touch(next, moment.now);
-  return { record: next, callbacks: [snapshot(next, 'CHARGE.SUCCESS')] };
+  return {
+    record: next,
+    callbacks: [snapshot(next, 'CHARGE.SUCCESS')],
+    cause: `a payment of ${amount.value} ${amount.currency}`,
+  };
 }
 
 function settleCharge(charge: Json, amount: Json, now: number): void {
@@ -673,7 +687,7 @@ export function cancelSession(record: SessionRecord, reason: string, moment: Mom
   next.session.cancellationReason = reason;
   next.session.expiryAt = iso(moment.now); // as the documented cancel response shows
   touch(next, moment.now);
-  return { record: next, callbacks: [snapshot(next, 'PAYMENT.CANCELLED')] };
+  return { record: next, callbacks: [snapshot(next, 'PAYMENT.CANCELLED')], cause: `cancelled (${reason})` };
 }
 
 /**
@@ -724,13 +738,15 @@ export function captureSession(record: SessionRecord, body: Json, moment: Moment
     updatedAt: iso(now),
   };
   touch(next, now);
-  if (body.releaseRemainingAmount !== true && total < authorized.value) return { record: next, callbacks: [], answer };
+  const cause = `captured ${amount.value} ${amount.currency}${body.releaseRemainingAmount === true ? ', the rest released' : ''}`;
+  if (body.releaseRemainingAmount !== true && total < authorized.value) return { record: next, callbacks: [], answer, cause };
   settle(next, nextCharge, { value: total, currency: amount.currency }, now);
   return {
     record: next,
     callbacks: [snapshot(next, 'PAYMENT.PAID')],
     answer,
     saved: savedMethod(next, nextCharge, ids, now),
+    cause,
   };
 }
 

@@ -238,7 +238,7 @@ export function pageRoutes(app: Hono, state: SandboxState): void {
     const stored = request.action === 'saved' ? state.customers.storedCard(request.token) : undefined;
     const moved = pageMove(record, request, state.moment(origin), stored);
     if (isRefused(moved)) return render(record, moved.refused === 400 ? 400 : 422, moved.message);
-    state.commit(moved, origin);
+    state.commit({ ...moved, via: 'hosted page' }, origin);
     const outcome = customerOutcome(moved.record.session);
     const target = outcome ? returnUrl(moved.record.session, outcome) : undefined;
     if (target) return Response.redirect(target, 303);

@@ -21,6 +21,7 @@ type Json = Record<string, any>;
 
 export const REFUND_STATUSES = ['PENDING', 'WAITING_BANK_TRANSFER', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
+export type RefundEvent = `REFUND.${RefundStatus}`;
 export const REFUND_REASONS = ['SUSPECT_FRAUDULENT', 'DUPLICATE', 'REQUESTED_BY_CUSTOMER', 'CANCELLATION', 'OTHERS'] as const;
 
 /** How long a refund stays in a status before its next one, in sandbox seconds (decision `refund-progress`). */
@@ -151,7 +152,7 @@ export function refundAmount(value: number, currency: string): Json {
 
 /** What a refund leaves: the refund, the callback it causes, or a refusal. */
 export type RefundOutcome =
-  | { refunds: RefundRecord[]; callbacks: Array<{ event: string; refund: Json }>; cause: string }
+  | { refunds: RefundRecord[]; callbacks: Array<{ event: RefundEvent; refund: Json }>; cause: string }
   | { refused: 400 | 404 | 409 | 422; message: string; field?: string };
 
 function isoOf(ms: number): string {
@@ -291,8 +292,8 @@ export function createRefund(
 export function advanceRefunds(
   refunds: RefundRecord[],
   now: number,
-): { refunds: RefundRecord[]; callbacks: Array<{ event: string; refund: Json }>; causes: string[] } {
-  const callbacks: Array<{ event: string; refund: Json }> = [];
+): { refunds: RefundRecord[]; callbacks: Array<{ event: RefundEvent; refund: Json }>; causes: string[] } {
+  const callbacks: Array<{ event: RefundEvent; refund: Json }> = [];
   const causes: string[] = [];
   const moved = refunds.map((record) => {
     if (record.nextAt === null || record.nextAt > now) return record;
@@ -302,7 +303,7 @@ export function advanceRefunds(
       const at = next.nextAt;
       next.refund.status = status;
       next.refund.updatedAt = isoOf(at);
-      callbacks.push({ event: `REFUND.${status}`, refund: structuredClone(next.refund) });
+      callbacks.push({ event: `REFUND.${status}` as RefundEvent, refund: structuredClone(next.refund) });
       causes.push(`refund ${next.refund.id}: ${status}`);
       next.nextAt =
         status === 'WAITING_BANK_TRANSFER' && next.ahead.length > 0

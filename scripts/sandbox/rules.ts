@@ -53,6 +53,17 @@ export const CANCELLABLE = new Set(['REQUIRE_CONFIRMATION', 'REQUIRE_PAYMENT_MET
 /** Sessions the clock can expire: waiting for the merchant or the customer (State and Status › Post-charge; decision `timeout-is-expired`). */
 export const EXPIRABLE = new Set(['REQUIRE_PAYMENT_METHOD', 'REQUIRE_CONFIRMATION', 'REQUIRE_ACTION']);
 
+/**
+ * Failure Code & Message › 409 `duplicate_error`: "There's already existing record with the provided
+ * details … payload request which conflicted with existing resource"; Create Payment Session ›
+ * clientReferenceId: "Unique Payment Reference". A session holds its reference while it is open or
+ * PAID; an EXPIRED or CANCELLED one lets it go, so an order can be tried again
+ * (decision `duplicate-client-reference`).
+ */
+export function holdsReference(session: Record<string, any>): boolean {
+  return session.status !== 'EXPIRED' && session.status !== 'CANCELLED';
+}
+
 /** Final statuses: nothing moves a session out of them (State and Status). */
 export const TERMINAL = new Set(['PAID', 'CANCELLED', 'EXPIRED']);
 

@@ -14,6 +14,7 @@ import { dashboardRoute } from './dashboard.ts';
 import { corruptingAnswers, type SandboxFaults } from './faults.ts';
 import type { SessionRecord } from './lifecycle.ts';
 import { pageRoutes } from './page.ts';
+import { sessionActionRoutes } from './session-actions.ts';
 import { sandboxState } from './state.ts';
 import type { SessionStore } from './store.ts';
 
@@ -74,10 +75,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     send: options.send,
     faults: options.faults,
   });
-  const api = sandboxApi(state, {
+  const credentials = {
     merchantId: options.merchantId ?? SANDBOX_DEFAULTS.merchantId,
     merchantSecret: options.merchantSecret ?? SANDBOX_DEFAULTS.merchantSecret,
-  });
+  };
+  const api = sandboxApi(state, credentials);
   const app = createContractApp({
     document: options.document,
     log: options.log,
@@ -89,6 +91,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     extend: (router) => {
       dashboardRoute(router, state);
       controlRoutes(router, state);
+      sessionActionRoutes(router, state, credentials);
       pageRoutes(router, state);
       assetRoutes(router);
     },

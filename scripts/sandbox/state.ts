@@ -5,11 +5,14 @@
  */
 import { callbackQueue, type CallbackQueue } from './callbacks.ts';
 import { sandboxClock, type Clock } from './clock.ts';
+import { boundedMap } from './bounded-map.ts';
 import { customerBook, type CustomerBook } from './customers.ts';
 import { faultSwitch, type FaultSwitch, type SandboxFaults } from './faults.ts';
 import { idempotencyTable, type IdempotencyTable } from './idempotency.ts';
 import { idSource, type IdSource } from './ids.ts';
 import { customerPays, endUnpaid, isDue, isRefused, type Moment, type Moved, type SessionRecord } from './lifecycle.ts';
+import { advanceRefunds, nextRefundAt } from './refunds.ts';
+import { withTransition } from './timeline.ts';
 import { memoryStore, type SessionStore } from './store.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
@@ -46,6 +49,8 @@ export interface SandboxState {
   reset(): void;
   /** Resolves when every callback attempt started so far has finished. */
   idle(): Promise<void>;
+  /** The session that holds a clientReferenceId (the latest created with it), if any. */
+  holderOf(clientReferenceId: string): SessionRecord | undefined;
 }
 
 export function sandboxState(options: StateOptions): SandboxState {
@@ -63,6 +68,10 @@ export function sandboxState(options: StateOptions): SandboxState {
   const idempotency = idempotencyTable(options.maxSessions);
   /** Expiry index: sessions the clock can expire, so a tick reads no session that is not due. */
   const expiries = new Map<string, number>();
+  /** Refund index: sessions with a refund the clock will move, and when. */
+  const refundsDue = new Map<string, number>();
+  /** Which session holds each clientReferenceId (the latest created with it), for 409 duplicate_error. */
+  const references = boundedMap<string, string>(options.maxSessions);
   const pending = new Set<Promise<unknown>>();
   const fault = faultSwitch(options.faults);
 
@@ -75,6 +84,13 @@ export function sandboxState(options: StateOptions): SandboxState {
 
   function commit(moved: Moved, baseUrl: string): void {
     const { session } = moved.record;
+    const events = [...moved.callbacks.map(({ event }) => event), ...(moved.refundCallbacks ?? []).map(({ event }) => event)];
+    moved.record.timeline = withTransition(moved.record.timeline, session, {
+      at: clock.now(),
+      cause: moved.cause,
+      via: moved.via,
+      events,
+    });
     const key = moved.record.internal.idempotencyKey;
     // The session changes: its key keeps the first answer.
     if (key !== undefined) idempotency.keepFirstAnswer(key, session.id, () => store.get(session.id));
@@ -82,9 +98,14 @@ export function sandboxState(options: StateOptions): SandboxState {
     if (typeof session.expiryAt === 'string' && session.paymentType !== 'MULTIPLE')
       expiries.set(session.id, Date.parse(session.expiryAt));
     else expiries.delete(session.id);
+    const refundAt = nextRefundAt(moved.record.refunds);
+    if (refundAt === null) refundsDue.delete(session.id);
+    else refundsDue.set(session.id, refundAt);
+    if (moved.record.timeline.length === 1) references.set(session.clientReferenceId, session.id);
     if (moved.saved) customers.save(moved.saved, session.amount);
     for (const { event, session: body } of moved.callbacks)
       if (!fault('dropCallback', (dropped) => dropped === event)) callbacks.enqueue(event, body);
+    for (const { event, refund } of moved.refundCallbacks ?? []) callbacks.enqueue(event, refund);
     if (moved.followUp === 'complete') {
       const id = session.id;
       track(
@@ -92,7 +113,7 @@ export function sandboxState(options: StateOptions): SandboxState {
           const record = store.get(id);
           if (!record) return;
           const outcome = customerPays(record, moment(baseUrl));
-          if (!isRefused(outcome)) commit(outcome, baseUrl);
+          if (!isRefused(outcome)) commit({ ...outcome, via: 'merchant-initiated charge' }, baseUrl);
         }),
       );
     }
@@ -107,7 +128,26 @@ export function sandboxState(options: StateOptions): SandboxState {
       const record = store.get(id);
       if (!record || !isDue(record, now)) continue;
       const outcome = endUnpaid(record, 'expired', { now, ids, baseUrl: '' });
-      if (!isRefused(outcome)) commit(outcome, 'http://sandbox.invalid');
+      if (!isRefused(outcome)) commit({ ...outcome, via: 'sandbox clock' }, 'http://sandbox.invalid');
+    }
+    for (const [id, dueMs] of [...refundsDue]) {
+      if (dueMs > now) continue;
+      const record = store.get(id);
+      if (!record?.refunds) {
+        refundsDue.delete(id);
+        continue;
+      }
+      const moved = advanceRefunds(record.refunds, now);
+      commit(
+        {
+          record: { ...record, refunds: moved.refunds },
+          callbacks: [],
+          refundCallbacks: moved.callbacks,
+          cause: moved.causes.join('; '),
+          via: 'sandbox clock',
+        },
+        'http://sandbox.invalid',
+      );
     }
     await callbacks.runDue();
   }
@@ -117,6 +157,8 @@ export function sandboxState(options: StateOptions): SandboxState {
     tokens.clear();
     idempotency.clear();
     expiries.clear();
+    refundsDue.clear();
+    references.clear();
     callbacks.clear();
     customers.reset();
   }
@@ -134,6 +176,10 @@ export function sandboxState(options: StateOptions): SandboxState {
     commit,
     tick,
     reset,
+    holderOf: (clientReferenceId) => {
+      const id = references.get(clientReferenceId);
+      return id === undefined ? undefined : store.get(id);
+    },
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
