@@ -71,16 +71,19 @@ export function sandboxApi(
     const now = clock.now();
     const key = call.headers.get('x-request-id');
     const fingerprint = payloadHash(body);
+    // A planted `differentReplay` answers the replay as a brand-new create (a broken server's mistake).
+    let plantedReplay = false;
     if (key) {
       const found = idempotency.lookup(key, fingerprint, now, (id) => store.get(id));
       if (found.kind === 'conflict') return jsonResponse(409, idempotencyErrorBody(call.operationId));
-      if (found.kind === 'replay' && !fault('differentReplay', () => true))
+      plantedReplay = found.kind === 'replay' && fault('differentReplay', () => true);
+      if (found.kind === 'replay' && !plantedReplay)
         return new Response(found.text, {
           status: 200,
           headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
         });
     }
-    const holder = state.holderOf(body.clientReferenceId);
+    const holder = plantedReplay ? undefined : state.holderOf(body.clientReferenceId);
     if (holder && holdsReference(holder.session))
       return jsonResponse(
         409,

@@ -9,7 +9,7 @@
  */
 import type { Hono } from 'hono';
 import QRCode from 'qrcode';
-import { cardOfInput } from './card-encryption.ts';
+import { SANDBOX_ENCRYPTION_KEY, decryptCard } from './card-encryption.ts';
 import { cardOf } from './card-charge.ts';
 import { html } from './html.ts';
 import {
@@ -29,7 +29,6 @@ import type { SandboxState } from './state.ts';
 import { enterCard, passesLuhn, storedAsEntered, type EnteredCard } from './test-cards.ts';
 import { notFoundPage, paymentPage } from './views/payment-page.ts';
 import type { PageView } from './views/view.ts';
-import { SANDBOX_ENCRYPTION_KEY } from './card-encryption.ts';
 
 type Json = Record<string, any>;
 
@@ -74,35 +73,30 @@ export function readPageForm(form: Record<string, unknown>, now: number): PageRe
 /** The card form: an `encryptedCard` made in the browser, or the fields in clear (no script). Checked as card forms check. */
 function readCard(form: Record<string, unknown>, now: number): PageRequest | { error: string } {
   const value = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
-  const name = value('cardName') || undefined;
-  let number: string;
-  let month: number;
-  let year: number;
+  let typed: { number: string; expMonth: number; expYear: number; cvc?: string };
   if (value('encryptedCard')) {
-    const card = cardOfInput({ encryptedCard: value('encryptedCard') });
+    const card = decryptCard(value('encryptedCard'));
     if (!card) return { error: 'The card could not be read. Please enter it again.' };
-    return checkedCard({ ...card, ...(name ? { holderName: name } : {}) }, now);
+    typed = card;
   } else {
-    number = value('cardNumber').replace(/[\s-]/g, '');
     const expiry = /^(0[1-9]|1[0-2])\s*\/\s*([0-9]{2}|[0-9]{4})$/.exec(value('cardExpiry'));
-    if (!/^[0-9]{12,19}$/.test(number)) return { error: 'Enter the card number: 12 to 19 digits.' };
     if (!expiry) return { error: 'Enter the expiry date as MM/YY.' };
-    if (!/^[0-9]{3,4}$/.test(value('cardCvc'))) return { error: 'Enter the 3-digit security code (CVC).' };
-    if (!passesLuhn(number)) return { error: 'This card number is not valid: please check it.' };
-    month = Number(expiry[1]);
-    year = Number(expiry[2]) % 100;
+    typed = {
+      number: value('cardNumber').replace(/[\s-]/g, ''),
+      expMonth: Number(expiry[1]),
+      expYear: Number(expiry[2]),
+      cvc: value('cardCvc'),
+    };
   }
-  return checkedCard(enterCard(number, month, year, name), now);
-}
-
-/** A card whose number passes the Luhn check and whose expiry has not passed (decision `unknown-test-card`). */
-function checkedCard(card: EnteredCard, now: number): PageRequest | { error: string } {
+  if (!/^[0-9]{12,19}$/.test(typed.number)) return { error: 'Enter the card number: 12 to 19 digits.' };
+  if (!/^[0-9]{3,4}$/.test(typed.cvc ?? '')) return { error: 'Enter the 3-digit security code (CVC).' };
+  // decision `unknown-test-card`: any number works, but a typo (Luhn) or a past expiry is caught here.
+  if (!passesLuhn(typed.number)) return { error: 'This card number is not valid: please check it.' };
+  const year = 2000 + (typed.expYear % 100);
   const today = new Date(now);
-  const year = 2000 + Number(card.expYear.slice(-2));
-  const month = Number(card.expMonth);
-  if (year < today.getUTCFullYear() || (year === today.getUTCFullYear() && month < today.getUTCMonth() + 1))
+  if (year < today.getUTCFullYear() || (year === today.getUTCFullYear() && typed.expMonth < today.getUTCMonth() + 1))
     return { error: 'This card has expired: check the expiry date.' };
-  return { action: 'card', card };
+  return { action: 'card', card: enterCard(typed.number, typed.expMonth, typed.expYear % 100, value('cardName') || undefined) };
 }
 
 /** Payment UI's choice as a confirm request: `VIRTUAL_ACCOUNT:BCA` → the method and its channel. */
@@ -234,7 +228,9 @@ export function pageRoutes(app: Hono, state: SandboxState): void {
   function apply(id: string, request: PageRequest | { error: string }, origin: string): Response {
     const record = state.store.get(id);
     if (!record) return notFound(id);
-    if ('error' in request) return render(record, 400, request.error);
+    // A mistake in a form is shown on the page for the customer to correct: an ordinary page (200), so
+    // the browser logs no failed request.
+    if ('error' in request) return render(record, 200, request.error);
     const stored = request.action === 'saved' ? state.customers.storedCard(request.token) : undefined;
     const moved = pageMove(record, request, state.moment(origin), stored);
     if (isRefused(moved)) return render(record, moved.refused === 400 ? 400 : 422, moved.message);
