@@ -1,49 +1,86 @@
-/** `GET /_sandbox`: the newest sessions and callback deliveries, for a person to look at. */
-import type { Hono } from 'hono';
-import type { Delivery } from './callbacks.ts';
-import { escapeHtml, formatAmount, html, layout } from './html.ts';
+/**
+ * The dashboard's routes: `GET /_sandbox` (sessions with filters and pages, the latest callbacks, the
+ * clock), a session's page (`GET /_sandbox/sessions/{id}` asked for as HTML; as JSON it stays the
+ * control route's read-out), and `GET /_sandbox/returned/{outcome}/{reference}`, where a session started
+ * from the dashboard sends its customer back to. The views are `views/dashboard.ts` and
+ * `views/session-view.ts`; every action on them calls a control route.
+ */
+import type { Context, Hono } from 'hono';
+import { html } from './html.ts';
+import type { SessionRecord } from './lifecycle.ts';
+import { STARTING_EXAMPLES } from './session-actions.ts';
 import type { SandboxState } from './state.ts';
+import { dashboardPage, matchesFilters, type SessionFilters } from './views/dashboard.ts';
+import { sessionPage } from './views/session-view.ts';
 
-type Json = Record<string, any>;
+/** Sessions per dashboard page. */
+export const DASHBOARD_PAGE_SIZE = 20;
+/** Deliveries on the front page. */
+const LATEST_DELIVERIES = 20;
 
-/** `GET /_sandbox`: the newest sessions and deliveries, for a person to look at. */
-export function dashboardPage(sessions: Json[], deliveries: Delivery[], now: string): string {
-  const sessionRows = sessions
-    .map(
-      (session) =>
-        `<tr><td><a href="/_sandbox/sessions/${escapeHtml(session.id)}">${escapeHtml(session.id)}</a></td><td>${escapeHtml(session.clientReferenceId)}</td><td>${escapeHtml(session.paymentMethod?.type ?? '—')}</td><td>${escapeHtml(formatAmount(session.amount))}</td><td>${escapeHtml(session.status)}</td><td>${escapeHtml(session.updatedAt)}</td><td>${session.paymentUrl?.includes('/_sandbox/pay/') ? `<a href="${escapeHtml(session.paymentUrl)}">page</a>` : ''}</td></tr>`,
-    )
-    .join('\n');
-  const deliveryRows = deliveries
-    .map(
-      (delivery) =>
-        `<tr><td>${escapeHtml(delivery.id)}</td><td>${escapeHtml(delivery.event)}</td><td>${escapeHtml(delivery.paymentSessionId)}</td><td>${escapeHtml(delivery.state)}</td><td>${delivery.attempts.map((attempt) => escapeHtml(attempt.status ?? attempt.error)).join(', ')}</td><td>${escapeHtml(delivery.nextAttemptAt ?? '')}</td></tr>`,
-    )
-    .join('\n');
-  return layout(
-    'Pivot sandbox',
-    `<h1>Pivot sandbox</h1>
-<p>Sandbox time: <code id="now">${escapeHtml(now)}</code></p>
-<h2>Payment sessions (${sessions.length})</h2>
-<table><thead><tr><th>id</th><th>reference</th><th>method</th><th>amount</th><th>status</th><th>updated</th><th></th></tr></thead>
-<tbody>
-${sessionRows}
-</tbody></table>
-<h2>Callback deliveries (${deliveries.length})</h2>
-<table><thead><tr><th>id</th><th>event</th><th>session</th><th>state</th><th>attempts</th><th>next retry</th></tr></thead>
-<tbody>
-${deliveryRows}
-</tbody></table>`,
-  );
+/** Whether a request asks for a page rather than JSON: a browser's navigation, or `?format=html`. */
+export function wantsHtml(c: Context): boolean {
+  const format = c.req.query('format');
+  if (format) return format === 'html';
+  return (c.req.header('accept') ?? '').includes('text/html');
+}
+
+/** One page of the sessions that pass the filters, newest first, and whether another page follows. */
+export function filteredPage(
+  newestFirst: Iterable<SessionRecord>,
+  filters: SessionFilters,
+  page: number,
+): { sessions: Array<Record<string, any>>; hasNext: boolean } {
+  const skip = (page - 1) * DASHBOARD_PAGE_SIZE;
+  const sessions: Array<Record<string, any>> = [];
+  let matched = 0;
+  for (const { session } of newestFirst) {
+    if (!matchesFilters(session, filters)) continue;
+    matched += 1;
+    if (matched <= skip) continue;
+    if (sessions.length === DASHBOARD_PAGE_SIZE) return { sessions, hasNext: true };
+    sessions.push(session);
+  }
+  return { sessions, hasNext: false };
 }
 
 export function dashboardRoute(app: Hono, state: SandboxState): void {
-  app.get('/_sandbox', () => {
-    const sessions = [...state.store.values()]
-      .slice(-200)
-      .reverse()
-      .map((record) => record.session);
-    const deliveries = state.callbacks.list().slice(-200).reverse();
-    return html(dashboardPage(sessions, deliveries, new Date(state.clock.now()).toISOString()));
+  app.get('/_sandbox', (c) => {
+    const filters: SessionFilters = {
+      status: c.req.query('status') || undefined,
+      method: c.req.query('method') || undefined,
+      q: c.req.query('q') || undefined,
+    };
+    const page = Math.max(1, Math.min(100_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const newestFirst = [...state.store.values()].reverse();
+    const { sessions, hasNext } = filteredPage(newestFirst, filters, page);
+    const deliveries = state.callbacks.list().slice(-LATEST_DELIVERIES).reverse();
+    return html(
+      dashboardPage({ now: state.clock.now(), sessions, filters, page, hasNext, deliveries, examples: STARTING_EXAMPLES }),
+    );
+  });
+
+  app.get('/_sandbox/sessions/:id', async (c, next) => {
+    if (!wantsHtml(c)) return next();
+    const record = state.store.get(c.req.param('id'));
+    if (!record) return next();
+    const deliveries = state.callbacks.list().filter((delivery) => delivery.paymentSessionId === record.session.id);
+    return html(
+      sessionPage({
+        session: record.session,
+        timeline: record.timeline ?? [],
+        refunds: (record.refunds ?? []).map(({ refund }) => refund),
+        deliveries,
+        now: state.clock.now(),
+        ...(c.req.query('returned') ? { returned: c.req.query('returned') } : {}),
+      }),
+    );
+  });
+
+  app.get('/_sandbox/returned/:outcome/:reference', (c) => {
+    const holder = state.holderOf(c.req.param('reference'));
+    const outcome = encodeURIComponent(c.req.param('outcome'));
+    const location = holder ? `/_sandbox/sessions/${holder.session.id}?returned=${outcome}` : `/_sandbox?returned=${outcome}`;
+    return new Response(null, { status: 303, headers: { location } });
   });
 }

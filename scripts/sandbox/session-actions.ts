@@ -64,13 +64,21 @@ const notAnObject = () =>
   jsonResponse(400, validationErrorBody('createPaymentSession', [{ field: 'body', message: 'body must be a JSON object' }]));
 
 /** A fresh documented request: a new reference, an expiry an hour ahead, the amount asked for. */
-export function startingRequest(example: string, now: number, amount?: number): Json {
+export function startingRequest(example: string, now: number, amount?: number, origin?: string): Json {
   const body = getFixture({ operationId: 'createPaymentSession', kind: 'request', name: example } as never) as Json;
   body.clientReferenceId = `sbx${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const expiryAt = new Date(now + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   if (body.expiryAt !== undefined) body.expiryAt = expiryAt;
   for (const options of Object.values((body.paymentMethodOptions ?? {}) as Json))
     if (options && typeof options === 'object' && 'expiryAt' in options) options.expiryAt = expiryAt;
+  // The customer comes back to the sandbox's dashboard, not to the docs' merchant.com.
+  if (origin !== undefined)
+    body.redirectUrl = Object.fromEntries(
+      ['success', 'failure', 'expiration'].map((outcome) => [
+        `${outcome}ReturnUrl`,
+        `${origin}/_sandbox/returned/${outcome}/${body.clientReferenceId}`,
+      ]),
+    );
   if (amount !== undefined && body.paymentType !== 'MULTIPLE') {
     body.amount = { value: amount, currency: 'IDR' };
     for (const product of (body.orderInformation?.productDetails ?? []) as Json[])
@@ -210,7 +218,7 @@ export function sessionActionRoutes(app: Hono, state: SandboxState, credentials:
       body: JSON.stringify({ grantType: 'client_credentials' }),
     });
     const accessToken = ((await token.json()) as Json).data?.accessToken as string;
-    const request = startingRequest(example, state.clock.now(), amount);
+    const request = startingRequest(example, state.clock.now(), amount, base);
     return app.request(`${base}/v2/payments`, {
       method: 'POST',
       headers: {

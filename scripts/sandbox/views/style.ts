@@ -71,6 +71,7 @@ pre { background: #f8f9fa; border: 1px solid var(--line); border-radius: .5rem; 
 .timeline time { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: .5rem; }
 .toolbar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .toolbar input { width: 7rem; }
+.toolbar select { width: auto; max-width: 100%; }
 .flash { min-height: 1.5rem; }
 .acs { border-top: 4px solid #3c4043; }
 .test-cards td button { font: 500 .85rem ui-monospace, monospace; padding: .2rem .4rem; }
