@@ -17,8 +17,14 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     flash.className = 'flash ' + (bad ? 'error' : 'note');
   }
 
-  function refresh() {
-    if (!live || busy) return Promise.resolve();
+  /** Whether the tester is typing in the live part (then it waits: replacing it would lose the text). */
+  function typing() {
+    var active = document.activeElement;
+    return !!active && live.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName);
+  }
+
+  function refresh(force) {
+    if (!live || busy || (!force && typing())) return Promise.resolve();
     busy = true;
     return fetch(window.location.href, { headers: { accept: 'text/html' }, cache: 'no-store' })
       .then(function (answer) { return answer.ok ? answer.text() : null; })
@@ -28,8 +34,6 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
         if (!next || next.innerHTML === live.innerHTML) return;
         var open = {};
         live.querySelectorAll('details[data-delivery]').forEach(function (d) { open[d.getAttribute('data-delivery')] = d.open; });
-        var focused = document.activeElement && live.contains(document.activeElement);
-        if (focused) return;
         live.innerHTML = next.innerHTML;
         live.querySelectorAll('details[data-delivery]').forEach(function (d) {
           var id = d.getAttribute('data-delivery');
@@ -91,7 +95,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
           window.location.assign(result.json.data.paymentUrl || '/_sandbox/sessions/' + result.json.data.id);
           return;
         }
-        return refresh();
+        return refresh(true);
       })
       .catch(function () { say('The sandbox did not answer.', true); });
   }
