@@ -9,12 +9,13 @@ import { watchAncestors } from './process/lifeline.ts';
 import { exposedHostWarning, isOrigin } from './http/serve.ts';
 import { DEFAULT_SPEC } from '../generators/spec/package-root.ts';
 import { SANDBOX_DEFAULTS, startSandbox, type RunningSandbox } from './sandbox/server.ts';
+import type { StoreFactory } from './sandbox/store.ts';
 
 const D = SANDBOX_DEFAULTS;
 
 const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host}] [--callback-url URL] [--callback-api-key KEY]
                                [--merchant-id ID] [--merchant-secret SECRET] [--seed TEXT] [--max-sessions N]
-                               [--cors ORIGIN]
+                               [--cors ORIGIN] [--data FILE]
 
   --port              port to listen on (default ${D.port}; 0 picks a free one)       PIVOT_SANDBOX_PORT
   --host              interface to listen on (default ${D.host})                   PIVOT_SANDBOX_HOST
@@ -26,6 +27,8 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
   --max-sessions      sessions kept, the oldest evicted first (default ${D.maxSessions})  PIVOT_SANDBOX_MAX_SESSIONS
   --cors              the one browser origin allowed to call the sandbox (default: CORS off;  PIVOT_SANDBOX_CORS
                       credentials are never allowed)
+  --data              keep every piece of state in this SQLite file (created if missing);   PIVOT_SANDBOX_DATA
+                      a restart continues where it stopped (default: in memory, lost on exit)
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
 Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
@@ -42,8 +45,15 @@ const FLAGS = {
   seed: { type: 'string' },
   'max-sessions': { type: 'string' },
   cors: { type: 'string' },
+  data: { type: 'string' },
   spec: { type: 'string' },
 } as const;
+
+/** The SQLite store of `--data`, opened when the sandbox starts. */
+async function sqliteStoreFor(file: string): Promise<StoreFactory> {
+  const { sqliteStore } = await import('./sandbox/store-sqlite.ts');
+  return (limits) => sqliteStore(file, limits);
+}
 
 /** A flag's value, else its `PIVOT_SANDBOX_<NAME>` variable. */
 function setting(values: Record<string, unknown>, name: keyof typeof FLAGS, env: NodeJS.ProcessEnv): string | undefined {
@@ -94,9 +104,13 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
   }
   const warning = exposedHostWarning(host, 'sandbox');
   if (warning) io.error(warning);
+  const data = get('data');
   let running: RunningSandbox;
   try {
+    // Loaded only here: the SQLite driver is a native module the in-process sandbox (MSW) never needs.
+    const store = data === undefined ? undefined : await sqliteStoreFor(resolve(data));
     running = await startSandbox({
+      store,
       document,
       host,
       port,
@@ -113,7 +127,9 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     io.error(
       code === 'EADDRINUSE'
         ? `port ${port} on ${host} is already in use: choose another with --port`
-        : `sandbox failed to start: ${(error as Error).message}`,
+        : (error as Error).name === 'DataFileError'
+          ? (error as Error).message
+          : `sandbox failed to start: ${(error as Error).message}`,
     );
     return 1;
   }

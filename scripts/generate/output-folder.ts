@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { dirname, join, parse } from 'node:path';
 import { MANIFEST, readIfFile } from './manifest.ts';
 import { attempt, describeFsError, displayPath, OutputRefused } from './output-errors.ts';
+import { isAlive } from '../process/lifeline.ts';
 import { recoverInterrupted } from './swap.ts';
 
 /**
@@ -47,15 +48,6 @@ export function prepareOutputFolder(dir: string, { force = false } = {}): string
 /** Sibling of the output folder (the folder itself may not exist yet, and is swapped whole). */
 export function lockPath(dir: string): string {
   return `${dir}.generate.lock`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -63,7 +63,8 @@ async function bytesPerSession(count: number): Promise<number> {
     await sandbox.idle();
     await settle();
     const after = process.memoryUsage().heapUsed;
-    if (sandbox.store.size !== ${count}) throw new Error('stored ' + sandbox.store.size);
+    const stored = await sandbox.store.count('sessions');
+    if (stored !== ${count}) throw new Error('stored ' + stored);
     console.log(JSON.stringify({ bytes: (after - before) / ${count} }));
   `;
   const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], {

@@ -21,7 +21,7 @@ export interface SandboxHandlerOptions extends HandlerOptions {
   seed?: string;
   maxSessions?: number;
   /** The sandbox clock (`now()` in ms, `advance(seconds)`). */
-  clock?: { now(): number; advance(seconds: number): void };
+  clock?: { now(): number; advance(seconds: number): void | Promise<void> };
   /** Posts callbacks (default: global fetch). */
   send?: typeof fetch;
   log?: (line: string) => void;
@@ -29,11 +29,11 @@ export interface SandboxHandlerOptions extends HandlerOptions {
 
 /** The in-process sandbox behind `sandboxHandlers`: its clock and its pending work. */
 export interface InProcessSandbox {
-  clock: { now(): number; advance(seconds: number): void };
+  clock: { now(): number; advance(seconds: number): void | Promise<void> };
   /** Runs what became due on the clock (expiry, callback retries). */
   tick(): Promise<void>;
   /** Forgets every session, token, key, customer and delivery. */
-  reset(): void;
+  reset(): Promise<void>;
   /** Resolves when every callback attempt started so far has finished. */
   idle(): Promise<void>;
   fetch(request: Request): Response | Promise<Response>;

@@ -19,7 +19,8 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists, but belongs to another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -34,7 +35,7 @@ export function watchAncestors(onGone: () => void, intervalMs = 500): () => void
   const grandparent = parentOf(parent);
   const watched = [parent, grandparent].filter((pid): pid is number => pid !== undefined && pid > 1);
   const timer = setInterval(() => {
-    if (process.ppid !== parent || watched.some((pid) => !alive(pid))) {
+    if (process.ppid !== parent || watched.some((pid) => !isAlive(pid))) {
       clearInterval(timer);
       onGone();
     }

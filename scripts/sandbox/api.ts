@@ -18,7 +18,6 @@ import {
   cancelSession,
   captureSession,
   confirmSession,
-  createSession,
   customerPays,
   endUnpaid,
   isRefused,
@@ -27,7 +26,8 @@ import {
   type Outcome,
   type SessionRecord,
 } from './lifecycle.ts';
-import { DEFAULT_SESSION_SECONDS, SIMULATED_TYPES, holdsReference } from './rules.ts';
+import { SESSION_BYTES } from './limits.ts';
+import { SIMULATED_TYPES } from './rules.ts';
 import type { SandboxState } from './state.ts';
 
 type Json = Record<string, any>;
@@ -46,6 +46,7 @@ export function refusal(operationId: string, outcome: Exclude<Outcome, Moved>): 
       ]),
     );
   if (outcome.refused === 404) return jsonResponse(404, resourceMissingBody(operationId, outcome.message));
+  if (outcome.refused === 409) return jsonResponse(409, duplicateErrorBody(operationId, outcome.message));
   return jsonResponse(422, invalidStateBody(operationId, outcome.message));
 }
 
@@ -53,116 +54,121 @@ export function missingSession(operationId: string, id: string): Response {
   return jsonResponse(404, resourceMissingBody(operationId, `The payment session with ID ${id} cannot be found`));
 }
 
-const origin = (call: ContractCall) => new URL(call.request.url).origin;
-
 export interface ApiCredentials {
   merchantId: string;
   merchantSecret: string;
 }
 
+/** 413 in the contract's shape: the session a create would store is larger than the sandbox keeps. */
+export function sessionTooLarge(operationId: string): Response {
+  return jsonResponse(
+    413,
+    validationErrorBody(operationId, [
+      { field: 'body', message: `body makes a payment session larger than the sandbox keeps (${SESSION_BYTES} bytes of JSON)` },
+    ]),
+  );
+}
+
 export function sandboxApi(
   state: SandboxState,
   credentials: ApiCredentials,
-): ContractBackend & { answer(call: ContractCall): Response } {
-  const { clock, store, customers, tokens, idempotency, fault } = state;
+): ContractBackend & { answer(call: ContractCall): Promise<Response> } {
+  const { customers, tokens, fault } = state;
+  /** A planted `skipTransition` fault of this operation fires on its first successful move. */
+  const skipping = (call: ContractCall) => () => fault('skipTransition', (operationId) => operationId === call.operationId);
+  const json = (text: string, headers: Record<string, string> = {}) =>
+    new Response(text, { status: 200, headers: { 'content-type': 'application/json', ...headers } });
 
-  function createPayment(call: ContractCall): Response {
+  async function createPayment(call: ContractCall): Promise<Response> {
     const body = call.body as Json;
-    const now = clock.now();
-    const key = call.headers.get('x-request-id');
-    const fingerprint = payloadHash(body);
-    // A planted `differentReplay` answers the replay as a brand-new create (a broken server's mistake).
-    let plantedReplay = false;
-    if (key) {
-      const found = idempotency.lookup(key, fingerprint, now, (id) => store.get(id));
-      if (found.kind === 'conflict') return jsonResponse(409, idempotencyErrorBody(call.operationId));
-      plantedReplay = found.kind === 'replay' && fault('differentReplay', () => true);
-      if (found.kind === 'replay' && !plantedReplay)
-        return new Response(found.text, {
-          status: 200,
-          headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
-        });
+    const requestId = call.headers.get('x-request-id');
+    const key = requestId
+      ? { key: requestId, fingerprint: payloadHash(body), replay: () => !fault('differentReplay', () => true) }
+      : undefined;
+    const created = await state.create(body, call.rawBody, key);
+    switch (created.kind) {
+      case 'conflict':
+        return jsonResponse(409, idempotencyErrorBody(call.operationId));
+      case 'duplicate':
+        return jsonResponse(
+          409,
+          duplicateErrorBody(
+            call.operationId,
+            `There's already existing record with the provided details: clientReferenceId ${body.clientReferenceId} belongs to payment session ${created.holder.id} (${created.holder.status})`,
+          ),
+        );
+      case 'replay':
+        return json(created.text, { 'idempotent-replayed': 'true' });
+      case 'refused':
+        return refusal(call.operationId, created.outcome);
+      case 'too-large':
+        return sessionTooLarge(call.operationId);
+      case 'created':
+        return json(envelope(created.moved.record.session));
     }
-    const holder = plantedReplay ? undefined : state.holderOf(body.clientReferenceId);
-    if (holder && holdsReference(holder.session))
-      return jsonResponse(
-        409,
-        duplicateErrorBody(
-          call.operationId,
-          `There's already existing record with the provided details: clientReferenceId ${body.clientReferenceId} belongs to payment session ${holder.session.id} (${holder.session.status})`,
-        ),
-      );
-    const resolved = customers.resolve(body);
-    if ('refused' in resolved) return refusal(call.operationId, resolved);
-    resolved.card = cardOfInput(body.paymentMethod?.card);
-    const outcome = createSession(body, state.moment(origin(call)), resolved, DEFAULT_SESSION_SECONDS);
-    if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    if (key) outcome.record.internal.idempotencyKey = key;
-    state.commit({ ...outcome, via: 'API createPaymentSession' }, origin(call));
-    if (key) idempotency.remember(key, fingerprint, outcome.record.session.id, now);
-    return new Response(envelope(outcome.record.session), { status: 200, headers: { 'content-type': 'application/json' } });
   }
 
-  function onSession(call: ContractCall, id: string, move: (record: SessionRecord) => Outcome): Response {
-    const record = store.get(id);
-    if (!record) return missingSession(call.operationId, id);
-    const outcome = move(record);
+  async function onSession(
+    call: ContractCall,
+    id: string,
+    move: (record: SessionRecord) => Outcome | Promise<Outcome>,
+  ): Promise<Response> {
+    const outcome = await state.change(id, move, { skip: skipping(call), via: `API ${call.operationId}` });
+    if (!outcome) return missingSession(call.operationId, id);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    if (!fault('skipTransition', (operationId) => operationId === call.operationId))
-      state.commit({ ...outcome, via: `API ${call.operationId}` }, origin(call));
     return ok(outcome.answer ?? outcome.record.session);
   }
 
-  function simulate(call: ContractCall): Response {
+  async function simulate(call: ContractCall): Promise<Response> {
     const body = call.body as Json;
-    const record = store.get(body.paymentSessionId);
-    if (!record) return missingSession(call.operationId, body.paymentSessionId);
-    const type = record.session.paymentMethod?.type as string | undefined;
-    if (!type || !SIMULATED_TYPES.has(type))
-      return refusal(call.operationId, {
-        refused: 422,
-        message: `simulatePayment applies to QRIS, Virtual Account and E-Wallet sessions; ${body.paymentSessionId} is ${type ?? 'without a payment method'}`,
-      });
-    const now = state.moment(origin(call));
-    const outcome: Outcome =
-      body.chargeStatus === 'EXPIRED'
-        ? record.session.paymentType === 'MULTIPLE'
-          ? { refused: 422, message: 'a static (MULTIPLE) session does not expire' }
-          : endUnpaid(record, 'expired', now)
-        : record.session.paymentType === 'MULTIPLE'
-          ? staticPayment(record, body.amount, now)
-          : customerPays(record, now);
+    const id = body.paymentSessionId as string;
+    const outcome = await state.change(
+      id,
+      (record): Outcome => {
+        const type = record.session.paymentMethod?.type as string | undefined;
+        if (!type || !SIMULATED_TYPES.has(type))
+          return {
+            refused: 422,
+            message: `simulatePayment applies to QRIS, Virtual Account and E-Wallet sessions; ${id} is ${type ?? 'without a payment method'}`,
+          };
+        const now = state.moment();
+        if (body.chargeStatus === 'EXPIRED')
+          return record.session.paymentType === 'MULTIPLE'
+            ? { refused: 422, message: 'a static (MULTIPLE) session does not expire' }
+            : endUnpaid(record, 'expired', now);
+        return record.session.paymentType === 'MULTIPLE' ? staticPayment(record, body.amount, now) : customerPays(record, now);
+      },
+      { skip: skipping(call), via: `API simulatePayment ${body.chargeStatus}` },
+    );
+    if (!outcome) return missingSession(call.operationId, id);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
-    if (!fault('skipTransition', (operationId) => operationId === call.operationId))
-      state.commit({ ...outcome, via: `API simulatePayment ${body.chargeStatus}` }, origin(call));
     return ok({ updated: true });
   }
 
-  function answer(call: ContractCall): Response {
+  async function answer(call: ContractCall): Promise<Response> {
     const body = call.body as Json;
     switch (call.operationId) {
       case 'createAccessToken':
-        return ok(tokens.issue());
+        return ok(await tokens.issue());
       case 'createPaymentSession':
         return createPayment(call);
-      case 'confirmPaymentSession':
+      case 'confirmPaymentSession': {
+        const token = body.paymentMethod?.card?.token as string | undefined;
+        const stored = token === undefined ? undefined : await customers.storedCard(token);
         return onSession(call, call.params.id!, (record) => {
-          const token = body.paymentMethod?.card?.token as string | undefined;
-          const stored = token === undefined ? undefined : customers.storedCard(token);
           if (token !== undefined && !stored)
             return { refused: 404, message: `The stored payment method with token ${token} cannot be found` };
-          return confirmSession(record, body, state.moment(origin(call)), stored, cardOfInput(body.paymentMethod?.card));
+          return confirmSession(record, body, state.moment(), stored, cardOfInput(body.paymentMethod?.card));
         });
+      }
       case 'cancelPaymentSession':
-        return onSession(call, call.params.id!, (record) =>
-          cancelSession(record, body.cancellationReason, state.moment(origin(call))),
-        );
+        return onSession(call, call.params.id!, (record) => cancelSession(record, body.cancellationReason, state.moment()));
       case 'capturePaymentSession':
-        return onSession(call, call.params.id!, (record) => captureSession(record, body, state.moment(origin(call))));
+        return onSession(call, call.params.id!, (record) => captureSession(record, body, state.moment()));
       case 'simulatePayment':
         return simulate(call);
       case 'getCustomer': {
-        const customer = customers.get(call.params.customerId!);
+        const customer = await customers.get(call.params.customerId!);
         if (!customer)
           return jsonResponse(
             404,
@@ -176,7 +182,7 @@ export function sandboxApi(
   }
 
   /** Authentication: the merchant's id and secret for a token; every other call an issued, unexpired token. */
-  function authenticate(call: ContractCall): true | string {
+  async function authenticate(call: ContractCall): Promise<true | string> {
     if (call.operationId === 'createAccessToken') {
       const same =
         call.headers.get('x-merchant-id') === credentials.merchantId &&

@@ -60,6 +60,8 @@ export interface SessionRecord {
     merchantInitiated: boolean;
     /** The X-REQUEST-ID that created the session, whose replay must stay the first answer. */
     idempotencyKey?: string;
+    /** Set once the key holds the first answer itself (the session has changed since). */
+    firstAnswerKept?: boolean;
   };
 }
 
@@ -96,7 +98,7 @@ export interface Moved {
 }
 
 export interface Refused {
-  refused: 400 | 404 | 422;
+  refused: 400 | 404 | 409 | 422;
   message: string;
   /** For a 400: the request field at fault. */
   field?: string;

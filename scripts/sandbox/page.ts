@@ -175,12 +175,28 @@ export function returnUrl(session: Json, outcome: 'success' | 'failure' | 'expir
   return dana ? urls.successReturnUrl : urls[`${outcome}ReturnUrl`];
 }
 
-/** The view of a record: what the page shows it with. */
-function viewOf(record: SessionRecord, state: SandboxState, extra: Partial<PageView> = {}): PageView {
+/** Whether a record's known card meets a challenge now (the 3DS page shows, not the method page). */
+function knownCard(record: SessionRecord): EnteredCard | undefined {
   const { session } = record;
-  const isCard = session.paymentMethod?.type === 'CARD';
-  const known = isCard && (record.internal.card || record.internal.storedCard) ? cardOf(record.internal) : undefined;
-  const customer = session.showSavedPayment === true && session.customerId ? state.customers.get(session.customerId) : undefined;
+  if (session.paymentMethod?.type !== 'CARD' || !(record.internal.card || record.internal.storedCard)) return undefined;
+  return cardOf(record.internal);
+}
+
+function waitsForChallenge(record: SessionRecord): boolean {
+  return (
+    knownCard(record) !== undefined &&
+    (record.session.status === 'REQUIRE_ACTION'
+      ? challengeAhead(record)
+      : record.session.chargeDetails?.at(-1)?.status === 'WAITING_FOR_AUTHENTICATION')
+  );
+}
+
+/** The view of a record: what the page shows it with. */
+async function viewOf(record: SessionRecord, state: SandboxState, extra: Partial<PageView> = {}): Promise<PageView> {
+  const { session } = record;
+  const known = knownCard(record);
+  const customer =
+    session.showSavedPayment === true && session.customerId ? await state.customers.get(session.customerId) : undefined;
   const savedCards = ((customer?.storedPaymentMethods ?? []) as Json[]).filter(
     (method) => String(method.paymentMethod).toUpperCase() === 'CARD' && method.status !== 'INACTIVE' && method.card,
   );
@@ -190,7 +206,7 @@ function viewOf(record: SessionRecord, state: SandboxState, extra: Partial<PageV
     base: `/_sandbox/pay/${session.id}`,
     hidden: '',
     ...(known ? { card: known } : {}),
-    challenge: known !== undefined && (challengeAhead(record) || session.status === 'PROCESSING'),
+    challenge: waitsForChallenge(record),
     savedCards,
     encryptionKey: session.encryptionKey ?? SANDBOX_ENCRYPTION_KEY,
     ...extra,
@@ -199,52 +215,57 @@ function viewOf(record: SessionRecord, state: SandboxState, extra: Partial<PageV
 
 export function pageRoutes(app: Hono, state: SandboxState): void {
   const notFound = (id: string) => html(notFoundPage(`No payment session ${id} here: the link may be wrong or old.`), 404);
-  const render = (record: SessionRecord, status = 200, error?: string) => {
+  const render = async (record: SessionRecord, status = 200, error?: string) => {
     const outcome = customerOutcome(record.session);
     const backTo = outcome && returnUrl(record.session, outcome);
-    return html(paymentPage(viewOf(record, state, error ? { error } : {}), backTo), status);
-  };
-
-  /** The challenge is its own page: a card session whose known card meets one is shown at `…/3ds`. */
-  const atChallenge = (record: SessionRecord) => {
-    const view = viewOf(record, state);
-    return view.card !== undefined && view.challenge && ['REQUIRE_ACTION', 'PROCESSING'].includes(record.session.status);
+    return html(paymentPage(await viewOf(record, state, error ? { error } : {}), backTo), status);
   };
   const pageOf = (id: string) => `/_sandbox/pay/${id}`;
   const seeOther = (location: string) => new Response(null, { status: 303, headers: { location } });
 
-  app.get('/_sandbox/pay/:id', (c) => {
-    const record = state.store.get(c.req.param('id'));
+  // The challenge is its own page: a card session whose known card meets one is shown at `…/3ds`.
+  app.get('/_sandbox/pay/:id', async (c) => {
+    const record = await state.session(c.req.param('id'));
     if (!record) return notFound(c.req.param('id'));
-    return atChallenge(record) ? seeOther(`${pageOf(record.session.id)}/3ds`) : render(record);
+    return waitsForChallenge(record) ? seeOther(`${pageOf(record.session.id)}/3ds`) : render(record);
   });
-  app.get('/_sandbox/pay/:id/3ds', (c) => {
-    const record = state.store.get(c.req.param('id'));
+  app.get('/_sandbox/pay/:id/3ds', async (c) => {
+    const record = await state.session(c.req.param('id'));
     if (!record) return notFound(c.req.param('id'));
-    return atChallenge(record) ? render(record) : seeOther(pageOf(record.session.id));
+    return waitsForChallenge(record) ? render(record) : seeOther(pageOf(record.session.id));
   });
 
   /** Applies the customer's request, then sends the browser on: the merchant once their part is over, else the page. */
-  function apply(id: string, request: PageRequest | { error: string }, origin: string): Response {
-    const record = state.store.get(id);
-    if (!record) return notFound(id);
-    // A mistake in a form is shown on the page for the customer to correct: an ordinary page (200), so
-    // the browser logs no failed request.
-    if ('error' in request) return render(record, 200, request.error);
-    const stored = request.action === 'saved' ? state.customers.storedCard(request.token) : undefined;
-    const moved = pageMove(record, request, state.moment(origin), stored);
-    if (isRefused(moved)) return render(record, moved.refused === 400 ? 400 : 422, moved.message);
-    state.commit({ ...moved, via: 'hosted page' }, origin);
+  async function apply(id: string, request: PageRequest | { error: string }): Promise<Response> {
+    if ('error' in request) {
+      // A mistake in a form is shown on the page for the customer to correct: an ordinary page (200),
+      // so the browser logs no failed request.
+      const record = await state.session(id);
+      return record ? render(record, 200, request.error) : notFound(id);
+    }
+    const stored = request.action === 'saved' ? await state.customers.storedCard(request.token) : undefined;
+    let shown: SessionRecord | undefined;
+    const moved = await state.change(
+      id,
+      (record) => {
+        shown = record;
+        return pageMove(record, request, state.moment(), stored);
+      },
+      { via: 'hosted page' },
+    );
+    if (!moved) return notFound(id);
+    if (isRefused(moved)) return render(shown!, moved.refused === 400 ? 400 : 422, moved.message);
     const outcome = customerOutcome(moved.record.session);
     const target = outcome ? returnUrl(moved.record.session, outcome) : undefined;
     if (target) return Response.redirect(target, 303);
     if (outcome) return render(moved.record);
-    return seeOther(atChallenge(moved.record) ? `${pageOf(id)}/3ds` : pageOf(id));
+    return seeOther(waitsForChallenge(moved.record) ? `${pageOf(id)}/3ds` : pageOf(id));
   }
 
   app.post('/_sandbox/pay/:id', async (c) => {
+    // The whole form first: the session is read after it, so a slow body never moves a stale copy.
     const form = await c.req.parseBody();
-    return apply(c.req.param('id'), readPageForm(form, state.clock.now()), new URL(c.req.url).origin);
+    return apply(c.req.param('id'), readPageForm(form, state.clock.now()));
   });
   app.post('/_sandbox/pay/:id/3ds', async (c) => {
     const form = await c.req.parseBody();
@@ -252,23 +273,23 @@ export function pageRoutes(app: Hono, state: SandboxState): void {
     const request: PageRequest | { error: string } = answer
       ? { action: 'threeDs', answer }
       : { error: 'Confirm or reject the payment.' };
-    return apply(c.req.param('id'), request, new URL(c.req.url).origin);
+    return apply(c.req.param('id'), request);
   });
 
   app.get('/_sandbox/pay/:id/qr.png', async (c) => {
-    const record = state.store.get(c.req.param('id'));
+    const record = await state.session(c.req.param('id'));
     const qr = record?.session.chargeDetails?.at(-1)?.qr ?? record?.session.paymentMethod?.qr;
     if (!qr?.qrContent) return notFound(c.req.param('id'));
     const png = await QRCode.toBuffer(qr.qrContent as string, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
     return new Response(new Uint8Array(png), { headers: { 'content-type': 'image/png', 'cache-control': 'no-store' } });
   });
 
-  app.get('/_sandbox/pay/:id/status', (c) => {
-    const record = state.store.get(c.req.param('id'));
-    if (!record) return Response.json({ status: 'UNKNOWN', next: `/_sandbox/pay/${c.req.param('id')}` }, { status: 404 });
+  app.get('/_sandbox/pay/:id/status', async (c) => {
+    const record = await state.session(c.req.param('id'));
+    if (!record) return Response.json({ status: 'UNKNOWN', next: pageOf(c.req.param('id')) }, { status: 404 });
     const { session } = record;
     const outcome = customerOutcome(session);
-    const next = (outcome && returnUrl(session, outcome)) ?? `/_sandbox/pay/${session.id}`;
+    const next = (outcome && returnUrl(session, outcome)) ?? pageOf(session.id);
     return Response.json({ status: session.status, chargeStatus: session.chargeDetails?.at(-1)?.status ?? null, next });
   });
 }

@@ -39,10 +39,16 @@ export const DEFAULT_SESSION_SECONDS = 15 * 60;
  */
 export const RETRY_DELAYS_SECONDS = [5 * 60, 15 * 60, 60 * 60, 3 * 60 * 60, 6 * 60 * 60, 12 * 60 * 60];
 
-/** Callback › Delivery Retries: the answers that are retried (a timeout or a refused connection counts as a service error). */
+/**
+ * Callback › Delivery Retries: the answers that are retried (a timeout or a refused connection counts as a
+ * service error). A redirect is not followed and counts as a failed attempt (decision `callback-redirects`).
+ */
 export function isRetriedStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
+  return status >= 500 || status === 408 || status === 429 || (status >= 300 && status < 400);
 }
+
+/** Callback attempts in flight at once to one receiver (sandbox decision: a small number, so one slow endpoint is not flooded). */
+export const CALLBACK_CONCURRENCY = 4;
 
 /** How long the sandbox waits for a merchant's callback endpoint before counting a timeout (sandbox decision). */
 export const CALLBACK_TIMEOUT_MS = 10_000;

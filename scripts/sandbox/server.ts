@@ -7,16 +7,14 @@ import { createContractApp, type FetchHandler } from '../http/core.ts';
 import { serveHandler, type ServedHandler, type ServeOptions } from '../http/serve.ts';
 import { sandboxApi } from './api.ts';
 import { assetRoutes } from './assets.ts';
-import type { CallbackQueue } from './callbacks.ts';
 import type { Clock } from './clock.ts';
 import { controlRoutes } from './control-routes.ts';
 import { dashboardRoute } from './dashboard.ts';
 import { corruptingAnswers, type SandboxFaults } from './faults.ts';
-import type { SessionRecord } from './lifecycle.ts';
 import { pageRoutes } from './page.ts';
 import { sessionActionRoutes } from './session-actions.ts';
-import { sandboxState } from './state.ts';
-import type { SessionStore } from './store.ts';
+import { sandboxState, type SandboxState } from './state.ts';
+import type { SandboxStore, StoreFactory } from './store.ts';
 
 type Json = Record<string, any>;
 
@@ -40,8 +38,13 @@ export interface SandboxOptions {
   seed?: string;
   /** Sessions kept; the oldest is evicted first. */
   maxSessions?: number;
+  /** The state budget in MiB (sessions, deliveries, keys, customers); the oldest rows go first beyond it. */
+  maxStateMb?: number;
   clock?: Clock;
-  store?: SessionStore<SessionRecord>;
+  /** Where the state lives (default: in memory; `sqliteStore` for `--data`). */
+  store?: StoreFactory;
+  /** The URL the sandbox's pages are reached at, for `paymentUrl` (default: where it listens). */
+  publicUrl?: string;
   /** Posts callbacks (default: global fetch). */
   send?: typeof fetch;
   log?: (line: string) => void;
@@ -54,14 +57,21 @@ export interface SandboxOptions {
 export interface Sandbox {
   fetch: FetchHandler;
   clock: Clock;
-  store: SessionStore<SessionRecord>;
-  callbacks: CallbackQueue;
+  store: SandboxStore;
+  /** Resolves once the store is ready (requests wait for it). */
+  ready: Promise<void>;
+  /** The session as stored, or undefined. */
+  session: SandboxState['session'];
   /** Runs what sandbox time has made due: session expiry, then callback attempts. */
   tick(): Promise<void>;
   /** Forgets every session, token, key, customer and delivery (the documented test data comes back). */
-  reset(): void;
+  reset(): Promise<void>;
   /** Resolves when every callback attempt started so far has finished. */
   idle(): Promise<void>;
+  /** Stops posting callbacks (pending ones stay in the store) and closes the store. */
+  close(): Promise<void>;
+  /** Where the sandbox's pages are reached (`paymentUrl`); set by `startSandbox` once it listens. */
+  setPublicUrl(url: string): void;
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
@@ -70,6 +80,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     store: options.store,
     seed: options.seed,
     maxSessions: options.maxSessions ?? SANDBOX_DEFAULTS.maxSessions,
+    maxStateMb: options.maxStateMb,
     callbackUrl: options.callbackUrl,
     callbackApiKey: options.callbackApiKey ?? SANDBOX_DEFAULTS.callbackApiKey,
     send: options.send,
@@ -89,6 +100,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       answer: options.faults ? corruptingAnswers(api.answer, options.faults, state.fault) : api.answer,
     },
     extend: (router) => {
+      router.use(async (_c, next) => {
+        await state.ready;
+        await next();
+      });
       dashboardRoute(router, state);
       controlRoutes(router, state);
       sessionActionRoutes(router, state, credentials);
@@ -96,8 +111,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       assetRoutes(router);
     },
   });
-  const { clock, store, callbacks, tick, reset, idle } = state;
-  return { fetch: app.fetch, clock, store, callbacks, tick, reset, idle };
+  if (options.publicUrl !== undefined) state.setPublicUrl(options.publicUrl);
+  const { clock, store, ready, session, tick, reset, idle, close, setPublicUrl } = state;
+  return { fetch: app.fetch, clock, store, ready, session, tick, reset, idle, close, setPublicUrl };
 }
 
 export interface RunningSandbox extends ServedHandler {
@@ -107,11 +123,19 @@ export interface RunningSandbox extends ServedHandler {
 /** Serves a sandbox on host:port (0 = a free port) and ticks its clock every second. */
 export async function startSandbox(options: SandboxOptions & ServeOptions): Promise<RunningSandbox> {
   const sandbox = createSandbox(options);
-  const served = await serveHandler(sandbox.fetch, {
-    host: options.host ?? SANDBOX_DEFAULTS.host,
-    port: options.port ?? 0,
-    limits: options.limits,
-  });
+  let served: ServedHandler;
+  try {
+    await sandbox.ready;
+    served = await serveHandler(sandbox.fetch, {
+      host: options.host ?? SANDBOX_DEFAULTS.host,
+      port: options.port ?? 0,
+      limits: options.limits,
+    });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  if (options.publicUrl === undefined) sandbox.setPublicUrl(served.url);
   const timer = setInterval(() => void sandbox.tick(), 1000);
   timer.unref();
   return {
@@ -120,7 +144,7 @@ export async function startSandbox(options: SandboxOptions & ServeOptions): Prom
     close: async () => {
       clearInterval(timer);
       await served.close();
-      await sandbox.idle();
+      await sandbox.close();
     },
   };
 }

@@ -11,7 +11,7 @@
  */
 import type { Hono } from 'hono';
 import { getFixture } from 'pivot-payments-contract/fixtures';
-import { duplicateErrorBody, jsonResponse, resourceMissingBody, validationErrorBody } from '../http/errors.ts';
+import { jsonResponse, validationErrorBody } from '../http/errors.ts';
 import { missingSession, ok, refusal } from './api.ts';
 import { cardOfInput } from './card-encryption.ts';
 import {
@@ -92,97 +92,90 @@ export function startingRequest(example: string, now: number, amount?: number, o
 }
 
 export function sessionActionRoutes(app: Hono, state: SandboxState, credentials: ActionCredentials): void {
-  const origin = (request: Request) => new URL(request.url).origin;
-
-  /** One move of one session: read it, move it, commit it, answer the session (or `answer`). */
+  /**
+   * One move of one session: `check` may refuse the body first; the move runs on the stored session
+   * (compare-and-set, `state.change`) and the session is answered (or the move's `answer`).
+   */
   function act(
     path: string,
-    move: (record: SessionRecord, body: Json, moment: Moment) => Outcome | Response,
-    via = 'control route',
+    move: (record: SessionRecord, body: Json, moment: Moment) => Outcome,
+    check: (body: Json) => Response | undefined = () => undefined,
   ): void {
     app.post(`/_sandbox/sessions/:id/${path}`, async (c) => {
       const body = await jsonObject(c.req.raw);
       if (!body) return notAnObject();
+      const refused = check(body);
+      if (refused) return refused;
       const id = c.req.param('id');
-      const record = state.store.get(id);
-      if (!record) return missingSession('createPaymentSession', id);
-      const outcome = move(record, body, state.moment(origin(c.req.raw)));
-      if (outcome instanceof Response) return outcome;
+      const outcome = await state.change(id, (record) => move(record, body, state.moment()), { via: `control route ${path}` });
+      if (!outcome) return missingSession('createPaymentSession', id);
       if (isRefused(outcome)) return refusal('createPaymentSession', outcome);
-      state.commit({ ...outcome, via: `${via} ${path}` }, origin(c.req.raw));
       return ok(outcome.answer ?? outcome.record.session);
     });
   }
+  const invalid = (field: string, message: string) =>
+    jsonResponse(400, validationErrorBody('createPaymentSession', [{ field, message }]));
 
-  // The customer pays: a card (`card`: number, expMonth, expYear) and the 3DS answer (`threeDs`: passed,
-  // failed) may be given; a static session takes `amount` (Payment Simulation: "Mandatory if MULTIPLE").
-  act('pay', (record, body, moment) => {
-    if (record.session.paymentType === 'MULTIPLE') {
-      const value = Number(body.amount?.value ?? body.amount);
-      return staticPayment(
-        record,
-        Number.isFinite(value) && value > 0 ? { value, currency: record.session.amount.currency } : undefined,
-        moment,
-      );
-    }
-    const threeDs = body.threeDs === 'failed' ? 'failed' : 'passed';
-    if (body.card === undefined) return customerPays(record, moment, threeDs);
-    const card = cardOfInput(body.card);
-    if (!card)
-      return jsonResponse(
-        400,
-        validationErrorBody('createPaymentSession', [
-          { field: 'card', message: 'card needs number, expMonth and expYear (or encryptedCard)' },
-        ]),
-      );
-    if (record.session.paymentMethod?.type !== 'CARD')
-      return refusal('createPaymentSession', { refused: 422, message: `${record.session.id} is not a card session` });
-    return customerPays({ ...record, internal: { ...record.internal, card } }, moment, threeDs);
-  });
+  // The customer pays: a card (`card`: number, expMonth, expYear, or encryptedCard) and the 3DS answer
+  // (`threeDs`: passed, failed) may be given; a static session takes `amount` (Payment Simulation:
+  // "Mandatory if Payment Type is MULTIPLE").
+  act(
+    'pay',
+    (record, body, moment) => {
+      if (record.session.paymentType === 'MULTIPLE') {
+        const value = Number(body.amount?.value ?? body.amount);
+        const amount = Number.isFinite(value) && value > 0 ? { value, currency: record.session.amount.currency } : undefined;
+        return staticPayment(record, amount, moment);
+      }
+      const threeDs = body.threeDs === 'failed' ? 'failed' : 'passed';
+      if (body.card === undefined) return customerPays(record, moment, threeDs);
+      if (record.session.paymentMethod?.type !== 'CARD')
+        return { refused: 422, message: `${record.session.id} is not a card session` };
+      return customerPays({ ...record, internal: { ...record.internal, card: cardOfInput(body.card)! } }, moment, threeDs);
+    },
+    (body) =>
+      body.card !== undefined && !cardOfInput(body.card)
+        ? invalid('card', 'card needs number, expMonth and expYear (or an encryptedCard the sandbox can read)')
+        : undefined,
+  );
   act('fail', (record, _body, moment) => endUnpaid(record, 'failed', moment));
   act('expire', (record, _body, moment) => endUnpaid(record, 'expired', moment));
   act('capture', (record, body, moment) => captureSession(record, body, moment));
   act('cancel', (record, body, moment) => cancelSession(record, String(body.cancellationReason ?? 'VOID_SESSION'), moment));
-  act('review', (record, body, moment) => {
-    if (typeof body.approve !== 'boolean')
-      return jsonResponse(
-        400,
-        validationErrorBody('createPaymentSession', [{ field: 'approve', message: 'approve must be true or false' }]),
-      );
-    return resolveReview(record, body.approve, moment);
-  });
+  act(
+    'review',
+    (record, body, moment) => resolveReview(record, body.approve === true, moment),
+    (body) => (typeof body.approve === 'boolean' ? undefined : invalid('approve', 'approve must be true or false')),
+  );
 
   // A refund: Refund Object fields (reason, isFullAmount, amount, clientReferenceId, chargeId, description,
   // metadata, transferDestination) and the sandbox's `outcome`; answers the Refund, PENDING.
   app.post('/_sandbox/sessions/:id/refunds', async (c) => {
     const body = await jsonObject(c.req.raw);
     if (!body) return notAnObject();
-    const id = c.req.param('id');
-    const record = state.store.get(id);
-    if (!record) return missingSession('createPaymentSession', id);
     const request = checkRefundRequest(body);
     if ('problems' in request) return jsonResponse(400, validationErrorBody('createPaymentSession', request.problems));
-    const moment = state.moment(origin(c.req.raw));
-    const made = createRefund(record.session, record.refunds ?? [], request, moment);
-    if ('refused' in made) {
-      if (made.refused === 409) return jsonResponse(409, duplicateErrorBody('createPaymentSession', made.message));
-      if (made.refused === 404) return jsonResponse(404, resourceMissingBody('createPaymentSession', made.message));
-      return refusal('createPaymentSession', { refused: made.refused, message: made.message, field: made.field });
-    }
-    state.commit(
-      {
-        record: { ...record, refunds: made.refunds },
-        callbacks: [],
-        refundCallbacks: made.callbacks,
-        cause: made.cause,
-        via: 'control route refunds',
+    const id = c.req.param('id');
+    const outcome = await state.change(
+      id,
+      (record): Outcome => {
+        const made = createRefund(record.session, record.refunds ?? [], request, state.moment());
+        if ('refused' in made) return made;
+        return {
+          record: { ...record, refunds: made.refunds },
+          callbacks: [],
+          refundCallbacks: made.callbacks,
+          cause: made.cause,
+        };
       },
-      origin(c.req.raw),
+      { via: 'control route refunds' },
     );
-    return jsonResponse(200, { code: '00', message: 'Success', data: made.refunds.at(-1)!.refund });
+    if (!outcome) return missingSession('createPaymentSession', id);
+    if (isRefused(outcome)) return refusal('createPaymentSession', outcome);
+    return jsonResponse(200, { code: '00', message: 'Success', data: outcome.record.refunds!.at(-1)!.refund });
   });
-  app.get('/_sandbox/sessions/:id/refunds', (c) => {
-    const record = state.store.get(c.req.param('id'));
+  app.get('/_sandbox/sessions/:id/refunds', async (c) => {
+    const record = await state.session(c.req.param('id'));
     if (!record) return missingSession('createPaymentSession', c.req.param('id'));
     return jsonResponse(200, { code: '00', message: 'Success', data: (record.refunds ?? []).map(({ refund }) => refund) });
   });
@@ -193,21 +186,11 @@ export function sessionActionRoutes(app: Hono, state: SandboxState, credentials:
     if (!body) return notAnObject();
     const example = String(body.example ?? '');
     if (!Object.hasOwn(STARTING_EXAMPLES, example))
-      return jsonResponse(
-        400,
-        validationErrorBody('createPaymentSession', [
-          { field: 'example', message: `example must be one of ${Object.keys(STARTING_EXAMPLES).join(', ')}` },
-        ]),
-      );
+      return invalid('example', `example must be one of ${Object.keys(STARTING_EXAMPLES).join(', ')}`);
     const amount = body.amount === undefined || body.amount === '' ? undefined : Number(body.amount);
     if (amount !== undefined && !(Number.isInteger(amount) && amount > 0 && amount <= 10_000_000_000))
-      return jsonResponse(
-        400,
-        validationErrorBody('createPaymentSession', [
-          { field: 'amount', message: 'amount must be a whole number of Rupiah above 0' },
-        ]),
-      );
-    const base = origin(c.req.raw);
+      return invalid('amount', 'amount must be a whole number of Rupiah above 0');
+    const base = new URL(c.req.url).origin;
     const token = await app.request(`${base}/v1/access-token`, {
       method: 'POST',
       headers: {
@@ -218,7 +201,7 @@ export function sessionActionRoutes(app: Hono, state: SandboxState, credentials:
       body: JSON.stringify({ grantType: 'client_credentials' }),
     });
     const accessToken = ((await token.json()) as Json).data?.accessToken as string;
-    const request = startingRequest(example, state.clock.now(), amount, base);
+    const request = startingRequest(example, state.clock.now(), amount, state.publicUrl());
     return app.request(`${base}/v2/payments`, {
       method: 'POST',
       headers: {

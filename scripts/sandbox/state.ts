@@ -1,28 +1,53 @@
 /**
- * The sandbox's state and the one way it changes: `commit` stores a moved session, keeps what its
- * charge saved and queues its callbacks; `tick` runs what sandbox time has made due. Shared by the
- * API backend, the control routes and the hosted page, so every path changes state the same way.
+ * The sandbox's state and the one way it changes. A session changes by compare-and-set on the store:
+ * read it, compute the move (a pure function of `lifecycle.ts`), and commit the moved session together
+ * with what the move causes (its callbacks, a saved card, the first answer of its idempotency key) in
+ * one batch that expects the session as read; if anything wrote the session in between, read it again
+ * and recompute. So no change is lost and none is applied to a stale copy, whatever the interleaving of
+ * API calls, the hosted page and the clock, and every answer is sent after its batch is committed.
+ * Shared by the API backend, the control routes and the hosted page.
  */
-import { callbackQueue, type CallbackQueue } from './callbacks.ts';
-import { sandboxClock, type Clock } from './clock.ts';
-import { boundedMap } from './bounded-map.ts';
+import { callbackRunner, deliveryWrite, type CallbackRunner } from './callbacks.ts';
+import { sandboxClock, storedClock, type Clock, type StoredClock } from './clock.ts';
 import { customerBook, type CustomerBook } from './customers.ts';
 import { faultSwitch, type FaultSwitch, type SandboxFaults } from './faults.ts';
-import { idempotencyTable, type IdempotencyTable } from './idempotency.ts';
+import { keepFirstAnswer, lookupKey, rememberKey, type KeyLookup } from './idempotency.ts';
 import { idSource, type IdSource } from './ids.ts';
-import { customerPays, endUnpaid, isDue, isRefused, type Moment, type Moved, type SessionRecord } from './lifecycle.ts';
+import {
+  createSession,
+  customerPays,
+  endUnpaid,
+  isDue,
+  isRefused,
+  type Moment,
+  type Moved,
+  type Outcome,
+  type Refused,
+  type SessionRecord,
+} from './lifecycle.ts';
+import { SESSION_BYTES, storeLimits } from './limits.ts';
 import { advanceRefunds, nextRefundAt } from './refunds.ts';
+import { holdsReference } from './rules.ts';
 import { withTransition } from './timeline.ts';
-import { memoryStore, type SessionStore } from './store.ts';
+import { cardOfInput } from './card-encryption.ts';
+import { memoryStore } from './store-memory.ts';
+import { reserveSequence, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
+import { DEFAULT_SESSION_SECONDS } from './rules.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
+type Json = Record<string, any>;
+
 export interface StateOptions {
+  /** A clock of the caller's (tests, MSW); default: real time plus an offset kept in the store. */
   clock?: Clock;
-  store?: SessionStore<SessionRecord>;
+  /** Where the state lives (default: this process's memory). */
+  store?: StoreFactory;
   /** Reproducible ids (session, charge, token, VA number …). */
   seed?: string;
   /** Sessions kept; the oldest is evicted first. */
   maxSessions: number;
+  /** The state budget in MiB (sessions, deliveries, keys, customers). */
+  maxStateMb?: number;
   callbackUrl?: string;
   callbackApiKey: string;
   /** Posts callbacks (default: global fetch). */
@@ -30,137 +55,324 @@ export interface StateOptions {
   faults?: SandboxFaults;
 }
 
+/** A create's X-REQUEST-ID and payload hash; `replay` says whether a replay gets the first answer (a planted fault says no). */
+export interface CreateKey {
+  key: string;
+  fingerprint: string;
+  replay: () => boolean;
+}
+
+/** What a create with a key found, or the session it made. */
+export type Created =
+  | { kind: 'created'; moved: Moved }
+  | { kind: 'replay'; text: string }
+  | { kind: 'conflict' }
+  /** `clientReferenceId` belongs to a session that holds it (decision `duplicate-client-reference`). */
+  | { kind: 'duplicate'; holder: Json }
+  | { kind: 'refused'; outcome: Refused }
+  | { kind: 'too-large' };
+
 export interface SandboxState {
   clock: Clock;
   ids: IdSource;
-  store: SessionStore<SessionRecord>;
-  callbacks: CallbackQueue;
+  store: SandboxStore;
+  callbacks: CallbackRunner;
   customers: CustomerBook;
   tokens: TokenTable;
-  idempotency: IdempotencyTable;
   fault: FaultSwitch;
+  /** Resolves once the store is ready (test data seeded, the clock read); every route awaits it. */
+  ready: Promise<void>;
+  /** The URL the sandbox's own pages are reached at (`--public-url`, else where it listens). */
+  publicUrl(): string;
+  setPublicUrl(url: string): void;
   /** The time, ids and base URL the state machine is given for one move. */
-  moment(baseUrl: string): Moment;
-  /** Stores the moved session, keeps what a successful charge saved, and queues its callbacks. */
-  commit(moved: Moved, baseUrl: string): void;
-  /** Runs what sandbox time has made due: session expiry, then callback attempts. */
+  moment(): Moment;
+  session(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Moves session `id` (undefined when there is no such session): the committed outcome, or the refusal.
+   * When `skip` answers true for a move, it is returned and not committed (a planted `skipTransition` fault).
+   */
+  change(
+    id: string,
+    move: (record: SessionRecord) => Outcome | Promise<Outcome>,
+    options?: { skip?: () => boolean; via?: string },
+  ): Promise<Outcome | undefined>;
+  /** The session that holds a clientReferenceId (the latest created with it), if any. */
+  holderOf(clientReferenceId: string): Promise<SessionRecord | undefined>;
+  /** Creates a session; with a key, the first answer of an earlier create with the same key and payload. */
+  create(body: Json, rawBody: string, key: CreateKey | undefined): Promise<Created>;
+  /** Runs what sandbox time has made due: session expiry, token and key purges, then callback attempts. */
   tick(): Promise<void>;
   /** Forgets every session, token, key, customer and delivery (the documented test data comes back). */
-  reset(): void;
-  /** Resolves when every callback attempt started so far has finished. */
+  reset(): Promise<void>;
+  /** Resolves when every follow-up and callback attempt started so far has finished. */
   idle(): Promise<void>;
-  /** The session that holds a clientReferenceId (the latest created with it), if any. */
-  holderOf(clientReferenceId: string): SessionRecord | undefined;
+  /** Stops the callbacks (pending ones stay in the store) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Compare-and-set retries before a change gives up (only reached under a pathological write storm). */
+const MAX_RETRIES = 1_000;
+/** Rows purged or expired per store read during a tick. */
+const TICK_BATCH = 500;
+
+const sessionRefusedTooLarge = (id: string): Refused => ({
+  refused: 422,
+  message: `The payment session ${id} would be larger than the sandbox keeps (${SESSION_BYTES} bytes of JSON per session)`,
+});
+
+/**
+ * When the clock next moves a stored session: its `expiryAt` while it can still expire (`isDue`), or the
+ * next move of one of its refunds.
+ */
+function dueOf(record: SessionRecord): number | null {
+  const session = record.session;
+  const refundAt = nextRefundAt(record.refunds);
+  let expiry: number | null = null;
+  if (typeof session.expiryAt === 'string' && session.paymentType !== 'MULTIPLE') {
+    const ms = Date.parse(session.expiryAt);
+    if (Number.isFinite(ms) && isDue(record, ms)) expiry = ms;
+  }
+  if (expiry === null) return refundAt;
+  return refundAt === null ? expiry : Math.min(expiry, refundAt);
+}
+
+/** What the clock does to a due session: it expires, or its due refunds move on. */
+function clockMove(record: SessionRecord, now: number, moment: Moment): Outcome {
+  if (isDue(record, now)) return endUnpaid(record, 'expired', moment);
+  const at = nextRefundAt(record.refunds);
+  if (at === null || at > now) return { refused: 422, message: 'no longer due' };
+  const moved = advanceRefunds(record.refunds ?? [], now);
+  return {
+    record: { ...record, refunds: moved.refunds },
+    callbacks: [],
+    refundCallbacks: moved.callbacks,
+    cause: moved.causes.join('; '),
+  };
 }
 
 export function sandboxState(options: StateOptions): SandboxState {
-  const clock = options.clock ?? sandboxClock();
-  const ids = idSource(options.seed);
-  const store = options.store ?? memoryStore<SessionRecord>(options.maxSessions);
-  const callbacks = callbackQueue(
-    { url: options.callbackUrl, apiKey: options.callbackApiKey, maxDeliveries: Math.min(options.maxSessions * 4, 100_000) },
-    clock,
-    ids,
-    options.send,
-  );
-  const customers = customerBook(ids, options.maxSessions);
-  const tokens = tokenTable(clock, ids);
-  const idempotency = idempotencyTable(options.maxSessions);
-  /** Expiry index: sessions the clock can expire, so a tick reads no session that is not due. */
-  const expiries = new Map<string, number>();
-  /** Refund index: sessions with a refund the clock will move, and when. */
-  const refundsDue = new Map<string, number>();
-  /** Which session holds each clientReferenceId (the latest created with it), for 409 duplicate_error. */
-  const references = boundedMap<string, string>(options.maxSessions);
-  const pending = new Set<Promise<unknown>>();
+  const store = (options.store ?? memoryStore)(storeLimits(options.maxSessions, options.maxStateMb));
+  const persistedClock: StoredClock | undefined = options.clock ? undefined : storedClock(store);
+  const clock: Clock = options.clock ?? persistedClock ?? sandboxClock();
+  const ids = idSource(options.seed, (count) => reserveSequence(store, `ids:${options.seed}`, count));
+  const callbacks = callbackRunner(store, { url: options.callbackUrl, apiKey: options.callbackApiKey }, clock, options.send);
+  const customers = customerBook(store, ids);
+  const tokens = tokenTable(store, clock, ids);
   const fault = faultSwitch(options.faults);
+  const pending = new Set<Promise<unknown>>();
+  let publicUrl = 'http://127.0.0.1';
 
-  const moment = (baseUrl: string): Moment => ({ now: clock.now(), ids, baseUrl });
+  async function start(): Promise<void> {
+    await persistedClock?.sync();
+    // The documented test data, once per store (a restart keeps what a reset or a charge made of it).
+    const seeded = await store.get('settings', 'seeded');
+    if (!seeded) {
+      await customers.seed();
+      await store.write([{ op: 'put', table: 'settings', key: 'seeded', value: true }]);
+    }
+    callbacks.wake();
+  }
+  const ready = start();
+  ready.catch(() => undefined);
+
+  const moment = (): Moment => ({ now: clock.now(), ids, baseUrl: publicUrl });
 
   function track(promise: Promise<unknown>): void {
     pending.add(promise);
-    void promise.finally(() => pending.delete(promise));
+    void promise.catch(() => undefined).finally(() => pending.delete(promise));
   }
 
-  function commit(moved: Moved, baseUrl: string): void {
-    const { session } = moved.record;
+  /** What committing a moved session writes besides the session: its callbacks and a saved card. */
+  async function consequences(moved: Moved, now: number): Promise<Write[]> {
+    const writes: Write[] = [];
+    if (moved.saved) writes.push(...(await customers.save(moved.saved, moved.record.session.amount)));
+    for (const { event, session } of moved.callbacks)
+      if (!fault('dropCallback', (dropped) => dropped === event))
+        writes.push(deliveryWrite(event, session, now, ids, options.callbackUrl));
+    for (const { event, refund } of moved.refundCallbacks ?? [])
+      writes.push(deliveryWrite(event, refund, now, ids, options.callbackUrl));
+    return writes;
+  }
+
+  const sessionWrite = (record: SessionRecord, expect: number | 'absent'): Write => ({
+    op: 'put',
+    table: 'sessions',
+    key: record.session.id,
+    value: record,
+    dueMs: dueOf(record),
+    expect,
+  });
+
+  /** The moved record with its move on its timeline (`timeline.ts`): when, what, by whom, which callbacks. */
+  function withTimeline(moved: Moved, via: string | undefined): void {
     const events = [...moved.callbacks.map(({ event }) => event), ...(moved.refundCallbacks ?? []).map(({ event }) => event)];
-    moved.record.timeline = withTransition(moved.record.timeline, session, {
+    moved.record.timeline = withTransition(moved.record.timeline, moved.record.session, {
       at: clock.now(),
       cause: moved.cause,
-      via: moved.via,
+      via: via ?? moved.via,
       events,
     });
-    const key = moved.record.internal.idempotencyKey;
-    // The session changes: its key keeps the first answer.
-    if (key !== undefined) idempotency.keepFirstAnswer(key, session.id, () => store.get(session.id));
-    store.put(session.id, moved.record);
-    if (typeof session.expiryAt === 'string' && session.paymentType !== 'MULTIPLE')
-      expiries.set(session.id, Date.parse(session.expiryAt));
-    else expiries.delete(session.id);
-    const refundAt = nextRefundAt(moved.record.refunds);
-    if (refundAt === null) refundsDue.delete(session.id);
-    else refundsDue.set(session.id, refundAt);
-    if (moved.record.timeline.length === 1) references.set(session.clientReferenceId, session.id);
-    if (moved.saved) customers.save(moved.saved, session.amount);
-    for (const { event, session: body } of moved.callbacks)
-      if (!fault('dropCallback', (dropped) => dropped === event)) callbacks.enqueue(event, body);
-    for (const { event, refund } of moved.refundCallbacks ?? []) callbacks.enqueue(event, refund);
+  }
+
+  /** After a commit: wake the callbacks, and run the follow-up a move asked for. */
+  function committed(moved: Moved): void {
+    callbacks.wake();
     if (moved.followUp === 'complete') {
-      const id = session.id;
+      const id = moved.record.session.id;
       track(
-        Promise.resolve().then(() => {
-          const record = store.get(id);
-          if (!record) return;
-          const outcome = customerPays(record, moment(baseUrl));
-          if (!isRefused(outcome)) commit({ ...outcome, via: 'merchant-initiated charge' }, baseUrl);
-        }),
+        Promise.resolve().then(() =>
+          change(id, (record) => customerPays(record, moment()), { via: 'merchant-initiated charge' }),
+        ),
       );
     }
-    track(callbacks.runDue());
   }
 
-  async function tick(): Promise<void> {
-    const now = clock.now();
-    for (const [id, expiresMs] of [...expiries]) {
-      if (expiresMs > now) continue;
-      expiries.delete(id);
-      const record = store.get(id);
-      if (!record || !isDue(record, now)) continue;
-      const outcome = endUnpaid(record, 'expired', { now, ids, baseUrl: '' });
-      if (!isRefused(outcome)) commit({ ...outcome, via: 'sandbox clock' }, 'http://sandbox.invalid');
-    }
-    for (const [id, dueMs] of [...refundsDue]) {
-      if (dueMs > now) continue;
-      const record = store.get(id);
-      if (!record?.refunds) {
-        refundsDue.delete(id);
-        continue;
+  async function change(
+    id: string,
+    move: (record: SessionRecord) => Outcome | Promise<Outcome>,
+    { skip, via }: { skip?: () => boolean; via?: string } = {},
+  ): Promise<Outcome | undefined> {
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      await ids.prepare();
+      const row = await store.get<SessionRecord>('sessions', id);
+      if (!row) return undefined;
+      const outcome = await move(row.value);
+      if (isRefused(outcome) || skip?.()) return outcome;
+      const writes: Write[] = [];
+      const key = row.value.internal.idempotencyKey;
+      if (key !== undefined && !row.value.internal.firstAnswerKept) {
+        // The session changes for the first time: its key keeps the first answer.
+        const kept = await keepFirstAnswer(store, key, row.value);
+        if (kept) writes.push(kept);
+        outcome.record.internal.firstAnswerKept = true;
       }
-      const moved = advanceRefunds(record.refunds, now);
-      commit(
-        {
-          record: { ...record, refunds: moved.refunds },
-          callbacks: [],
-          refundCallbacks: moved.callbacks,
-          cause: moved.causes.join('; '),
-          via: 'sandbox clock',
-        },
-        'http://sandbox.invalid',
-      );
+      withTimeline(outcome, via);
+      writes.push(sessionWrite(outcome.record, row.version), ...(await consequences(outcome, clock.now())));
+      const result = await store.write(writes);
+      if (result.ok) {
+        committed(outcome);
+        return outcome;
+      }
+      if (result.reason === 'too-large') return sessionRefusedTooLarge(id);
     }
-    await callbacks.runDue();
+    throw new Error(`the payment session ${id} kept changing under ${MAX_RETRIES} attempts to move it`);
   }
 
-  function reset(): void {
-    store.clear();
-    tokens.clear();
-    idempotency.clear();
-    expiries.clear();
-    refundsDue.clear();
-    references.clear();
-    callbacks.clear();
-    customers.reset();
+  async function holderOf(clientReferenceId: string): Promise<SessionRecord | undefined> {
+    const id = (await store.get<string>('references', clientReferenceId))?.value;
+    return id === undefined ? undefined : (await store.get<SessionRecord>('sessions', id))?.value;
+  }
+
+  async function create(body: Json, rawBody: string, key: CreateKey | undefined): Promise<Created> {
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      await ids.prepare();
+      const now = clock.now();
+      // A retry starts from the request as received: the first attempt handed its body to the session.
+      const request = attempt === 0 ? body : (JSON.parse(rawBody) as Json);
+      let found: KeyLookup = { kind: 'new', expect: 'absent' };
+      let plantedReplay = false;
+      if (key) {
+        found = await lookupKey(store, key.key, key.fingerprint, now);
+        if (found.kind === 'conflict') return { kind: 'conflict' };
+        if (found.kind === 'replay') {
+          if (key.replay()) return { kind: 'replay', text: found.text };
+          plantedReplay = true; // a planted fault answers the replay as a new create
+        }
+      }
+      const holder = plantedReplay ? undefined : await holderOf(request.clientReferenceId);
+      if (holder && holdsReference(holder.session)) return { kind: 'duplicate', holder: holder.session };
+      const resolved = await customers.resolve(request);
+      if ('refused' in resolved) return { kind: 'refused', outcome: resolved };
+      const card = cardOfInput(request.paymentMethod?.card);
+      const outcome = createSession(
+        request,
+        moment(),
+        { ...resolved.resolved, ...(card ? { card } : {}) },
+        DEFAULT_SESSION_SECONDS,
+      );
+      if (isRefused(outcome)) return { kind: 'refused', outcome };
+      const writes: Write[] = [...resolved.writes];
+      if (key) {
+        outcome.record.internal.idempotencyKey = key.key;
+        writes.push(
+          rememberKey(
+            key.key,
+            key.fingerprint,
+            outcome.record.session.id,
+            now,
+            found.kind === 'new' ? found.expect : found.version,
+          ),
+        );
+      }
+      withTimeline(outcome, 'API createPaymentSession');
+      writes.push(
+        sessionWrite(outcome.record, 'absent'),
+        { op: 'put', table: 'references', key: request.clientReferenceId, value: outcome.record.session.id },
+        ...(await consequences(outcome, now)),
+      );
+      const result = await store.write(writes);
+      if (result.ok) {
+        committed(outcome);
+        return { kind: 'created', moved: outcome };
+      }
+      if (result.reason === 'too-large') return { kind: 'too-large' };
+    }
+    throw new Error(`a create kept conflicting under ${MAX_RETRIES} attempts`);
+  }
+
+  /** Evicts the due rows of a table whose rows end at their due time (tokens, idempotency keys). */
+  async function purge(table: 'tokens' | 'idempotencyKeys', now: number): Promise<void> {
+    for (;;) {
+      const due = await store.due(table, now, TICK_BATCH);
+      if (due.length === 0) return;
+      await store.write(due.map((row) => ({ op: 'evict', table, key: row.key, expect: row.version }) as Write));
+      if (due.length < TICK_BATCH) return;
+    }
+  }
+
+  async function expireDue(now: number): Promise<void> {
+    for (;;) {
+      const due: Array<Row<SessionRecord>> = await store.due('sessions', now, TICK_BATCH);
+      let expired = 0;
+      for (const row of due) {
+        const outcome = await change(row.key, (record) => clockMove(record, now, moment()), { via: 'sandbox clock' });
+        if (outcome && !isRefused(outcome)) expired += 1;
+      }
+      if (due.length < TICK_BATCH || expired === 0) return;
+    }
+  }
+
+  let ticking: Promise<void> = Promise.resolve();
+  function tick(): Promise<void> {
+    ticking = ticking
+      .catch(() => undefined)
+      .then(async () => {
+        await ready;
+        await persistedClock?.sync();
+        const now = clock.now();
+        await expireDue(now);
+        await purge('tokens', now);
+        await purge('idempotencyKeys', now);
+        callbacks.wake();
+      });
+    return ticking;
+  }
+
+  async function reset(): Promise<void> {
+    await ready;
+    await store.clear([
+      'sessions',
+      'customers',
+      'customerEmails',
+      'storedMethods',
+      'recurring',
+      'tokens',
+      'idempotencyKeys',
+      'deliveries',
+      'references',
+    ]);
+    await customers.seed();
   }
 
   return {
@@ -170,18 +382,29 @@ export function sandboxState(options: StateOptions): SandboxState {
     callbacks,
     customers,
     tokens,
-    idempotency,
     fault,
+    ready,
+    publicUrl: () => publicUrl,
+    setPublicUrl: (url) => {
+      publicUrl = url.replace(/\/+$/, '');
+    },
     moment,
-    commit,
+    session: async (id) => (await store.get<SessionRecord>('sessions', id))?.value,
+    holderOf,
+    change,
+    create,
     tick,
     reset,
-    holderOf: (clientReferenceId) => {
-      const id = references.get(clientReferenceId);
-      return id === undefined ? undefined : store.get(id);
-    },
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      await callbacks.idle();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    async close() {
+      await Promise.allSettled([...pending]);
+      await callbacks.close();
+      await ticking.catch(() => undefined);
+      await store.close();
     },
   };
 }

@@ -460,7 +460,7 @@ describe('control routes and limits', () => {
         ids.push((await small.call('createPaymentSession', { body: documentedRequest('va-api', Date.now()) })).body.data.id);
       expect((await fetch(`${small.url}/_sandbox/sessions/${ids[0]}`)).status).toBe(404);
       expect((await small.session(ids[2]!)).id).toBe(ids[2]);
-      expect(small.running.sandbox.store.size).toBe(2);
+      expect(await small.running.sandbox.store.count('sessions')).toBe(2);
     } finally {
       await small.close();
     }

@@ -159,8 +159,11 @@ async function run(steps: Step[]): Promise<void> {
     return { status: response.status, text, json };
   }
 
-  const statuses = () => new Map(ids.map((id) => [id, sandbox.store.get(id)?.session.status as string | undefined]));
-  let before = statuses();
+  const statuses = async () =>
+    new Map(
+      await Promise.all(ids.map(async (id) => [id, (await sandbox.session(id))?.session.status as string | undefined] as const)),
+    );
+  let before = await statuses();
 
   for (const current of steps) {
     const pick = (index: number) => ids[index % Math.max(ids.length, 1)] ?? '00000000-0000-4000-8000-000000000000';
@@ -220,7 +223,7 @@ async function run(steps: Step[]): Promise<void> {
         break;
       }
       case 'advance':
-        sandbox.clock.advance(current.seconds);
+        await sandbox.clock.advance(current.seconds);
         await sandbox.tick();
         break;
       case 'garbage':
@@ -228,7 +231,7 @@ async function run(steps: Step[]): Promise<void> {
         break;
     }
     await sandbox.idle();
-    const after = statuses();
+    const after = await statuses();
     for (const [id, status] of after) {
       const previous = before.get(id);
       if (previous === undefined || status === undefined || previous === status) continue;
@@ -237,7 +240,9 @@ async function run(steps: Step[]): Promise<void> {
     before = after;
   }
   // Every callback the run caused is a valid paymentCallback.
-  for (const delivery of sandbox.callbacks.list()) {
+  for (const { value: delivery } of await sandbox.store.list<{ event: string; body: unknown }>('deliveries', {
+    limit: 100_000,
+  })) {
     const result = validate('PaymentCallback', delivery.body, { mode: 'strict' });
     expect(result.valid ? [] : result.errors, `${delivery.event} callback breaks the contract`).toEqual([]);
   }

@@ -85,7 +85,9 @@ describe('verify --flows against the sandbox', () => {
       expect(suite?.[1], flow.name).toBe(String(flow.steps.length + (flowsWithCallbacks.includes(flow) ? 1 : 0)));
     }
     // Every session verify created is its own: fresh keys and references on every create.
-    const sessions = [...sandbox.running.sandbox.store.values()].map((record) => record.session);
+    const sessions = (
+      await sandbox.running.sandbox.store.list<{ session: Record<string, any> }>('sessions', { limit: 100_000 })
+    ).map((row) => row.value.session);
     expect(new Set(sessions.map((session) => session.clientReferenceId)).size).toBe(sessions.length);
   });
 
