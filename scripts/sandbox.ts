@@ -31,8 +31,10 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
                       a restart continues where it stopped (default: in memory, lost on exit)
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
+Open /_sandbox in a browser: the dashboard starts test payments, opens their hosted pages and acts on them.
 Control routes (not Pivot's API): POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id},
-GET /_sandbox/callbacks, POST /_sandbox/callbacks/{id}/resend, POST /_sandbox/reset, GET /_sandbox (a page).
+POST /_sandbox/sessions/{id}/pay|fail|expire|capture|cancel|review|refunds, GET /_sandbox/callbacks,
+POST /_sandbox/callbacks/{id}/resend, POST /_sandbox/reset.
 Stop with Ctrl-C.`;
 
 const FLAGS = {
@@ -134,6 +136,8 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     return 1;
   }
   io.log(`pivot sandbox listening on ${running.url}`);
+  // The one URL a person needs: the dashboard starts a payment and opens its hosted page.
+  io.log(`open ${running.url}/_sandbox in a browser to pay and follow test payments`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);

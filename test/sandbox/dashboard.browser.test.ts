@@ -225,9 +225,26 @@ describe('each action calls its control route', () => {
 
 describe("a person's whole path, from the dashboard", () => {
   it('starts a QRIS payment, pays it on the page, and comes back to the session on the dashboard', async () => {
+    // A few sessions in different states, as a tester's afternoon leaves them (and the README shows).
+    for (const [example, then] of [
+      ['va-redirect', 'pay'],
+      ['card-redirect', 'fail'],
+      ['ewallet-redirect', undefined],
+      ['payment-ui', undefined],
+    ] as const) {
+      const started = await sandbox.control('/_sandbox/sessions', { example, amount: 150000 });
+      expect(started.status).toBe(200);
+      if (then) await sandbox.control(`/_sandbox/sessions/${started.body.data.id}/${then}`);
+    }
     await asTester(async ({ page }) => {
       await page.goto(`${sandbox.url}/_sandbox`);
+      expect(await page.locator('#sessions tbody tr[data-session]').count()).toBe(4);
+      expect(await overflowsSideways(page)).toBe(false);
       await readmeScreenshot(page, 'sandbox-dashboard.png');
+    });
+    await asTester(async ({ page }) => {
+      await page.goto(`${sandbox.url}/_sandbox`);
+      expect(await overflowsSideways(page)).toBe(false);
       await page.selectOption('#new-example', 'qr-redirect');
       await page.fill('#new-amount', '75000');
       await Promise.all([page.waitForURL(/\/_sandbox\/pay\//), page.click('#start')]);

@@ -64,7 +64,8 @@ code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monosp
 pre { background: #f8f9fa; border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; overflow-x: auto; max-height: 24rem; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
 .filters label { margin: 0; font-size: .85rem; }
-.filters input, .filters select { width: auto; min-width: 9rem; }
+.filters label { max-width: 100%; }
+.filters input, .filters select { width: auto; min-width: 9rem; max-width: 100%; }
 .pager { display: flex; gap: .75rem; align-items: center; margin-top: .75rem; }
 .timeline { list-style: none; padding: 0; margin: 0; }
 .timeline li { border-left: 3px solid var(--line); padding: .2rem 0 .6rem .8rem; }
