@@ -67,6 +67,8 @@ describe('pivot-contract sandbox', () => {
     const port = await freePort();
     const sandbox = await startCli(['--port', String(port)]);
     expect(sandbox.url).toBe(`http://127.0.0.1:${port}`);
+    // The second line may arrive a moment after the first: wait for it, then compare the whole output.
+    await expect.poll(() => sandbox.output().trim().split('\n').length).toBe(2);
     expect(sandbox.output().trim().split('\n')).toEqual([
       `pivot sandbox listening on http://127.0.0.1:${port}`,
       `open http://127.0.0.1:${port}/_sandbox in a browser to pay and follow test payments`,
