@@ -19,7 +19,8 @@
  * | expired / customer left / failed          | EXPIRED                        | EXPIRED / FAILED                | PAYMENT.CANCELLED  |
  */
 // One piece on purpose: this is the state table's home. Each trigger is a small pure function, and they
-// share the charge builders above them; split by trigger, every file would import every other.
+// share the charge builders above them; split by trigger, every file would import every other. What a
+// card's charge shows is `card-charge.ts`; which card does what is `test-cards.ts`.
 import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf } from './rules.ts';
 import type { IdSource } from './ids.ts';
 import {

@@ -16,8 +16,6 @@ import { idSource, type IdSource } from './ids.ts';
 import {
   createSession,
   customerPays,
-  endUnpaid,
-  isDue,
   isRefused,
   type Moment,
   type Moved,
@@ -26,13 +24,12 @@ import {
   type SessionRecord,
 } from './lifecycle.ts';
 import { SESSION_BYTES, storeLimits } from './limits.ts';
-import { advanceRefunds, nextRefundAt } from './refunds.ts';
-import { holdsReference } from './rules.ts';
 import { withTransition } from './timeline.ts';
+import { clockMove, dueOf } from './clock-moves.ts';
 import { cardOfInput } from './card-encryption.ts';
 import { memoryStore } from './store-memory.ts';
 import { reserveSequence, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
-import { DEFAULT_SESSION_SECONDS } from './rules.ts';
+import { DEFAULT_SESSION_SECONDS, holdsReference } from './rules.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
 type Json = Record<string, any>;
@@ -120,36 +117,6 @@ const sessionRefusedTooLarge = (id: string): Refused => ({
   refused: 422,
   message: `The payment session ${id} would be larger than the sandbox keeps (${SESSION_BYTES} bytes of JSON per session)`,
 });
-
-/**
- * When the clock next moves a stored session: its `expiryAt` while it can still expire (`isDue`), or the
- * next move of one of its refunds.
- */
-function dueOf(record: SessionRecord): number | null {
-  const session = record.session;
-  const refundAt = nextRefundAt(record.refunds);
-  let expiry: number | null = null;
-  if (typeof session.expiryAt === 'string' && session.paymentType !== 'MULTIPLE') {
-    const ms = Date.parse(session.expiryAt);
-    if (Number.isFinite(ms) && isDue(record, ms)) expiry = ms;
-  }
-  if (expiry === null) return refundAt;
-  return refundAt === null ? expiry : Math.min(expiry, refundAt);
-}
-
-/** What the clock does to a due session: it expires, or its due refunds move on. */
-function clockMove(record: SessionRecord, now: number, moment: Moment): Outcome {
-  if (isDue(record, now)) return endUnpaid(record, 'expired', moment);
-  const at = nextRefundAt(record.refunds);
-  if (at === null || at > now) return { refused: 422, message: 'no longer due' };
-  const moved = advanceRefunds(record.refunds ?? [], now);
-  return {
-    record: { ...record, refunds: moved.refunds },
-    callbacks: [],
-    refundCallbacks: moved.callbacks,
-    cause: moved.causes.join('; '),
-  };
-}
 
 export function sandboxState(options: StateOptions): SandboxState {
   const store = (options.store ?? memoryStore)(storeLimits(options.maxSessions, options.maxStateMb));

@@ -14,8 +14,6 @@ import { TEST_CARD_TABLE } from '../test-cards.ts';
 import type { PageView } from './view.ts';
 import { rupiah } from './words.ts';
 
-type Json = Record<string, any>;
-
 /** `4440 0001 1220 0001`: a number as it is printed on a card. */
 function grouped(number: string): string {
   return number.replace(/(\d{4})(?=\d)/g, '$1 ');
