@@ -103,7 +103,9 @@ describe('two instances on one PostgreSQL', () => {
     const tokens = await Promise.all(api.map((instance) => instance.token()));
     for (let round = 0; round < 8; round++) {
       const body = documentedRequest('va-api', later());
-      const answers = await Promise.all([0, 1].map((which) => api[which as 0 | 1].create(tokens[which]!, body, freshRequestId())));
+      const answers = await Promise.all(
+        [0, 1].map((which) => api[which as 0 | 1].create(tokens[which]!, body, freshRequestId())),
+      );
       expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
       expect(answers.find((answer) => answer.status === 409)!.json.code).toBe('duplicate_error');
     }
