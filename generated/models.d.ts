@@ -327,8 +327,6 @@ export type VirtualAccountPaymentSessionRequest = (CreatePaymentSessionRequest &
         type?: "VIRTUAL_ACCOUNT";
     };
 });
-export interface PivotContractSchemas {
-}
 /**
  * An OAuth access token; it expires after 900 seconds (15 minutes).
  */

@@ -6,7 +6,7 @@
  * @see https://spec.openapis.org/oas/v3.1.0#fixed-fields (webhooks)
  */
 import { resolveLocal as resolve } from './spec/document.ts';
-import { schemaIdentifiers } from './spec/names.ts';
+import { schemaIdentifiers } from './spec/operations.ts';
 import { codeHeader, tidyCode } from './emit/output.ts';
 import { render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
@@ -67,8 +67,10 @@ export function webhookEntries(spec: BundledSpec): WebhookEntry[] {
 
 export async function generateCallbacks(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
   const webhooks = webhookEntries(spec);
-  if (webhooks.length === 0) return {};
-  const data = { header: codeHeader(ctx, 'Callback verification'), webhooks, apiKeyHeader: apiKeyHeader(spec) ?? null };
+  const header = apiKeyHeader(spec);
+  // verifyCallback authenticates by an API key header: a document whose webhooks have none gets no helper.
+  if (webhooks.length === 0 || header === undefined) return {};
+  const data = { header: codeHeader(ctx, 'Callback verification'), webhooks, apiKeyHeader: header };
   return {
     'callbacks/index.js': tidyCode(render(ctx.templates, 'callbacks/index.js.hbs', data)),
     'callbacks/index.d.ts': tidyCode(render(ctx.templates, 'callbacks/index.d.ts.hbs', data)),

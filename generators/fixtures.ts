@@ -4,8 +4,8 @@
  * return fresh copies.
  * @see https://spec.openapis.org/oas/v3.1.0#example-object
  */
-import { resolveLocal as resolve } from './spec/document.ts';
-import { schemaIdentifiers } from './spec/names.ts';
+import { exampleKey, rejectedExamples } from './spec/checks.ts';
+import { listOperations, listSchemaExamples, schemaIdentifiers, type MessageSpec } from './spec/operations.ts';
 import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
 import { render } from './emit/templates.ts';
 import { operationTable } from './validators.ts';
@@ -27,53 +27,46 @@ function entryOf(example: Record<string, any>): CatalogEntry {
   };
 }
 
-function examplesOf(spec: BundledSpec, body: unknown): Record<string, CatalogEntry> {
-  const media = resolve<any>(spec, body)?.content?.['application/json'];
-  const entries = Object.entries(media?.examples ?? {}).map(
-    ([name, example]) => [name, entryOf(resolve(spec, example))] as const,
+function examplesOf(message: MessageSpec | undefined, rejected: Set<string>): Record<string, CatalogEntry> | undefined {
+  if (!message) return undefined;
+  return Object.fromEntries(
+    message.examples
+      .filter(({ pointer }) => !rejected.has(exampleKey(message.schema ?? '', pointer)))
+      .map(({ name, example }) => [name, entryOf(example as Record<string, any>)]),
   );
-  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Every operation's examples: operationId → request examples and response examples by status. */
-function operationExamples(spec: BundledSpec) {
-  const bodies = new Map<string, { request: unknown; responses: Record<string, unknown> }>();
-  for (const items of [spec.paths ?? {}, spec.webhooks ?? {}]) {
-    for (const item of Object.values(items)) {
-      for (const operation of Object.values(resolve<Record<string, any>>(spec, item))) {
-        if (operation && typeof operation.operationId === 'string') {
-          bodies.set(operation.operationId, { request: operation.requestBody, responses: operation.responses ?? {} });
-        }
-      }
-    }
-  }
+/**
+ * Every operation's examples: operationId → request examples and response examples by status. An
+ * example its own schema rejects (a warning with `--spec`) is left out.
+ */
+function operationExamples(spec: BundledSpec, rejected: Set<string>) {
+  const messages = new Map(listOperations(spec).map((operation) => [operation.operationId, operation]));
   return operationTable(spec).map((operation) => {
-    const body = bodies.get(operation.name)!;
-    const responses = Object.fromEntries(
-      Object.keys(operation.responses).map((status) => [status, examplesOf(spec, body.responses[status])]),
-    );
+    const { request, responses } = messages.get(operation.name)!;
     return {
       ...operation,
-      requestExamples: body.request ? examplesOf(spec, body.request) : undefined,
-      responseExamples: responses,
+      requestExamples: examplesOf(request, rejected),
+      responseExamples: Object.fromEntries(
+        Object.keys(operation.responses).map((status) => [status, examplesOf(responses[status], rejected) ?? {}]),
+      ),
     };
   });
 }
 
 /** Examples of whole schemas: `components.examples` entries marked with `x-schema`. */
-function schemaExamples(spec: BundledSpec): Record<string, Record<string, CatalogEntry>> {
+function schemaExamples(spec: BundledSpec, rejected: Set<string>): Record<string, Record<string, CatalogEntry>> {
   const bySchema: Record<string, Record<string, CatalogEntry>> = {};
-  for (const [name, example] of Object.entries(spec.components?.examples ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const resolved = resolve<Record<string, any>>(spec, example);
-    const schema = resolved['x-schema'];
-    if (typeof schema === 'string') (bySchema[schema] ??= {})[name] = entryOf(resolved);
+  for (const { name, schema, example, pointer } of listSchemaExamples(spec)) {
+    if (!rejected.has(exampleKey(schema, pointer))) (bySchema[schema] ??= {})[name] = entryOf(example as Record<string, any>);
   }
   return Object.fromEntries(Object.entries(bySchema).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export async function generateFixtures(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
-  const operations = operationExamples(spec);
-  const schemas = schemaExamples(spec);
+  const rejected = rejectedExamples(spec, ctx.checks);
+  const operations = operationExamples(spec, rejected);
+  const schemas = schemaExamples(spec, rejected);
   // The model type of a schema name (see lib/names.ts); `unknown` for a name that is no component.
   const { identifiers } = schemaIdentifiers(spec);
   const typeOf = (schema: string | null) =>

@@ -4,10 +4,12 @@
  * names instead of `components['schemas']['X']`. Type-level tests keep the two in agreement.
  * @see https://github.com/bcherny/json-schema-to-typescript#options
  */
-import { schemaIdentifiers, toIdentifier } from './spec/names.ts';
+import { toIdentifier } from './spec/names.ts';
+import { messageSchemas, schemaIdentifiers, schemaLocations } from './spec/operations.ts';
 import { codeHeader, formatCode, requireTypeScriptPackage } from './emit/output.ts';
 import { toSchemaSet, type SchemaMap } from './spec/schema-set.ts';
 import { typeView } from './emit/type-view.ts';
+import { withoutDataRefs } from './spec/data-positions.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 const ROOT_NAME = 'PivotContractSchemas';
@@ -19,13 +21,52 @@ const ROOT_NAME = 'PivotContractSchemas';
  */
 function modelSchemas(schemas: SchemaMap, identifiers: Record<string, string>): SchemaMap {
   const taken = new Set(Object.values(identifiers));
+  const aliases = new Map(
+    Object.entries(schemas).flatMap(([name, schema]) => {
+      const target = aliasTarget(schema, schemas);
+      return target === undefined ? [] : [[name, target] as const];
+    }),
+  );
   return Object.fromEntries(
-    Object.entries(typeView(schemas, { forJstt: true })).map(([name, schema]) => [
-      name,
-      { ...(withoutTitles(schema, taken) as object), title: identifiers[name]! },
+    Object.entries(typeView(withoutDataRefs(schemas, 'names'), { forJstt: true })).map(([name, schema]) => {
+      // JSTT dereferences a `$ref`-only schema into its target, which then has two names and gets
+      // one: an alias is declared as one (`export type UserBase = UserCompact`), and used by its name.
+      const target = aliases.get(name);
+      if (target !== undefined) return [name, { title: identifiers[name]!, tsType: identifiers[target]! }];
+      return [
+        name,
+        { ...(withAliasesNamed(withoutTitles(schema, taken), aliases, identifiers) as object), title: identifiers[name]! },
+      ];
+    }),
+  );
+}
+
+/** A copy where every `$ref` to an alias is its name (`{ tsType: 'UserBase' }`), so that JSTT does not follow it. */
+function withAliasesNamed(node: unknown, aliases: Map<string, string>, identifiers: Record<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => withAliasesNamed(item, aliases, identifiers));
+  if (node === null || typeof node !== 'object') return node;
+  const ref = (node as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith(COMPONENT_REF)) {
+    const name = ref.slice(COMPONENT_REF.length).replaceAll('~0', '~');
+    if (aliases.has(name)) return { tsType: identifiers[name]! };
+  }
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      DATA_KEYWORDS.has(key) ? value : withAliasesNamed(value, aliases, identifiers),
     ]),
   );
 }
+
+/** The component a schema is only a `$ref` to (an alias), if it is one. */
+function aliasTarget(schema: unknown, schemas: SchemaMap): string | undefined {
+  const ref = (schema as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith(COMPONENT_REF)) return undefined;
+  const name = ref.slice(COMPONENT_REF.length).replaceAll('~0', '~');
+  return Object.hasOwn(schemas, name) ? name : undefined;
+}
+
+const COMPONENT_REF = '#/components/schemas/';
 
 const NAME_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
 const DATA_KEYWORDS = new Set(['examples', 'example', 'default', 'enum', 'const']);
@@ -78,13 +119,13 @@ function dropDefinitionNotes(code: string): string {
 
 /** JSTT emits the root schema too; this one is an empty interface we drop after compilation. */
 function dropRootType(code: string): string {
-  return code.replace(new RegExp(`export interface ${ROOT_NAME} \\{\\}\\n?`), '');
+  return code.replace(new RegExp(`export interface ${ROOT_NAME} \\{\\s*\\}\\n?`), '');
 }
 
 export async function generateModels(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
   const { identifiers } = schemaIdentifiers(spec);
-  const schemas = modelSchemas((spec.components?.schemas ?? {}) as SchemaMap, identifiers);
-  const schemaSet = toSchemaSet(schemas);
+  const schemas = modelSchemas(messageSchemas(spec), identifiers);
+  const schemaSet = toSchemaSet(schemas, undefined, schemaLocations(spec));
   const root = { title: ROOT_NAME, type: 'object', additionalProperties: false, properties: {}, $defs: schemaSet.$defs };
   const { compile } = requireTypeScriptPackage('json-schema-to-typescript');
   const code = await compile(root as never, ROOT_NAME, {

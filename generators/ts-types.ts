@@ -4,13 +4,15 @@
  * @see https://openapi-ts.dev/node
  */
 import { codeHeader, finalNewline, requireTypeScriptPackage } from './emit/output.ts';
+import { withoutDataRefs } from './spec/data-positions.ts';
 import type { SchemaMap } from './spec/schema-set.ts';
 import { typeView } from './emit/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
 /** The document with its component schemas in the type view (see lib/type-view.ts). */
 function typedDocument(spec: BundledSpec): BundledSpec {
-  const document = structuredClone(spec);
+  // openapi-typescript's resolver would follow a `$ref` written as an example (a remote one, too).
+  const document = withoutDataRefs(spec);
   if (document.components?.schemas) document.components.schemas = typeView(document.components.schemas as SchemaMap);
   return document;
 }

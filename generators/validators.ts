@@ -4,27 +4,30 @@
  * `validateRequest`, `validateResponse`, `is<Schema>` and `assert<Schema>`.
  * @see https://ajv.js.org/standalone.html
  */
-import { compiledSchemas, releaseCompiledSchemas } from './spec/compiled.ts';
-import { resolveLocal as resolve } from './spec/document.ts';
+import { compiledSchemas, releaseCompiledSchemas, resources } from './spec/compiled.ts';
+import { needsDepthWalk } from './spec/depth.ts';
 import { memo } from './spec/memo.ts';
-import { schemaIdentifiers } from './spec/names.ts';
+import { listOperations, messageSchemas, schemaIdentifiers, schemaLocations } from './spec/operations.ts';
 import { standaloneParts } from './emit/standalone.ts';
 import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
-import { appendErrorsInPlace, collectRules, resourceId, type Mode, type SchemaMap } from './spec/schema-set.ts';
+import {
+  appendErrorsInPlace,
+  cheaperOwnChecks,
+  collectRules,
+  resourceId,
+  schemaOfRef,
+  type Mode,
+  type SchemaLocations,
+  type SchemaMap,
+} from './spec/schema-set.ts';
 import { asset, render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
-
-const COMPONENT_REF = '#/components/schemas/';
 
 interface OperationEntry {
   name: string;
   webhook: boolean;
   request: string | null;
   responses: Record<string, string>;
-}
-
-function componentSchemas(spec: BundledSpec): SchemaMap {
-  return (spec.components?.schemas ?? {}) as SchemaMap;
 }
 
 /** Schemas that only state a cross-field rule are compiled as part of others, not exported. */
@@ -34,56 +37,32 @@ function exportedSchemaNames(schemas: SchemaMap): string[] {
     .sort();
 }
 
-function refName(node: unknown): string | null {
-  const ref = (node as { $ref?: string } | undefined)?.$ref;
-  return ref?.startsWith(COMPONENT_REF) ? ref.slice(COMPONENT_REF.length) : null;
-}
-
-function bodySchema(spec: BundledSpec, body: unknown): string | null {
-  const media = resolve<{ content?: Record<string, { schema?: unknown }> }>(spec, body)?.content?.['application/json'];
-  return refName(media?.schema);
-}
-
 /**
  * operationId → schema names of its request body and of each documented response status (computed
- * once per document). Operations without an operationId have no entry: they are reached by schema.
+ * once per document): every JSON body, a component or a named inline schema (see
+ * generators/spec/operations.ts). Operations without an operationId are listed under a derived one.
  */
 export function operationTable(spec: BundledSpec): OperationEntry[] {
-  return memo(spec, 'operationTable', () => buildOperationTable(spec));
-}
-
-function buildOperationTable(spec: BundledSpec): OperationEntry[] {
-  const sections: Array<[Record<string, unknown>, boolean]> = [
-    [spec.paths ?? {}, false],
-    [spec.webhooks ?? {}, true],
-  ];
-  const entries = sections.flatMap(([items, webhook]) =>
-    Object.values(items).flatMap((item) =>
-      Object.values(resolve<Record<string, any>>(spec, item))
-        .filter((operation) => operation && typeof operation === 'object' && typeof operation.operationId === 'string')
-        .map((operation): OperationEntry => ({
-          name: operation.operationId,
-          webhook,
-          request: operation.requestBody ? bodySchema(spec, operation.requestBody) : null,
-          responses: Object.fromEntries(
-            Object.entries(operation.responses ?? {})
-              .map(([status, response]) => [status, bodySchema(spec, response)] as const)
-              .filter((entry): entry is [string, string] => entry[1] !== null)
-              .sort(([a], [b]) => a.localeCompare(b)),
-          ),
-        })),
-    ),
+  return memo(spec, 'operationTable', () =>
+    listOperations(spec).map((operation) => ({
+      name: operation.operationId,
+      webhook: operation.kind === 'webhook',
+      request: operation.request?.schema ?? null,
+      responses: Object.fromEntries(
+        Object.entries(operation.responses).flatMap(([status, message]) => (message.schema ? [[status, message.schema]] : [])),
+      ),
+    })),
   );
-  return entries.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Component schemas reachable from `roots` through `$ref`s. */
-function reachable(schemas: SchemaMap, roots: string[]): Set<string> {
+/** Schemas reachable from `roots` through `$ref`s. */
+function reachable(schemas: SchemaMap, roots: string[], locations: SchemaLocations): Set<string> {
   const seen = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
-    const name = refName(node);
+    const ref = (node as { $ref?: unknown }).$ref;
+    const name = typeof ref === 'string' ? schemaOfRef(ref, locations)?.name : undefined;
     if (name && !seen.has(name)) {
       seen.add(name);
       visit(schemas[name]);
@@ -103,8 +82,9 @@ export function pivotProducedSchemas(spec: BundledSpec): string[] {
     ...Object.values(operation.responses),
     ...(operation.webhook && operation.request ? [operation.request] : []),
   ]);
-  const exported = new Set(exportedSchemaNames(componentSchemas(spec)));
-  return [...reachable(componentSchemas(spec), roots)].filter((name) => exported.has(name)).sort();
+  const schemas = messageSchemas(spec);
+  const exported = new Set(exportedSchemaNames(schemas));
+  return [...reachable(schemas, roots, schemaLocations(spec))].filter((name) => exported.has(name)).sort();
 }
 
 const AJV_RUNTIME = 'ajv/dist/runtime/';
@@ -175,11 +155,11 @@ export function treeShakable(code: string): string {
 /** Standalone code of the exported schemas, each exported under its identifier (see lib/names.ts), in parts. */
 function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, exported: string[]): string[] {
   const { identifiers } = schemaIdentifiers(spec);
-  const schemas = componentSchemas(spec);
-  const ajv = compiledSchemas(schemas, mode, ctx.checks);
+  const schemas = messageSchemas(spec);
+  const ajv = compiledSchemas(schemas, mode, ctx.checks, schemaLocations(spec));
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
   // Both rewrites are local to one validator's code (its error appends, its own `evaluated` reads).
-  const parts = standaloneParts(ajv, refs, (part) => treeShakable(appendErrorsInPlace(part)));
+  const parts = standaloneParts(ajv, refs, (part) => treeShakable(cheaperOwnChecks(appendErrorsInPlace(part))));
   releaseCompiledSchemas(schemas, mode, ctx.checks);
   return parts;
 }
@@ -208,12 +188,34 @@ export function tolerancesOf(ctx: GenContext): Array<Record<string, string>> {
   );
 }
 
+/** The exported schemas, by identifier, whose validator needs the whole depth walk first (see generators/spec/depth.ts). */
+function depthWalked(spec: BundledSpec, mode: Mode, exported: string[]): string[] {
+  const { identifiers } = schemaIdentifiers(spec);
+  const prepared = resources(messageSchemas(spec), mode, schemaLocations(spec));
+  const byName = new Map(
+    prepared.map((resource) => [
+      decodeURIComponent(
+        resource.$id
+          .split('/')
+          .at(-1)!
+          .replace(/\.json$/, ''),
+      ),
+      resource,
+    ]),
+  );
+  const walked = needsDepthWalk(byName);
+  return exported.filter((name) => walked.has(name)).map((name) => identifiers[name]!);
+}
+
 export async function generateValidators(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {
-  const schemas = componentSchemas(spec);
+  const schemas = messageSchemas(spec);
   const schemaNames = exportedSchemaNames(schemas);
   const tolerantNames = pivotProducedSchemas(spec);
   const { identifiers } = schemaIdentifiers(spec);
+  const walkedStrict = new Set(depthWalked(spec, 'strict', schemaNames));
   const data = {
+    walkedStrict: [...walkedStrict],
+    walkedTolerant: depthWalked(spec, 'tolerant', tolerantNames),
     header: codeHeader(ctx, 'Contract validators'),
     schemaNames,
     tolerantNames,
@@ -221,7 +223,7 @@ export async function generateValidators(spec: BundledSpec, ctx: GenContext): Pr
     renamed: Object.fromEntries(
       schemaNames.filter((name) => identifiers[name] !== name).map((name) => [name, identifiers[name]]),
     ),
-    schemas: schemaNames.map((name) => ({ name, id: identifiers[name]! })),
+    schemas: schemaNames.map((name) => ({ name, id: identifiers[name]!, walked: walkedStrict.has(identifiers[name]!) })),
     operations: operationTable(spec),
   };
   const rules = `${codeHeader(ctx, 'Cross-field rules of the contract (x-rule), for error messages')}export const rules = ${JSON.stringify(collectRules(schemas), null, 2)};\n`;

@@ -29,7 +29,7 @@ export type { Io } from './cli/command.ts';
 const ARTIFACT_NAMES = GENERATORS.map((generator) => generator.name);
 
 const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--only <artifact,…>] [--check] [--force]
-                                [--allow-remote-refs]
+                                [--allow-remote-refs] [--strict-examples]
 
   --out    output directory (default: generated/ of this package). generate owns only the files listed
            in its ${MANIFEST}; it refuses a non-empty folder without one (exit 2)
@@ -37,7 +37,9 @@ const USAGE = `usage: pivot-contract generate [--out <dir>] [--spec <file>] [--o
   --only   comma-separated artifacts: ${ARTIFACT_NAMES.join(', ')}
   --check  render in memory and exit 1 listing stale files; write nothing
   --force  write into a non-empty folder that has no manifest (its other files are kept)
-  --allow-remote-refs  follow http(s) $refs (by default only files inside the spec's folder are read)`;
+  --allow-remote-refs  follow http(s) $refs (by default only files inside the spec's folder are read)
+  --strict-examples    a documented example its own schema rejects is an error (with --spec it is a
+                       warning, and the example is left out of the fixtures; this package's spec/ is always strict)`;
 
 /** The spec a fresh install generates from: the split spec in a checkout, the bundle in the package. */
 export function defaultSpec(root = REPO_ROOT): string {
@@ -78,6 +80,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       check: { type: 'boolean' },
       force: { type: 'boolean' },
       'allow-remote-refs': { type: 'boolean' },
+      'strict-examples': { type: 'boolean' },
     },
     USAGE,
     io,
@@ -142,6 +145,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     };
     const spec = await loadSpec(specRoot, {
       allowRemoteRefs: args['allow-remote-refs'],
+      strictExamples: args['strict-examples'],
       checks,
       onWarning: (line) => io.error(`warning: ${line}`),
       onValidOpenApi: startThread,

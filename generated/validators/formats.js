@@ -235,11 +235,13 @@ var require_formats = __commonJS({
 // formats.js
 var ajvFormats = __toESM(require_formats(), 1);
 var namespace = ajvFormats.fullFormats ? ajvFormats : ajvFormats.default;
+var fullUri = namespace.fullFormats.uri;
+var SIMPLE_HTTP_URI = /^https?:\/\/[a-z0-9\-._~]+(?::\d+)?(?:\/[a-z0-9\-._~!$&'()*+,;=:@]*)*(?:\?[a-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[a-z0-9\-._~!$&'()*+,;=:@/?]*)?$/i;
 var formats = {
   ...namespace.fullFormats,
   "date-time": namespace.fastFormats["date-time"],
   email: namespace.fastFormats.email,
-  uri: namespace.fullFormats.uri,
+  uri: (value) => SIMPLE_HTTP_URI.test(value) || fullUri(value),
   uuid: namespace.fullFormats.uuid
 };
 export {

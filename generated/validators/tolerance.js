@@ -5,6 +5,8 @@
 // must then pass the tolerant validator (which also accepts unknown properties). Anything else stays
 // an error. Shipped verbatim with the generated validators.
 
+import { deeperThan, depthViolation } from './violations.js';
+
 /** Rounds of repair before giving up: one deviation may hide another (a oneOf branch, a nested object). */
 const MAX_ROUNDS = 8;
 
@@ -123,7 +125,12 @@ export function validateTolerantly(data, strictValidator, tolerantValidator, tol
       // The first tolerance that repairs it: several may match one path (`cards` → `CARD`, else upper case).
       for (const tolerance of tolerancesFor(violation, tolerances)) {
         if (tolerance.fix === 'accept') break;
-        if (copy === data) copy = structuredClone(data);
+        if (copy === data) {
+          // structuredClone recurses: data too deep for it is refused before it is copied.
+          const deep = deeperThan(data);
+          if (deep !== undefined) return { valid: false, errors: [depthViolation(deep)], warnings };
+          copy = structuredClone(data);
+        }
         if (repair(copy, violation.path, tolerance)) {
           warnings.push(warningOf(violation.path, tolerance));
           repaired = true;

@@ -45,3 +45,6 @@ export function deeperThan(data: unknown, limit?: number): string | undefined;
 
 /** The violation of data nested too deeply at `path`. */
 export function depthViolation(path: string, limit?: number): Violation;
+
+/** The pointer of the first level deeper than `limit` (from the root) of a value found at `path`, if any. */
+export function depthBeyond(value: unknown, path: string, limit?: number): string | undefined;

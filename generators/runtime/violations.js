@@ -44,10 +44,26 @@ export function deeperThan(data, limit = MAX_DEPTH) {
   return undefined;
 }
 
+/**
+ * For a value at `path` (a JSON pointer from the document's root) that a validator accepts without
+ * looking inside (a free-form field): the pointer of its first level deeper than `limit` counted from
+ * the root, or undefined. Called by the validators' `x-depth-limit` keyword.
+ */
+export function depthBeyond(value, path, limit = MAX_DEPTH) {
+  if (value === null || typeof value !== 'object') return undefined;
+  let level = 0;
+  for (let index = path.indexOf('/'); index !== -1; index = path.indexOf('/', index + 1)) level++;
+  const deep = deeperThan(value, limit - level);
+  return deep === undefined ? undefined : `${path}${deep}`;
+}
+
 /** The one violation of data nested too deeply. */
 export function depthViolation(path, limit = MAX_DEPTH) {
   return { path, message: `${path || '/'} is nested more than ${limit} levels deep`, keyword: 'maxDepth' };
 }
+
+/** The keyword of a free-form field's depth limit (generators/spec/depth.ts). */
+const DEPTH_KEYWORD = 'x-depth-limit';
 
 /** Keywords that only summarise errors reported below them. */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'then', 'else']);
@@ -90,16 +106,30 @@ function describe(error, property) {
     case 'not':
       return 'is not allowed';
     case 'anyOf':
-      return "matches none of the rule's alternatives";
+      return `matches none of the ${whose(error)}alternatives`;
     case 'oneOf': {
       const passing = error.params.passingSchemas;
       return Array.isArray(passing)
-        ? `matches more than one of the rule's alternatives (${passing.map((index) => index + 1).join(' and ')}; exactly one must match)`
-        : "matches none of the rule's alternatives (exactly one must match)";
+        ? `matches more than one of the ${whose(error)}alternatives (${passing.map((index) => index + 1).join(' and ')}; exactly one must match)`
+        : `matches none of the ${whose(error)}alternatives (exactly one must match)`;
     }
+    case 'if':
+      return `does not match the schema its condition selects (${error.params.failingKeyword})`;
     default:
       return error.message;
   }
+}
+
+/** "the rule's " for the alternatives of a cross-field rule, nothing for any other `anyOf`/`oneOf`. */
+const whose = (error) => (ruleIdOf(error) === undefined ? '' : "rule's ");
+
+/**
+ * Whether an error only summarises others reported below it. A `oneOf` that more than one branch
+ * matched has nothing below it (every branch passed): it is the reason, never a summary.
+ */
+function isSummary(error) {
+  if (!SUMMARY_KEYWORDS.has(error.keyword)) return false;
+  return !(error.keyword === 'oneOf' && Array.isArray(error.params?.passingSchemas));
 }
 
 /** The cross-field rule (an `x-rule` subschema) an error comes from, if any. */
@@ -161,6 +191,16 @@ function inFailedAlternatives(error, groups) {
   }
 }
 
+/** One Ajv error as the contract's violation. */
+function violationOf(error, rules) {
+  if (error.keyword === DEPTH_KEYWORD) return depthViolation(error.params.path);
+  const property = propertyOf(error);
+  const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
+  const rule = ruleOf(error, rules);
+  const message = `${path || '/'} ${describe(error, property)}${rule ? ` (rule ${rule.id}${rule.description ? `: ${rule.description}` : ''})` : ''}`;
+  return { path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) };
+}
+
 /**
  * @param {ReadonlyArray<import('./violations.js').ValidatorError> | null | undefined} errors Ajv's errors
  * @param {Record<string, { description: string }>} [rules] the contract's rule descriptions by id
@@ -174,11 +214,16 @@ export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
   let more = 0;
   const list = errors ?? [];
   const alternatives = ruleAlternatives(list);
+  // Summaries dropped because errors below them say more; one is kept if nothing else is left.
+  const summaries = [];
   for (const error of list) {
     // A rule's `anyOf`/`oneOf` is one violation naming the rule; its branches' errors are dropped
     // ("customer is required", "customerId is required" say less than the rule does).
     if (alternatives.size > 0 && inFailedAlternatives(error, alternatives)) continue;
-    if (SUMMARY_KEYWORDS.has(error.keyword) && !isRuleAlternatives(error)) continue;
+    if (isSummary(error) && !isRuleAlternatives(error)) {
+      summaries.push(error);
+      continue;
+    }
     // The `null` branch of a nullable object (`oneOf: [X, {type: 'null'}]`): its "must be null" says
     // nothing the errors of the other branch don't.
     if (error.keyword === 'type' && error.params.type === 'null' && NULL_BRANCH.test(error.schemaPath)) continue;
@@ -190,17 +235,17 @@ export function toViolations(errors, rules, limit = MAX_VIOLATIONS) {
       more += 1;
       continue;
     }
-    const property = propertyOf(error);
-    const path = property === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(property)}`;
-    const rule = ruleOf(error, rules);
-    const message = `${path || '/'} ${describe(error, property)}${rule ? ` (rule ${rule.id}${rule.description ? `: ${rule.description}` : ''})` : ''}`;
+    const violation = violationOf(error, rules);
     // One violation per path and message: two keywords may say the same thing of the same value
     // (`not` and `false schema`: "is not allowed"), and two branches may raise the same error.
-    const key = `${path}\u0000${message}`;
+    const key = `${violation.path}\u0000${violation.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    violations.push({ path, message, keyword: error.keyword, ...(rule ? { rule: rule.id } : {}) });
+    violations.push(violation);
   }
+  // An invalid result always says why: when every error was a summary of branches whose own errors
+  // were dropped (a null branch, a duplicate), the outermost summary is the reason.
+  if (violations.length === 0 && list.length > 0) violations.push(violationOf(summaries[0] ?? list[0], rules));
   if (more > 0)
     violations.push({
       path: '',

@@ -6,10 +6,11 @@
 import { toViolations } from '../runtime/violations.js';
 import { compiledSchemas, validateWith } from './compiled.ts';
 import { escapePointer as escape, HTTP_METHODS, type BundledSpec } from './document.ts';
-import { schemaIdentifiers } from './names.ts';
-import { listOperations, listSchemaExamples } from './operations.ts';
+
+import { memo } from './memo.ts';
+import { listOperations, listSchemaExamples, messageSchemas, schemaIdentifiers, schemaLocations } from './operations.ts';
 import { createAjv, unknownFormats, type CheckLevel, type SchemaMap } from './schema-set.ts';
-import { failAt, locate, type Fail } from './spec-error.ts';
+import { failAt, locate } from './spec-error.ts';
 
 /**
  * JSON Schema and OpenAPI keywords the generators understand (stripe-mock's supportedSchemaFields
@@ -113,20 +114,25 @@ function operationsIn(spec: BundledSpec): Array<{ at: string; method: string; pa
 
 /**
  * What every document must satisfy for the generators, at either level: valid JSON Schema, unique
- * operationIds, examples that validate against their schemas. Returns the warnings: formats the
- * validators do not know, component names that map to one identifier, operations without an id.
+ * operationIds, and (at the `contract` level, or with `strictExamples`) examples that validate
+ * against their schemas. Returns the warnings: formats the validators do not know, component names
+ * that map to one identifier, operations named from their method and path, and (`document` level)
+ * the examples their own schemas reject.
  */
-export function checkDocument(spec: BundledSpec, specRoot: string, level: CheckLevel = 'contract'): string[] {
+export function checkDocument(
+  spec: BundledSpec,
+  specRoot: string,
+  level: CheckLevel = 'contract',
+  { strictExamples = false }: { strictExamples?: boolean } = {},
+): string[] {
   const fail = failAt(specRoot);
-  const schemas = (spec.components?.schemas ?? {}) as SchemaMap;
+  const schemas = messageSchemas(spec);
+  const locations = new Map([...schemaLocations(spec)].map(([pointer, name]) => [name, pointer]));
   const metaSchema = createAjv({}, level);
   for (const [name, schema] of Object.entries(schemas)) {
     if (!metaSchema.validateSchema(schema as object)) {
       const error = metaSchema.errors![0]!;
-      fail(
-        `/components/schemas/${escape(name)}${error.instancePath}`,
-        `invalid JSON Schema: ${error.instancePath.split('/').at(-1)} ${error.message}`,
-      );
+      fail(`${locations.get(name)}${error.instancePath}`, `invalid JSON Schema: ${error.instancePath.split('/').at(-1)} ${error.message}`);
     }
   }
   const warnings: string[] = [];
@@ -135,7 +141,11 @@ export function checkDocument(spec: BundledSpec, specRoot: string, level: CheckL
     return `${at.file}#${at.pointer}`;
   };
   for (const [format, pointer] of unknownFormats(schemas)) {
-    warnings.push(`format "${format}" is not known to the validators: accepted as any value (first at ${where(pointer)})`);
+    // Pointers name the schema as a component; a named inline body schema is written elsewhere.
+    const [, , , name = '', ...rest] = pointer.split('/');
+    const home = locations.get(name.replaceAll('~1', '/').replaceAll('~0', '~')) ?? `/components/schemas/${name}`;
+    const at = [home, ...rest].join('/');
+    warnings.push(`format "${format}" is not known to the validators: accepted as any value (first at ${where(at)})`);
   }
   for (const { identifier, names } of schemaIdentifiers(spec).collisions) {
     const { identifiers } = schemaIdentifiers(spec);
@@ -145,61 +155,103 @@ export function checkDocument(spec: BundledSpec, specRoot: string, level: CheckL
     );
   }
   const seen = new Map<string, string>();
-  const unnamed: string[] = [];
-  for (const { at, method, path, operation } of operationsIn(spec)) {
-    if (typeof operation.operationId !== 'string') {
-      unnamed.push(`${method.toUpperCase()} ${path}`);
-      continue;
-    }
+  for (const { at, operation } of operationsIn(spec)) {
+    if (typeof operation.operationId !== 'string') continue;
     if (seen.has(operation.operationId))
       fail(`${at}/operationId`, `duplicate operationId "${operation.operationId}" (also at ${seen.get(operation.operationId)})`);
     seen.set(operation.operationId, at);
   }
-  if (unnamed.length > 0) {
+  const derived = listOperations(spec).filter((operation) => operation.derived);
+  if (derived.length > 0) {
+    const named = derived.map((operation) => `${operation.method.toUpperCase()} ${operation.path} → ${operation.operationId}`);
     warnings.push(
-      `${unnamed.length} operation${unnamed.length === 1 ? ' has' : 's have'} no operationId, so no validateRequest/validateResponse ` +
-        `or fixtures entry (their schemas are still validated by name): ${unnamed.slice(0, 3).join(', ')}${unnamed.length > 3 ? ', …' : ''}`,
+      `${derived.length} operation${derived.length === 1 ? ' has' : 's have'} no operationId; named from ${derived.length === 1 ? 'its' : 'their'} method and path: ` +
+        `${named.slice(0, 3).join(', ')}${named.length > 3 ? ', …' : ''}`,
     );
   }
-  checkExamples(spec, schemas, level, fail);
+  for (const { name, schema } of listSchemaExamples(spec)) {
+    if (!Object.hasOwn(schemas, schema)) fail(`/components/examples/${escape(name)}/x-schema`, `no component schema ${schema}`);
+  }
+  const rejected = exampleVerdicts(spec, level).filter((verdict) => verdict.violations.length > 0);
+  if (rejected.length > 0 && (level === 'contract' || strictExamples)) {
+    const first = rejected[0]!;
+    const of = first.subject === first.schema ? '' : ` of ${first.subject}`;
+    fail(first.pointer + first.violations[0]!.path, `example "${first.name}"${of} violates ${first.schema}: ${first.violations[0]!.message}`);
+  }
+  if (rejected.length > 0) warnings.push(...exampleWarnings(rejected, where));
   return warnings;
 }
 
-/** Every documented example of a component-schema body, and every schema example, validates. */
-function checkExamples(spec: BundledSpec, schemas: SchemaMap, level: CheckLevel, fail: Fail): void {
-  const ajv = compiledSchemas(schemas, 'strict', level);
-  const validate = (schema: string, value: unknown) => toViolations(validateWith(ajv, schema, 'strict', value));
-  for (const operation of listOperations(spec)) {
-    const messages = [
-      ...(operation.request ? [['request', operation.request] as const] : []),
-      ...Object.entries(operation.responses).map(([status, message]) => [status, message] as const),
-    ];
-    for (const [slot, message] of messages) {
-      if (!message.schema || !Object.hasOwn(schemas, message.schema)) continue;
-      for (const { name, example } of message.examples) {
-        if (!example || !('value' in example)) continue;
-        const violations = validate(message.schema, example.value);
-        if (violations.length > 0) {
-          const where = slot === 'request' ? 'requestBody' : `responses/${slot}`;
-          const subject = operation.operationId ?? `${operation.method.toUpperCase()} ${operation.path}`;
-          fail(
-            `/${operation.kind === 'webhook' ? 'webhooks' : 'paths'}/${escape(operation.path)}/${operation.method}/${where}/content/application~1json/examples/${escape(name)}/value${violations[0]!.path}`,
-            `example "${name}" of ${subject} ${slot} violates ${message.schema}: ${violations[0]!.message}`,
-          );
+/** How many rejected examples are listed one per line; the rest are counted. */
+export const LISTED_EXAMPLES = 20;
+
+function exampleWarnings(rejected: ExampleVerdict[], where: (pointer: string) => string): string[] {
+  const one = rejected.length === 1;
+  return [
+    `${rejected.length} documented example${one ? ' does' : 's do'} not match ${one ? 'its schema' : 'their schemas'}; ` +
+      `left out of the fixtures (--strict-examples makes ${one ? 'it an error' : 'them errors'}):`,
+    ...rejected
+      .slice(0, LISTED_EXAMPLES)
+      .map(({ name, subject, pointer, violations }) => `  ${where(pointer + violations[0]!.path)}: example "${name}" of ${subject}: ${violations[0]!.message}`),
+    ...(rejected.length > LISTED_EXAMPLES ? [`  … and ${rejected.length - LISTED_EXAMPLES} more`] : []),
+  ];
+}
+
+/** One documented example and what its schema says of it. */
+export interface ExampleVerdict {
+  name: string;
+  /** `createCharge request`, `createCharge 200`, or the component example's schema. */
+  subject: string;
+  schema: string;
+  /** The JSON pointer of the example's value in the bundled document. */
+  pointer: string;
+  violations: ReturnType<typeof toViolations>;
+}
+
+/**
+ * Every documented example of a JSON body, and every schema example (`components.examples` with
+ * `x-schema`), validated against its schema (strict), in document order of operations (computed once
+ * per document and level: the check and the fixtures generator share it).
+ */
+export function exampleVerdicts(spec: BundledSpec, level: CheckLevel): ExampleVerdict[] {
+  return memo(spec, `exampleVerdicts:${level}`, () => {
+    const schemas = messageSchemas(spec);
+    const ajv = compiledSchemas(schemas, 'strict', level, schemaLocations(spec));
+    const verdicts: ExampleVerdict[] = [];
+    const judge = (name: string, subject: string, schema: string, pointer: string, value: unknown) =>
+      verdicts.push({ name, subject, schema, pointer, violations: toViolations(validateWith(ajv, schema, 'strict', value)) });
+    for (const operation of listOperations(spec)) {
+      const messages = [
+        ...(operation.request ? [['request', operation.request] as const] : []),
+        ...Object.entries(operation.responses).map(([status, message]) => [status, message] as const),
+      ];
+      for (const [slot, message] of messages) {
+        if (!message.schema) continue;
+        for (const { name, example, pointer } of message.examples) {
+          if (!example || !('value' in example)) continue;
+          judge(name, `${operation.operationId} ${slot}`, message.schema, pointer, example.value);
         }
       }
     }
-  }
-  for (const { name, schema, example } of listSchemaExamples(spec)) {
-    if (!Object.hasOwn(schemas, schema)) fail(`/components/examples/${escape(name)}/x-schema`, `no component schema ${schema}`);
-    const violations = validate(schema, example.value);
-    if (violations.length > 0)
-      fail(
-        `/components/examples/${escape(name)}/value${violations[0]!.path}`,
-        `example "${name}" violates ${schema}: ${violations[0]!.message}`,
-      );
-  }
+    for (const { name, schema, example, pointer } of listSchemaExamples(spec)) {
+      if (Object.hasOwn(schemas, schema)) judge(name, schema, schema, pointer, example.value);
+    }
+    return verdicts;
+  });
 }
+
+/**
+ * The examples their schemas reject (left out of the fixtures), as `exampleKey`s: an example written
+ * once in `components/examples` may fit one operation's schema and not another's.
+ */
+export function rejectedExamples(spec: BundledSpec, level: CheckLevel): Set<string> {
+  return new Set(
+    exampleVerdicts(spec, level).flatMap((verdict) => (verdict.violations.length > 0 ? [exampleKey(verdict.schema, verdict.pointer)] : [])),
+  );
+}
+
+/** One example against one schema. */
+export const exampleKey = (schema: string, pointer: string) => `${schema}#${pointer}`;
 
 /** Both levels for this repository's spec (kept for callers of the former single check). */
 export function checkContract(spec: BundledSpec, specRoot: string): void {

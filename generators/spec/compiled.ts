@@ -6,11 +6,11 @@
 import { _ } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { forget, memo } from './memo.ts';
-import { createAjv, resourceId, tolerantResources, toSchemaResources, unknownFormats, type CheckLevel, type Mode, type SchemaMap } from './schema-set.ts';
+import { createAjv, resourceId, tolerantResources, toSchemaResources, unknownFormats, type CheckLevel, type Mode, type SchemaLocations, type SchemaMap } from './schema-set.ts';
 
 /** Strict resources are prepared once; the tolerant ones are derived from them. */
-function resources(schemas: SchemaMap, mode: Mode) {
-  const strict = memo(schemas, 'resources:strict', () => toSchemaResources(schemas, 'strict'));
+export function resources(schemas: SchemaMap, mode: Mode, locations?: SchemaLocations) {
+  const strict = memo(schemas, 'resources:strict', () => toSchemaResources(schemas, 'strict', locations));
   return mode === 'strict' ? strict : memo(schemas, 'resources:tolerant', () => tolerantResources(strict));
 }
 
@@ -19,7 +19,7 @@ function resources(schemas: SchemaMap, mode: Mode) {
  * takes its formats from validators/formats.js, the module createAjv takes them from). Schemas are
  * compiled on first use and stay compiled. Formats the validators do not know accept any value.
  */
-export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLevel): Ajv2020 {
+export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLevel, locations?: SchemaLocations): Ajv2020 {
   return memo(schemas, ajvKey(mode, level), () => {
     // optimize: false skips Ajv's code-optimisation passes (name counting over the whole shared scope),
     // which grew faster than the schema count: validators ×50 took 40 s with them, 12.5 s without; the
@@ -29,7 +29,7 @@ export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLeve
       level,
     );
     for (const name of unknownFormats(schemas).keys()) ajv.addFormat(name, true);
-    ajv.addSchema(resources(schemas, mode));
+    ajv.addSchema(resources(schemas, mode, locations));
     return ajv;
   });
 }

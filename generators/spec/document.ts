@@ -15,6 +15,17 @@ export function escapePointer(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** One JSON pointer segment of a URI fragment: percent-decoded (bundlers write `{` as `%7B`), then unescaped. */
+export function decodeSegment(segment: string): string {
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // not percent-encoded after all
+  }
+  return decoded.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
 /** Follows local `$ref`s (`#/components/…`) until a non-reference node (bounded, for cyclic input). */
 export function resolveLocal<T>(document: unknown, node: unknown): T {
   let current = node as { $ref?: unknown } | undefined;
@@ -22,7 +33,7 @@ export function resolveLocal<T>(document: unknown, node: unknown): T {
     current = current.$ref
       .slice(2)
       .split('/')
-      .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .map((segment) => decodeSegment(segment))
       .reduce<any>((value, key) => value?.[key], document);
   }
   return current as T;

@@ -5,13 +5,15 @@
  * so a broken spec never reaches the writer.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { relative } from 'node:path';
+import { componentSchemaReferences, restoreAliasReferences } from './alias-references.ts';
 import { checkDocument, checkHouseRules } from './checks.ts';
 import { escapePointer as escape, type BundledSpec } from './document.ts';
 import { normalizeDocument } from './normalize.ts';
 import { readDocument, yamlSyntaxError } from './parse.ts';
-import { bundlerOptions, checkRefs, describeRemoteError, type RefOptions } from './refs.ts';
+import { escapeDataRefs, restoreDataRefs } from './data-positions.ts';
+import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, inlineStrayReferences, resolveMappings, type RefOptions } from './refs.ts';
 import type { CheckLevel } from './schema-set.ts';
 import { display, locate, SpecError } from './spec-error.ts';
 
@@ -21,7 +23,12 @@ export interface LoadOptions extends RefOptions {
    * OpenAPI 3.0.x / 3.1.x document, normalised to 3.1 (see generators/spec/normalize.ts).
    */
   checks?: CheckLevel;
-  /** Told each warning line (unknown formats, identifier collisions, operations without an id). */
+  /**
+   * A documented example its own schema rejects fails the run (always so at the `contract` level);
+   * otherwise it is a warning and stays out of the fixtures.
+   */
+  strictExamples?: boolean;
+  /** Told each warning line (unknown formats, identifier collisions, operations without an id, rejected examples). */
   onWarning?: (line: string) => void;
   /**
    * Given the document once it is known to be valid OpenAPI (and normalised), before the generators'
@@ -92,11 +99,20 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   if (!existsSync(specRoot)) throw new SpecError(display(specRoot), '', 'no such file');
   const parsed = new Map<string, unknown>();
   const remote = checkRefs(specRoot, options, parsed);
+  const written = componentSchemaReferences(parsed.get(realpathSync(specRoot)));
+  let bundled: BundledSpec;
   try {
-    return (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options, parsed))) as BundledSpec;
+    bundled = (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options, parsed))) as BundledSpec;
   } catch (error) {
     throw describeRemoteError(remote, error) ?? describeLoadError(specRoot, error);
   }
+  restoreDataRefs(bundled);
+  restoreAliasReferences(bundled, written);
+  resolveMappings(bundled);
+  inlineStrayReferences(bundled);
+  const left = fileReferenceIn(bundled);
+  if (left) throw new SpecError(display(specRoot), left.pointer, `the bundle still refers to a file: ${left.ref}`);
+  return bundled;
 }
 
 /**
@@ -108,15 +124,18 @@ export async function loadSpec(specRoot: string, options: LoadOptions = {}): Pro
   const level = options.checks ?? 'contract';
   const bundled = await bundleSpec(specRoot, options);
   try {
-    // validate() dereferences in place, so it gets its own copy; the bundle has only internal refs.
-    await SwaggerParser.validate(structuredClone(bundled) as never, { resolve: { external: false } });
+    // validate() dereferences in place, so it gets its own copy, where the `$ref`s of example data are
+    // hidden again (it would follow them); the bundle has only internal refs.
+    const copy = structuredClone(bundled);
+    escapeDataRefs(copy);
+    await SwaggerParser.validate(copy as never, { resolve: { external: false } });
   } catch (error) {
     throw describeLoadError(specRoot, error);
   }
   if (level === 'contract') checkHouseRules(bundled, specRoot);
   else normalizeDocument(bundled);
   await options.onValidOpenApi?.(bundled);
-  for (const warning of checkDocument(bundled, specRoot, level)) options.onWarning?.(warning);
+  for (const warning of checkDocument(bundled, specRoot, level, options)) options.onWarning?.(warning);
   return bundled;
 }
 

@@ -8,8 +8,6 @@
  * @see https://spec.openapis.org/oas/v3.1.0#components-object
  */
 import { toSafeString } from 'json-schema-to-typescript/dist/src/utils.js';
-import type { BundledSpec } from './document.ts';
-import { memo } from './memo.ts';
 
 export interface IdentifierMap {
   /** Component name → identifier (identity for names that already are PascalCase identifiers). */
@@ -49,10 +47,4 @@ export function identifierMap(names: readonly string[]): IdentifierMap {
     if (group.length > 1) collisions.push({ identifier, names: group });
   }
   return { identifiers, collisions };
-}
-
-/** The identifier map of a document's component schemas (computed once per document). */
-export function schemaIdentifiers(spec: BundledSpec): IdentifierMap {
-  const schemas = spec.components?.schemas ?? {};
-  return memo(schemas, 'identifiers', () => identifierMap(Object.keys(schemas)));
 }

@@ -11,11 +11,8 @@
  * @see https://spec.openapis.org/oas/v3.0.3#schema-object
  * @see https://www.openapis.org/blog/2021/02/16/migrating-from-openapi-3-0-to-3-1-0
  */
+import { childPosition, type Position } from './data-positions.ts';
 
-/** Keys whose values are data (examples, defaults, enum members) or extensions, never schemas. */
-const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
-/** Keys whose values are maps from a user's names to schemas (the names may be `example`, `nullable`…). */
-const NAME_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions', 'schemas']);
 
 type Node = Record<string, unknown>;
 
@@ -59,23 +56,25 @@ function normalizeSchemaKeywords(node: Node): void {
   normalizeExclusiveBound(node, 'exclusiveMaximum', 'maximum');
 }
 
-function walk(node: unknown, namesMap: boolean): void {
+function walk(node: unknown, position: Position): void {
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, false);
+    for (const item of node) walk(item, position === 'names' ? 'object' : position);
     return;
   }
   if (!isRecord(node)) return;
-  if (!namesMap) normalizeSchemaKeywords(node);
+  if (position === 'object') normalizeSchemaKeywords(node);
   for (const [key, value] of Object.entries(node)) {
-    // In a map of names, every value is a schema (or a container), whatever its name.
-    if (!namesMap && (DATA_KEYS.has(key) || key.startsWith('x-'))) continue;
-    walk(value, !namesMap && NAME_MAPS.has(key));
+    // In a map of names, every value is a schema (or a container), whatever its name; data (examples,
+    // defaults, enum members) and extensions are never schemas.
+    if (position !== 'names' && key.startsWith('x-')) continue;
+    const child = childPosition(position, key, value);
+    if (child !== 'data') walk(value, child);
   }
 }
 
 /** Normalises the bundled document in place (see the module comment) and returns it. */
 export function normalizeDocument<T extends object>(document: T): T {
-  walk(document, false);
+  walk(document, 'object');
   (document as Node).openapi = '3.1.0';
   return document;
 }

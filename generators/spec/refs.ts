@@ -7,7 +7,9 @@ import type SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapePointer as escape } from './document.ts';
+import { decodeSegment, escapePointer as escape, resolveLocal, type BundledSpec } from './document.ts';
+import { toIdentifier } from './names.ts';
+import { childPosition, escapeDataRefs, forEachObject } from './data-positions.ts';
 import { parseSpecFile } from './parse.ts';
 import { display, SpecError } from './spec-error.ts';
 
@@ -38,6 +40,188 @@ function pointerExists(document: unknown, fragment: string): boolean {
 const REMOTE = /^https?:\/\//i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Where a discriminator's mapping values that name a schema by reference are kept while bundling, as
+ * `$ref`s the bundler resolves and rewrites like any other (it does not know mapping values).
+ */
+export const MAPPED_SCHEMAS = 'x-mapped-schemas';
+
+/**
+ * A `discriminator.mapping` value is a schema name or a reference, and a reference is relative to the
+ * file it is written in (OpenAPI 3.1, Discriminator Object). Each one that names another file (or, in
+ * a file other than the root, a pointer present in that same file) becomes a `$ref` under
+ * MAPPED_SCHEMAS, so that it is checked and bundled from where it is written; `resolveMappings` turns
+ * them back into mapping values pointing into the bundle. A bare name, or a pointer a split file
+ * means for the root document, is left as it is.
+ * @see https://spec.openapis.org/oas/v3.1.0#discriminator-object
+ */
+function markMappingTargets(discriminator: Record<string, unknown>, document: unknown, isRoot: boolean): void {
+  if (!isRecord(discriminator.mapping)) return;
+  for (const [name, value] of Object.entries(discriminator.mapping)) {
+    if (typeof value !== 'string' || !/[/#]/.test(value)) continue;
+    const local = value.startsWith('#');
+    if (local && (isRoot || !pointerExists(document, value.slice(1)))) continue;
+    const targets = (discriminator[MAPPED_SCHEMAS] ??= {}) as Record<string, unknown>;
+    targets[name] = { $ref: value };
+  }
+}
+
+/**
+ * After bundling: every marked mapping value becomes the internal pointer the bundler wrote for it. A
+ * target the bundler placed under MAPPED_SCHEMAS itself (no other reference to it came first) stays
+ * there, and the mapping points at it.
+ */
+export function resolveMappings(bundled: unknown): void {
+  forEachObject(
+    bundled,
+    (record, pointer) => {
+      const targets = record[MAPPED_SCHEMAS];
+      if (!isRecord(targets) || !isRecord(record.mapping)) return;
+      for (const [name, target] of Object.entries(targets)) {
+        const ref = isRecord(target) && typeof target.$ref === 'string' ? target.$ref : undefined;
+        record.mapping[name] = ref ?? `#${pointer}/${MAPPED_SCHEMAS}/${escape(name)}`;
+        if (ref !== undefined) delete targets[name];
+      }
+      if (Object.keys(targets).length === 0) delete record[MAPPED_SCHEMAS];
+    },
+    escape,
+  );
+}
+
+/** Where a schema lives for the validators and models to refer to it by name: the component schemas. */
+const SCHEMA_HOME = /^#\/components\/schemas\/[^/]+(?:\/|$)/;
+
+/**
+ * After bundling, two kinds of internal reference are replaced by what they point at (the same
+ * object, so the document stays one graph): a map (`properties`, `responses` …) written as a `$ref` to
+ * a map elsewhere (schema tools read `properties: { $ref }` as a property named `$ref`), and a schema
+ * written as a `$ref` to one that does not live in `components/schemas` (a bundler points a file met
+ * twice at the first place it met it: a parameter's schema, another operation's body). A reference
+ * that would make the document contain itself is left for the checks to report.
+ */
+export function inlineStrayReferences(bundled: unknown): void {
+  const cyclic = new Set<string>();
+  const inlined = (value: unknown, map: boolean): unknown => {
+    if (!isRecord(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return undefined;
+    if (!map && SCHEMA_HOME.test(value.$ref)) return undefined;
+    const target = resolveLocal<unknown>(bundled, value);
+    if (!isRecord(target) || typeof target.$ref === 'string') return undefined;
+    if (!contains(target, value)) return target;
+    cyclic.add(value.$ref);
+    return undefined;
+  };
+  forEachObject(
+    bundled,
+    (record, _pointer, position) => {
+      if (position !== 'object') return;
+      for (const [key, value] of Object.entries(record)) {
+        if (childPosition(position, key, value) === 'names') {
+          const map = inlined(value, true);
+          if (map !== undefined) record[key] = map;
+          const entries = record[key];
+          if (isRecord(entries))
+            for (const [name, entry] of Object.entries(entries)) {
+              const target = SCHEMA_MAPS.has(key) || pointsIntoOperations(entry) ? inlined(entry, false) : undefined;
+              if (target !== undefined) entries[name] = target;
+            }
+        } else if (SCHEMA_KEYS.has(key)) {
+          const target = inlined(value, false);
+          if (target !== undefined) record[key] = target;
+        } else if (Array.isArray(value)) {
+          value.forEach((item, index) => {
+            const target = SCHEMA_LISTS.has(key) || pointsIntoOperations(item) ? inlined(item, false) : undefined;
+            if (target !== undefined) value[index] = target;
+          });
+        } else if (pointsIntoOperations(value)) {
+          // A parameter, header or body a bundler points at another operation's (openapi-typescript would
+          // type it as an indexed access into that operation, which strict TypeScript rejects).
+          const target = inlined(value, false);
+          if (target !== undefined) record[key] = target;
+        }
+      }
+    },
+    escape,
+  );
+  for (const ref of [...cyclic].sort()) hoistSchema(bundled as BundledSpec, ref);
+}
+
+/**
+ * A schema that refers to itself from a place that is not a component (a bundler put a recursive file
+ * where it first met it, inside an operation) becomes a component schema, named after where it was
+ * (`…/properties/agent` → `Agent`), and every reference to it or into it follows it there.
+ */
+function hoistSchema(bundled: BundledSpec, ref: string): void {
+  const segments = ref.slice(2).split('/').map(decodeSegment);
+  const parent = segments.slice(0, -1).reduce<any>((node, key) => node?.[key], bundled);
+  const key = segments.at(-1)!;
+  const target = parent?.[key];
+  if (!isRecord(target) || typeof target.$ref === 'string') return;
+  const schemas = ((bundled.components ??= {}).schemas ??= {}) as Record<string, unknown>;
+  const base = toIdentifier(segments.filter((segment) => !/^(?:\d+|schema|items|properties|content|responses|requestBody|application\/json)$/.test(segment)).at(-1) ?? 'Schema');
+  let name = base;
+  for (let counter = 2; Object.hasOwn(schemas, name); counter++) name = `${base}_${counter}`;
+  schemas[name] = target;
+  const home = `#/components/schemas/${escape(name)}`;
+  parent[key] = { $ref: home };
+  const from = `#/${segments.map(escape).join('/')}`;
+  forEachObject(
+    bundled,
+    (record) => {
+      if (typeof record.$ref !== 'string' || !record.$ref.startsWith('#/paths') && !record.$ref.startsWith('#/webhooks')) return;
+      const written = `#/${record.$ref.slice(2).split('/').map(decodeSegment).map(escape).join('/')}`;
+      if (written === from || written.startsWith(`${from}/`)) record.$ref = home + written.slice(from.length);
+    },
+    escape,
+  );
+}
+
+/** A `$ref` into `paths` or `webhooks`: written by a bundler, never a place meant to be referred to. */
+const pointsIntoOperations = (value: unknown) =>
+  isRecord(value) && typeof value.$ref === 'string' && /^#\/(?:paths|webhooks)\//.test(value.$ref);
+
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+
+/** Keys whose value is one schema. */
+const SCHEMA_KEYS = new Set(['schema', 'items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames']);
+
+/** Whether `node` holds `needle` (by identity) anywhere below it. */
+function contains(node: unknown, needle: unknown): boolean {
+  const seen = new Set<unknown>();
+  const stack = [node];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === needle) return true;
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    stack.push(...Object.values(current));
+  }
+  return false;
+}
+
+/** The first reference a bundle still has to a file (a `$ref` or a mapping value), where it is. */
+export function fileReferenceIn(bundled: unknown): { pointer: string; ref: string } | undefined {
+  let found: { pointer: string; ref: string } | undefined;
+  forEachObject(
+    bundled,
+    (record, pointer, position) => {
+      if (found) return;
+      if (typeof record.$ref === 'string' && !record.$ref.startsWith('#')) found = { pointer: `${pointer}/$ref`, ref: record.$ref };
+      if (position === 'names') return;
+      const mapping = isRecord(record.discriminator) ? record.discriminator.mapping : undefined;
+      for (const [name, value] of Object.entries(isRecord(mapping) ? mapping : {})) {
+        if (!found && typeof value === 'string' && /[/#]/.test(value) && !value.startsWith('#'))
+          found = { pointer: `${pointer}/discriminator/mapping/${escape(name)}`, ref: value };
+      }
+    },
+    escape,
+  );
+  return found;
+}
+
 /**
  * Checks every `$ref` reachable from the root before anything is bundled: a local file must lie inside
  * the spec's folder (after symlinks) and exist, its pointer must exist, and a remote one needs
@@ -49,44 +233,47 @@ export function checkRefs(specRoot: string, options: RefOptions = {}, documents 
   const remote: RemoteRef[] = [];
   const pointers: Array<{ file: string; at: string; ref: string; target: string; fragment: string }> = [];
   const queue = [realpathSync(specRoot)];
+  const root = queue[0]!;
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (documents.has(file)) continue;
     const document = parseSpecFile(file, readFileSync(file, 'utf8'));
+    // Examples are data: their `$ref` keys are hidden from the bundler (restored after bundling).
+    escapeDataRefs(document);
     documents.set(file, document);
     const fail = (at: string, detail: string): never => {
       throw new SpecError(display(file), at, detail);
     };
-    const visitRefs = (node: unknown, pointer: string): void => {
-      if (node === null || typeof node !== 'object') return;
-      for (const [key, value] of Object.entries(node)) {
-        const at = `${pointer}/${escape(key)}`;
-        if (key !== '$ref' || typeof value !== 'string') {
-          visitRefs(value, at);
-          continue;
-        }
-        const hash = value.indexOf('#');
-        const address = hash === -1 ? value : value.slice(0, hash);
-        const fragment = hash === -1 ? '' : value.slice(hash + 1);
-        if (REMOTE.test(address)) {
-          if (!options.allowRemoteRefs) fail(at, `remote $ref ${value} is not followed without --allow-remote-refs`);
-          remote.push({ file: display(file), at, url: address });
-          continue;
-        }
-        if (SCHEME.test(address) && !/^file:/i.test(address)) fail(at, `unsupported $ref scheme: ${value}`);
-        const path = /^file:/i.test(address) ? fileURLToPath(address) : decodeURIComponent(address);
-        const target = address === '' ? file : isAbsolute(path) ? resolve(path) : resolve(dirname(file), path);
-        const outside = `$ref leaves the spec folder ${display(folder)}: ${value}`;
-        if (!isInside(folder, target)) fail(at, outside);
-        if (!existsSync(target)) fail(at, `$ref to a file that does not exist: ${display(target)}`);
-        const real = realpathSync(target);
-        if (!isInside(folder, real)) fail(at, `${outside} (a symbolic link to ${real})`);
-        if (!statSync(real).isFile()) fail(at, `$ref to something that is not a file: ${display(target)}`);
-        queue.push(real);
-        pointers.push({ file, at, ref: value, target: real, fragment });
+    const checkRef = (value: string, at: string): void => {
+      const hash = value.indexOf('#');
+      const address = hash === -1 ? value : value.slice(0, hash);
+      const fragment = hash === -1 ? '' : value.slice(hash + 1);
+      if (REMOTE.test(address)) {
+        if (!options.allowRemoteRefs) fail(at, `remote $ref ${value} is not followed without --allow-remote-refs`);
+        remote.push({ file: display(file), at, url: address });
+        return;
       }
+      if (SCHEME.test(address) && !/^file:/i.test(address)) fail(at, `unsupported $ref scheme: ${value}`);
+      const path = /^file:/i.test(address) ? fileURLToPath(address) : decodeURIComponent(address);
+      const target = address === '' ? file : isAbsolute(path) ? resolve(path) : resolve(dirname(file), path);
+      const outside = `$ref leaves the spec folder ${display(folder)}: ${value}`;
+      if (!isInside(folder, target)) fail(at, outside);
+      if (!existsSync(target)) fail(at, `$ref to a file that does not exist: ${display(target)}`);
+      const real = realpathSync(target);
+      if (!isInside(folder, real)) fail(at, `${outside} (a symbolic link to ${real})`);
+      if (!statSync(real).isFile()) fail(at, `$ref to something that is not a file: ${display(target)}`);
+      queue.push(real);
+      pointers.push({ file, at, ref: value, target: real, fragment });
     };
-    visitRefs(document, '');
+    forEachObject(
+      document,
+      (record, pointer, position) => {
+        // A `$ref` in place of a map (`properties: { $ref: 'attributes.yml#/ids' }`) refers to the map.
+        if (typeof record.$ref === 'string') checkRef(record.$ref, `${pointer}/$ref`);
+        if (position !== 'names' && isRecord(record.discriminator)) markMappingTargets(record.discriminator, document, file === root);
+      },
+      escape,
+    );
   }
   for (const { file, at, ref, target, fragment } of pointers) {
     if (!pointerExists(documents.get(target), fragment))
@@ -133,7 +320,9 @@ export function bundlerOptions(specRoot: string, options: RefOptions, parsed: Ma
             parsed.delete(known);
             return document;
           }
-          return parseSpecFile(file.url, Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data));
+          const document = parseSpecFile(file.url, Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data));
+          escapeDataRefs(document);
+          return document;
         },
       },
     },

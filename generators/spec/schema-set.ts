@@ -5,6 +5,7 @@
  */
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import { formats } from '../runtime/formats.js';
+import { boundFreeForm, depthKeyword, FREE_FORM } from './depth.ts';
 import type { OpenAPIV3_1 } from 'openapi-types';
 
 export const SCHEMA_SET_ID = 'https://pivot-payments-contract.local/schemas.json';
@@ -45,17 +46,63 @@ const LEVEL_OPTIONS: Record<CheckLevel, Options> = {
 };
 export type SchemaMap = Record<string, OpenAPIV3_1.SchemaObject>;
 
-/** A deep copy with every `#/components/schemas/X` reference rewritten to `#/$defs/X`. */
-function rewriteRefs<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(rewriteRefs) as T;
+/** Schema keywords whose values are data: never rewritten (a `$ref` key in an example is part of it). */
+const DATA_KEYWORDS = new Set(['example', 'examples', 'default', 'enum', 'const']);
+
+/**
+ * Where schemas are written besides `#/components/schemas/X` (JSON pointer → schema name): the named
+ * inline body schemas of generators/spec/operations.ts, which other schemas may refer into.
+ */
+export type SchemaLocations = ReadonlyMap<string, string>;
+
+/**
+ * The schema a local reference points into, and the pointer below it: `#/components/schemas/Pet/oneOf/0`
+ * is `Pet`, `/oneOf/0` (a bundler writes such pointers for a file it first met inside another schema);
+ * a pointer into a named inline schema is that schema. Undefined for anything else.
+ */
+export function schemaOfRef(ref: string, locations: SchemaLocations | undefined): { name: string; rest: string } | undefined {
+  if (ref.startsWith(COMPONENT_REF)) {
+    const slash = ref.indexOf('/', COMPONENT_REF.length);
+    const name = (slash === -1 ? ref.slice(COMPONENT_REF.length) : ref.slice(COMPONENT_REF.length, slash)).replaceAll('~0', '~');
+    return { name, rest: slash === -1 ? '' : ref.slice(slash) };
+  }
+  if (!locations || !ref.startsWith('#/')) return undefined;
+  // Locations are written without percent-encoding; a bundler's pointers may have it (`%7Bid%7D`).
+  const written = ref.includes('%') ? safeDecode(ref) : ref;
+  for (let pointer = written.slice(1); pointer !== ''; pointer = pointer.slice(0, pointer.lastIndexOf('/'))) {
+    const name = locations.get(pointer);
+    if (name !== undefined) return { name, rest: written.slice(1 + pointer.length) };
+  }
+  return undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A deep copy with every reference into a schema rewritten by `to(name, rest)` (see schemaOfRef). */
+function rewriteSchemaRefs<T>(node: T, to: (name: string, rest: string) => string, locations?: SchemaLocations, namesMap = false): T {
+  if (Array.isArray(node)) return node.map((item) => rewriteSchemaRefs(item, to, locations)) as T;
   if (node === null || typeof node !== 'object') return node;
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) =>
-      key === '$ref' && typeof value === 'string' && value.startsWith(COMPONENT_REF)
-        ? [key, `#/$defs/${value.slice(COMPONENT_REF.length)}`]
-        : [key, rewriteRefs(value)],
-    ),
+    Object.entries(node).map(([key, value]) => {
+      if (!namesMap && key === '$ref' && typeof value === 'string') {
+        const target = schemaOfRef(value, locations);
+        return [key, target ? to(target.name, target.rest) : value];
+      }
+      if (!namesMap && DATA_KEYWORDS.has(key)) return [key, value];
+      return [key, rewriteSchemaRefs(value, to, locations, !namesMap && SCHEMA_MAP_KEYWORDS.has(key))];
+    }),
   ) as T;
+}
+
+/** A deep copy with every schema reference rewritten to `#/$defs/X…`. */
+function rewriteRefs<T>(node: T, locations?: SchemaLocations): T {
+  return rewriteSchemaRefs(node, (name, rest) => `#/$defs/${name}${rest}`, locations);
 }
 
 /**
@@ -66,9 +113,10 @@ export function tolerate<T>(node: T): T {
   if (Array.isArray(node)) return node.map(tolerate) as T;
   if (node === null || typeof node !== 'object') return node;
   return Object.fromEntries(
-    Object.entries(node)
-      .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
-      .map(([key, value]) => [key, tolerate(value)]),
+    Object.entries(node).map(([key, value]) =>
+      // Accepted as they are, within the depth limit (generators/spec/depth.ts).
+      key === 'additionalProperties' && value === false ? [key, FREE_FORM] : [key, tolerate(value)],
+    ),
   ) as T;
 }
 
@@ -112,11 +160,17 @@ function stampRules(schema: unknown, rule?: string): unknown {
 }
 
 /** The component schemas of a bundled document as one `$defs` schema document. */
-export function toSchemaSet(schemas: SchemaMap, id = SCHEMA_SET_ID): { $id: string; $defs: SchemaMap } {
+export function toSchemaSet(
+  schemas: SchemaMap,
+  id = SCHEMA_SET_ID,
+  locations?: SchemaLocations,
+): { $id: string; $defs: SchemaMap } {
   const names = Object.keys(schemas).sort();
   return {
     $id: id,
-    $defs: Object.fromEntries(names.map((name) => [name, stampRules(rewriteRefs(schemas[name]!)) as OpenAPIV3_1.SchemaObject])),
+    $defs: Object.fromEntries(
+      names.map((name) => [name, stampRules(rewriteRefs(schemas[name]!, locations)) as OpenAPIV3_1.SchemaObject]),
+    ),
   };
 }
 
@@ -158,21 +212,13 @@ function withoutDocumentation(schema: unknown): unknown {
   );
 }
 
-/** A deep copy with every `#/components/schemas/X` reference rewritten to the sibling resource `X.json`. */
-function rewriteRefsToResources<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(rewriteRefsToResources) as T;
-  if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) =>
-      key === '$ref' && typeof value === 'string' && value.startsWith(COMPONENT_REF)
-        ? [key, `${value.slice(COMPONENT_REF.length)}.json`]
-        : [key, rewriteRefsToResources(value)],
-    ),
-  ) as T;
+/** A deep copy with every `#/components/schemas/X…` reference rewritten to the sibling resource `X.json#…`. */
+function rewriteRefsToResources<T>(node: T, locations?: SchemaLocations): T {
+  return rewriteSchemaRefs(node, (name, rest) => `${encodeURIComponent(name)}.json${rest ? `#${rest}` : ''}`, locations);
 }
 
 export function resourceId(name: string, mode: Mode): string {
-  return `${RESOURCE_BASE}${mode}/${name}.json`;
+  return `${RESOURCE_BASE}${mode}/${encodeURIComponent(name)}.json`;
 }
 
 /**
@@ -180,11 +226,17 @@ export function resourceId(name: string, mode: Mode): string {
  * input every validator compiles: shared by the standalone generator and the runtime validator so
  * that both validate exactly the same schemas. Each is compiled once, whoever references it.
  */
-export function toSchemaResources(schemas: SchemaMap, mode: Mode): Array<OpenAPIV3_1.SchemaObject & { $id: string }> {
+export function toSchemaResources(
+  schemas: SchemaMap,
+  mode: Mode,
+  locations?: SchemaLocations,
+): Array<OpenAPIV3_1.SchemaObject & { $id: string }> {
   return Object.keys(schemas)
     .sort()
     .map((name) => {
-      const compiled = stampRules(withoutDocumentation(rewriteRefsToResources(schemas[name]!))) as OpenAPIV3_1.SchemaObject;
+      const compiled = stampRules(
+        boundFreeForm(withoutDocumentation(rewriteRefsToResources(schemas[name]!, locations))),
+      ) as OpenAPIV3_1.SchemaObject;
       // Tolerating after stripping walks the smaller copy; the result is the same either way.
       return { ...(mode === 'tolerant' ? tolerate(compiled) : compiled), $id: resourceId(name, mode) };
     });
@@ -263,15 +315,44 @@ export function appendErrorsInPlace(code: string): string {
   return fixed;
 }
 
+/** Names Object.prototype has of its own: for these the full own-property check always runs. */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Ajv's `ownProperties` code checks every property it reads with `hasOwnProperty.call(data, "k")`
+ * after `data.k !== undefined`, and lists an object's keys with `Object.keys` (an array per object):
+ * together a quarter of the time of a valid document. Rewritten, with the same meaning:
+ * - a property found on an object whose prototype is Object.prototype is its own unless
+ *   Object.prototype itself has it (read per call, so a polluted prototype still gets the full check;
+ *   an object with any other prototype always does), and names of Object.prototype's own members
+ *   keep the full check;
+ * - keys are listed with `for…in`, skipping inherited ones.
+ * Throws if Ajv's code changes shape, so that the rewrite cannot silently stop applying.
+ */
+export function cheaperOwnChecks(code: string): string {
+  const checks = code.replace(/\b(func\d+)\.call\(([\w.]+), "([\w$-]+)"\)/g, (match, has: string, data: string, key: string) =>
+    PROTOTYPE_NAMES.has(key)
+      ? match
+      : `(Object.getPrototypeOf(${data}) === Object.prototype && Object.prototype[${JSON.stringify(key)}] === undefined || ${has}.call(${data}, ${JSON.stringify(key)}))`,
+  );
+  const keys = checks.replace(
+    /for\(const (key\d+) of Object\.keys\((\w+)\)\)\{/g,
+    (_match, key: string, data: string) => `for(const ${key} in ${data}){if(!Object.prototype.hasOwnProperty.call(${data}, ${key}))continue;`,
+  );
+  if (/for\(const \w+ of Object\.keys\(/.test(keys)) throw new Error('Ajv generated an Object.keys loop this code does not recognise');
+  return keys;
+}
+
 export function createAjv(options: Options = {}, level: CheckLevel = 'contract'): Ajv2020 {
   const ajv = new Ajv2020({
     ...AJV_OPTIONS,
     ...LEVEL_OPTIONS[level],
     ...options,
-    code: { process: (code: string) => appendErrorsInPlace(code), ...options.code },
+    code: { process: (code: string) => cheaperOwnChecks(appendErrorsInPlace(code)), ...options.code },
   });
   for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   ajv.addVocabulary([...ANNOTATION_KEYWORDS]);
+  ajv.addKeyword(depthKeyword);
   return ajv;
 }
 

@@ -3,7 +3,7 @@
  * processes and in process, and its growth on synthetic specs ×1, ×10, ×50 the size.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -80,8 +80,20 @@ async function generateVersusOpenapiTs(spec: string, generateArgs: string[], run
   return { generateNs, bareNs };
 }
 
-/** The largest document of the corpus of real public OpenAPI documents (test/fixtures/corpus). */
-const LARGEST_CORPUS_DOCUMENT = resolve(REPO_ROOT, 'test', 'fixtures', 'corpus', 'adyen-checkout', 'openapi.json');
+/** The corpus of real public OpenAPI documents (test/fixtures/corpus/README.md), the largest last. */
+const CORPUS_DOCUMENTS = [
+  'test/fixtures/corpus/petstore/openapi.yaml',
+  'test/fixtures/corpus/adyen-disputes/openapi.yaml',
+  'test/fixtures/corpus/adyen-transaction-webhooks/openapi.yaml',
+  'test/fixtures/corpus/xero-finance/openapi.yaml',
+  'test/fixtures/corpus/paypal-payments/openapi.json',
+  'test/fixtures/corpus/adyen-checkout/openapi.json',
+  'test/fixtures/corpus/digitalocean/specification/DigitalOcean-public.v2.yaml',
+  'node_modules/@octokit/openapi/generated/api.github.com.json',
+].map((file) => resolve(REPO_ROOT, file));
+const LARGEST_CORPUS_DOCUMENT = CORPUS_DOCUMENTS.at(-1)!;
+/** Documents that take a minute or more: one measured run each after the warm-up. */
+const LARGE_DOCUMENT_BYTES = 5_000_000;
 const CLI_BIN = resolve(REPO_ROOT, 'packages', 'cli', 'bin', 'pivot-contract.js');
 const TSX_BIN = resolve(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 /** The `openapi-typescript` command, as its package.json's `bin` names it. */
@@ -141,21 +153,60 @@ function processesVersusOpenapiTs(spec: string, generateArgs: string[], runs: nu
 
 const relativeToRoot = (file: string) => file.replace(`${REPO_ROOT}/`, '');
 
+/** Whether the openapi-typescript CLI handles a document (exits 0), and why not. */
+function openapiTsHandles(spec: string, out: string): { ok: true } | { ok: false; why: string } {
+  try {
+    execFileSync(process.execPath, [OPENAPI_TS_BIN, spec, '--output', join(out, 'probe.d.ts')], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
+    return { ok: true };
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    return { ok: false, why: stderr.split('\n').find((line) => line.trim()) ?? 'exited with an error' };
+  }
+}
+
+const sizeOf = (file: string) => statSync(file).size;
+
 export const generateVsOpenapiTs: BenchSection = {
-  title: '(c) npm run generate vs a bare openapi-typescript run on the same spec (this one, and the largest corpus document)',
+  title:
+    "(c) generate vs a bare openapi-typescript run on the same document: this spec and every corpus document; the 13 MB one's peak RSS",
   async run(log) {
     buildCli(log);
     const ownProcesses = processesVersusOpenapiTs(defaultSpec(), [], PROCESS_RUNS, log);
-    const corpusProcesses = processesVersusOpenapiTs(LARGEST_CORPUS_DOCUMENT, ['--spec', LARGEST_CORPUS_DOCUMENT], 3, log);
-    log('the work alone: both in-process (tsx), warm, writing their output to a temp dir');
-    const own = await generateVersusOpenapiTs(defaultSpec(), [], GENERATE_RUNS, log);
-    const corpus = await generateVersusOpenapiTs(LARGEST_CORPUS_DOCUMENT, ['--spec', LARGEST_CORPUS_DOCUMENT], 2, log);
     const figure = (label: string, numerator: number, bareNs: number, target?: string): Figure => ({
       label,
       measured: `${formatDuration(numerator)} / ${formatDuration(bareNs)}`,
       ratio: numerator / bareNs,
       ...(target ? { target, met: numerator / bareNs <= 2 } : {}),
     });
+    const corpusFigures: Figure[] = [];
+    for (const spec of CORPUS_DOCUMENTS) {
+      const name = relativeToRoot(spec);
+      const handles = openapiTsHandles(spec, scratch('probe'));
+      if (!handles.ok) {
+        log(`on ${name}: openapi-typescript does not handle it (${handles.why}); no ratio`);
+        corpusFigures.push({ label: `generate on ${name}`, measured: `openapi-typescript fails: ${handles.why}` });
+        continue;
+      }
+      const runs = sizeOf(spec) > LARGE_DOCUMENT_BYTES ? 1 : 3;
+      const times = processesVersusOpenapiTs(spec, ['--spec', spec], runs, log);
+      corpusFigures.push(
+        figure(
+          `pivot-contract generate / openapi-typescript CLI, ${name} (${(sizeOf(spec) / 1024).toFixed(0)} KB)`,
+          times.cliNs,
+          times.bareNs,
+          '≤ 2×',
+        ),
+      );
+    }
+    const { cliMb, tsxMb } = peakRssOfGenerate(LARGEST_CORPUS_DOCUMENT, scratch('rss-largest'));
+    log(
+      `peak RSS of pivot-contract generate on ${relativeToRoot(LARGEST_CORPUS_DOCUMENT)}: ${cliMb.toFixed(0)} MB (tsx ${tsxMb.toFixed(0)} MB)`,
+    );
+    log('the work alone: both in-process (tsx), warm, writing their output to a temp dir');
+    const own = await generateVersusOpenapiTs(defaultSpec(), [], GENERATE_RUNS, log);
     return [
       figure(
         'pivot-contract generate / openapi-typescript CLI, this spec (fresh processes)',
@@ -163,15 +214,15 @@ export const generateVsOpenapiTs: BenchSection = {
         ownProcesses.bareNs,
         '≤ 2×',
       ),
-      figure(
-        'pivot-contract generate / openapi-typescript CLI, Adyen Checkout (largest corpus document)',
-        corpusProcesses.cliNs,
-        corpusProcesses.bareNs,
-        '≤ 2×',
-      ),
+      ...corpusFigures,
+      {
+        label: `peak RSS of pivot-contract generate on ${relativeToRoot(LARGEST_CORPUS_DOCUMENT)} (${(sizeOf(LARGEST_CORPUS_DOCUMENT) / 1e6).toFixed(1)} MB)`,
+        measured: `${cliMb.toFixed(0)} MB (tsx ${tsxMb.toFixed(0)} MB)`,
+        target: `≤ ${RSS_LIMIT_MB} MB`,
+        met: cliMb <= RSS_LIMIT_MB,
+      },
       figure('npm run generate (tsx) / openapi-typescript CLI, this spec', ownProcesses.tsxNs, ownProcesses.bareNs),
       figure('generate / openapiTS() in-process, warm, this spec (the work alone)', own.generateNs, own.bareNs),
-      figure('generate / openapiTS() in-process, warm, Adyen Checkout', corpus.generateNs, corpus.bareNs),
     ];
   },
 };
