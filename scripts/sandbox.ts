@@ -45,10 +45,11 @@ const USAGE = `usage: pivot-contract sandbox [--port ${D.port}] [--host ${D.host
                       sandbox for a team"); the schema is created and migrated at start
   --spec              bundled OpenAPI document (default: this package's generated/openapi.json)
 
+Open /_sandbox in a browser: the dashboard starts test payments, opens their hosted pages and acts on them.
 Control routes (not Pivot's API; same origin only, JSON bodies, X-Sandbox-Token with --control-token):
 POST /_sandbox/clock {"advanceSeconds": n}, GET /_sandbox/sessions/{id}, GET /_sandbox/sessions and
-GET /_sandbox/callbacks (?limit=&cursor=, newest first), POST /_sandbox/callbacks/{id}/resend,
-POST /_sandbox/reset, GET /_sandbox (a page). Stop with Ctrl-C.`;
+GET /_sandbox/callbacks (?limit=&cursor=, newest first), POST /_sandbox/sessions/{id}/pay|fail|expire|capture|cancel|review|refunds,
+POST /_sandbox/callbacks/{id}/resend, POST /_sandbox/reset. Stop with Ctrl-C.`;
 
 const FLAGS = {
   port: { type: 'string' },
@@ -213,6 +214,8 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     return 1;
   }
   io.log(`pivot sandbox listening on ${running.url}`);
+  // The one URL a person needs: the dashboard starts a payment and opens its hosted page.
+  io.log(`open ${running.url}/_sandbox in a browser to pay and follow test payments`);
   await untilStopped(() => io.error('the process that started the sandbox has exited: stopping'));
   await running.close();
   io.log('sandbox stopped');

@@ -110,6 +110,16 @@ export function idempotencyErrorBody(operationId: string): Json {
   });
 }
 
+/** 409 `duplicate_error`: the request conflicts with a record that exists (Failure Code & Message › 409). */
+export function duplicateErrorBody(operationId: string, message: string): Json {
+  const body = documentedError(operationId, '409', 'duplicate-error', {
+    code: 'duplicate_error',
+    message: "There's already existing record with the provided details",
+    type: 'GATEWAY_ERROR',
+  });
+  return { ...body, message };
+}
+
 /** 422 `unprocessable_entity`: a valid request the session's current status does not allow. */
 export function invalidStateBody(operationId: string, message: string): Json {
   const body = documentedError(operationId, '422', 'unprocessable-entity', {

@@ -35,6 +35,11 @@ await build({
   target: 'node20',
   external: ['msw'],
   plugins: [contractFiles],
+  // CommonJS inside the bundle (qrcode, for the hosted page's QRIS image) requires Node's built-ins: an
+  // ES module has no `require`, so the bundle makes one.
+  banner: {
+    js: "import { createRequire as createRequireOfBundle } from 'node:module';\nconst require = createRequireOfBundle(import.meta.url);",
+  },
   legalComments: 'eof',
   logLevel: 'warning',
 });

@@ -1,7 +1,7 @@
 /**
  * `pivot-contract sandbox` instances as a team runs them: the built bin (packages/cli/bin) as child
  * processes, each on a free port, started with a deadline and stopped by their own pid (SIGKILL), none
- * left running. Shared by the team sandbox's tests and its bench (bench-team.ts).
+ * left running. Shared by the durability and team sandbox tests and the bench (bench-team.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -69,4 +69,13 @@ export async function startInstance(args: string[], env: Record<string, string> 
   }
   running.child.kill('SIGKILL');
   throw new Error(`the sandbox did not start:\n${running.output()}`);
+}
+
+/** Waits for `exited` at most `ms`; undefined when the process was still running then. */
+export async function exitWithin(exited: Promise<number | string>, ms: number): Promise<number | string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((done) => (timer = setTimeout(() => done(undefined), ms)));
+  const result = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  return result;
 }

@@ -5,13 +5,15 @@
  */
 import type { ContractBackend, ContractCall } from '../http/core.ts';
 import {
+  duplicateErrorBody,
   idempotencyErrorBody,
   invalidStateBody,
   jsonResponse,
   resourceMissingBody,
   validationErrorBody,
 } from '../http/errors.ts';
-import { payloadHash } from './idempotency.ts';
+import { cardOfInput } from './card-encryption.ts';
+import { envelope, payloadHash } from './idempotency.ts';
 import {
   cancelSession,
   captureSession,
@@ -44,6 +46,7 @@ export function refusal(operationId: string, outcome: Exclude<Outcome, Moved>): 
       ]),
     );
   if (outcome.refused === 404) return jsonResponse(404, resourceMissingBody(operationId, outcome.message));
+  if (outcome.refused === 409) return jsonResponse(409, duplicateErrorBody(operationId, outcome.message));
   return jsonResponse(422, invalidStateBody(operationId, outcome.message));
 }
 
@@ -86,6 +89,14 @@ export function sandboxApi(
     switch (created.kind) {
       case 'conflict':
         return jsonResponse(409, idempotencyErrorBody(call.operationId));
+      case 'duplicate':
+        return jsonResponse(
+          409,
+          duplicateErrorBody(
+            call.operationId,
+            `There's already existing record with the provided details: clientReferenceId ${body.clientReferenceId} belongs to payment session ${created.holder.id} (${created.holder.status})`,
+          ),
+        );
       case 'replay':
         return json(created.text, { 'idempotent-replayed': 'true' });
       case 'refused':
@@ -102,7 +113,7 @@ export function sandboxApi(
     id: string,
     move: (record: SessionRecord) => Outcome | Promise<Outcome>,
   ): Promise<Response> {
-    const outcome = await state.change(id, move, { skip: skipping(call) });
+    const outcome = await state.change(id, move, { skip: skipping(call), via: `API ${call.operationId}` });
     if (!outcome) return missingSession(call.operationId, id);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
     return ok(outcome.answer ?? outcome.record.session);
@@ -127,7 +138,7 @@ export function sandboxApi(
             : endUnpaid(record, 'expired', now);
         return record.session.paymentType === 'MULTIPLE' ? staticPayment(record, body.amount, now) : customerPays(record, now);
       },
-      { skip: skipping(call) },
+      { skip: skipping(call), via: `API simulatePayment ${body.chargeStatus}` },
     );
     if (!outcome) return missingSession(call.operationId, id);
     if (isRefused(outcome)) return refusal(call.operationId, outcome);
@@ -147,7 +158,7 @@ export function sandboxApi(
         return onSession(call, call.params.id!, (record) => {
           if (token !== undefined && !stored)
             return { refused: 404, message: `The stored payment method with token ${token} cannot be found` };
-          return confirmSession(record, body, state.moment(), stored);
+          return confirmSession(record, body, state.moment(), stored, cardOfInput(body.paymentMethod?.card));
         });
       }
       case 'cancelPaymentSession':

@@ -18,6 +18,7 @@ import type { Clock } from './clock.ts';
 import type { IdSource } from './ids.ts';
 import type { CallbackEvent } from './lifecycle.ts';
 import { CALLBACK_CONCURRENCY, CALLBACK_TIMEOUT_MS, RETRY_DELAYS_SECONDS, isRetriedStatus } from './rules.ts';
+import type { RefundEvent } from './refunds.ts';
 import type { Row, SandboxStore, Write } from './store.ts';
 
 type Json = Record<string, any>;
@@ -29,16 +30,24 @@ export interface Attempt {
   offsetSeconds: number;
   status: number | null;
   error: string | null;
+  /** The start of the endpoint's answer (its first `ANSWER_CHARS` characters), for the dashboard. */
+  answer?: string | null;
   /** A `POST /_sandbox/callbacks/{id}/resend`, outside the schedule. */
   manual: boolean;
 }
+
+/** How much of an endpoint's answer a delivery keeps. */
+const ANSWER_CHARS = 500;
 
 export type DeliveryState = 'pending' | 'delivered' | 'retrying' | 'manual_retry' | 'failed' | 'no_callback_url';
 
 export interface Delivery {
   id: string;
-  event: CallbackEvent;
+  /** A payment event, or a refund's (Refund Callback: same URL, same X-API-Key). */
+  event: CallbackEvent | RefundEvent;
   paymentSessionId: string;
+  /** The refund a REFUND.* delivery carries. */
+  refundId?: string;
   createdAt: string;
   state: DeliveryState;
   attempts: Attempt[];
@@ -72,17 +81,28 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 const LEASE_MARGIN_MS = 5_000;
 
-/** The write that records a new delivery of `event`, due now when there is a callback URL. */
-export function deliveryWrite(event: CallbackEvent, session: Json, now: number, ids: IdSource, url: string | undefined): Write {
+/**
+ * The write that records a new delivery of `event`, due now when there is a callback URL. `data` is the
+ * session of a payment event, the refund of a REFUND.* one.
+ */
+export function deliveryWrite(
+  event: CallbackEvent | RefundEvent,
+  data: Json,
+  now: number,
+  ids: IdSource,
+  url: string | undefined,
+): Write {
+  const refund = event.startsWith('REFUND.');
   const delivery: Delivery = {
     id: ids.uuid(),
     event,
-    paymentSessionId: session.id,
+    paymentSessionId: refund ? data.paymentSessionId : data.id,
+    ...(refund ? { refundId: data.id } : {}),
     createdAt: iso(now),
     state: url ? 'pending' : 'no_callback_url',
     attempts: [],
     nextAttemptAt: url ? iso(now) : null,
-    body: { event, data: session },
+    body: { event, data },
   };
   return { op: 'put', table: 'deliveries', key: delivery.id, value: delivery, dueMs: url ? now : null };
 }
@@ -91,6 +111,7 @@ export function deliveryWrite(event: CallbackEvent, session: Json, now: number, 
 interface Answered {
   status: number | null;
   error: string | null;
+  answer?: string | null;
 }
 
 /**
@@ -110,6 +131,7 @@ export function recordAttempt(
     offsetSeconds: Math.round(((manual || dueMs === null ? at : dueMs) - createdMs) / 1000),
     status: answered.status,
     error: answered.error,
+    answer: answered.answer ?? null,
     manual,
   };
   const next: Delivery = { ...delivery, attempts: [...delivery.attempts, attempt] };
@@ -131,6 +153,26 @@ export function recordAttempt(
   return { delivery: next, dueMs: nextDue };
 }
 
+/** The first `ANSWER_CHARS` characters of an answer's body; the rest is not read. */
+async function answerStart(answer: Response): Promise<string | null> {
+  const reader = answer.body?.getReader();
+  if (!reader) return null;
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < ANSWER_CHARS) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // An answer cut off mid-body keeps what arrived.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text.slice(0, ANSWER_CHARS);
+}
+
 /** Posts one delivery's body; a redirect is an answer like any other (never followed). */
 async function post(send: typeof fetch, settings: CallbackSettings, delivery: Delivery, signal: AbortSignal): Promise<Answered> {
   try {
@@ -141,10 +183,14 @@ async function post(send: typeof fetch, settings: CallbackSettings, delivery: De
       body: JSON.stringify(delivery.body),
       signal: AbortSignal.any([signal, AbortSignal.timeout(CALLBACK_TIMEOUT_MS)]),
     });
-    await answer.body?.cancel().catch(() => undefined);
+    const text = await answerStart(answer);
     if (answer.status >= 300 && answer.status < 400)
-      return { status: answer.status, error: `redirect to ${answer.headers.get('location') ?? '(no Location)'} not followed` };
-    return { status: answer.status, error: null };
+      return {
+        status: answer.status,
+        error: `redirect to ${answer.headers.get('location') ?? '(no Location)'} not followed`,
+        answer: text,
+      };
+    return { status: answer.status, error: null, answer: text };
   } catch (failure) {
     if (signal.aborted) throw failure;
     const cause = (failure as Error & { cause?: Error }).cause;

@@ -19,10 +19,26 @@
  * | expired / customer left / failed          | EXPIRED                        | EXPIRED / FAILED                | PAYMENT.CANCELLED  |
  */
 // One piece on purpose: this is the state table's home. Each trigger is a small pure function, and they
-// share the charge builders above them; split by trigger, every file would import every other.
-import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, isWebUrl, TEST_CARDS } from './rules.ts';
+// share the charge builders above them; split by trigger, every file would import every other. What a
+// card's charge shows is `card-charge.ts`; which card does what is `test-cards.ts`.
+import { TERMINAL, CANCELLABLE, EXPIRABLE, familyOf, isWebUrl } from './rules.ts';
 import type { IdSource } from './ids.ts';
 import { requestTime } from '../../generators/spec/request-time.ts';
+import {
+  authorization,
+  cardChargeData,
+  cardOf,
+  cardVerdict,
+  maskedCard,
+  needsChallenge,
+  riskAssessment,
+  type CardVerdict,
+  type ThreeDsAnswer,
+} from './card-charge.ts';
+import { SANDBOX_ENCRYPTION_KEY } from './card-encryption.ts';
+import type { EnteredCard } from './test-cards.ts';
+import type { RefundEvent, RefundRecord } from './refunds.ts';
+import type { TimelineEntry } from './timeline.ts';
 
 type Json = Record<string, any>;
 
@@ -31,11 +47,17 @@ export type CallbackEvent = 'PAYMENT.PROCESSING' | 'PAYMENT.PAID' | 'PAYMENT.CAN
 /** A stored session: what Pivot returns, and what it holds without returning. */
 export interface SessionRecord {
   session: Json;
+  /** Its refunds (`refunds.ts`): Pivot keeps them apart from the session object. */
+  refunds?: RefundRecord[];
+  /** Each status change, when and why (`timeline.ts`), for the dashboard. */
+  timeline?: TimelineEntry[];
   internal: {
     captureMethod: 'automatic' | 'manual';
     threeDsMethod: string;
     /** The stored card a tokenized or recurring session pays with. */
     storedCard?: Json;
+    /** The card presented (page form, API number or `encryptedCard`), as `test-cards.ts` keeps it. */
+    card?: EnteredCard;
     /** A recurring subsequent charge is merchant-initiated: no customer action. */
     merchantInitiated: boolean;
     /** The X-REQUEST-ID that created the session, whose replay must stay the first answer. */
@@ -69,10 +91,16 @@ export interface Moved {
   answer?: Json;
   /** A follow-up the sandbox runs right after answering (a merchant-initiated charge completes). */
   followUp?: 'complete';
+  /** What happened, in words, for the session's timeline ("the customer paid with VISA •••• 0001"). */
+  cause?: string;
+  /** Who made it happen: "API createPaymentSession", "hosted page", "sandbox clock", "control route" … */
+  via?: string;
+  /** Refund callbacks the move causes, each with the refund as it was then. */
+  refundCallbacks?: Array<{ event: RefundEvent; refund: Json }>;
 }
 
 export interface Refused {
-  refused: 400 | 404 | 422;
+  refused: 400 | 404 | 409 | 422;
   message: string;
   /** For a 400: the request field at fault. */
   field?: string;
@@ -86,13 +114,6 @@ export function isRefused(outcome: Outcome): outcome is Refused {
 
 /** Payment Session Object › statementDescriptor: "Default = Merchant's short name". */
 export const MERCHANT_SHORT_NAME = 'Pivot Sandbox';
-
-/**
- * A placeholder RSA public key (base64 DER) for the card encryption flow: the shape the responses show.
- * The sandbox never decrypts `encryptedCard`; any non-empty value is accepted as the customer's card.
- */
-export const SANDBOX_ENCRYPTION_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzktmvQP+4z6OikrOaf4kx1LizCzQ6vbzxEUbzyjEyur3oiTT3q4sL5GV037t14UPLsb1SHNObtJjqISyi/lmiIqtr/LayM8AKvbZVf2LL2+MSa/1IGYMHpeO8w/mYkFKOhlvbQHa0VTiM8Tsqv2yFvZ3uFKeJ8AJL+QcAdusNKVzcx37DZGB33qLeiy0G/OXkq57pT/aAwx85fdRxw9ih001l3oyKil3l+VT42ZeB2kLJHRVf+HMqFTtIPgkPSbwbFNJQhZXKzGnHTF0YW2M78+ji+2wMdq2pEpxVHpatl32Irj6VU23Zlrle3B1udGOZgOkaLUfmUKWJd/cgf8lPQIDAQAB';
 
 /** Go's zero time, which Pivot returns as a static VA's `expiryAt` (Create Payment Session › VA static response). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -180,49 +201,6 @@ function newCharge(session: Json, ids: IdSource, now: number, amount: Json = ses
   };
 }
 
-/** The card a customer pays with: the stored one of a tokenized / recurring session, else the first test card. */
-function cardData(record: SessionRecord, ids: IdSource, amount: Json, threeDs: boolean): Json {
-  const stored = record.internal.storedCard;
-  const test = TEST_CARDS[0]!;
-  const card = stored ?? {
-    fingerprint: ids.uuid(),
-    network: test.network,
-    first6: test.number.slice(0, 6),
-    first8: test.number.slice(0, 8),
-    last4: test.number.slice(-4),
-    expMonth: test.expMonth,
-    expYear: test.expYear,
-  };
-  return {
-    first6: card.first6,
-    first8: card.first8 ?? `${card.first6}00`,
-    last4: card.last4,
-    expMonth: card.expMonth,
-    expYear: card.expYear,
-    fingerprint: card.fingerprint,
-    binInformations: { type: 'CREDIT', issuingBank: 'PIVOT SANDBOX BANK', brand: card.network, country: 'ID' },
-    authenticationResult: threeDs
-      ? {
-          threeDsVersion: '2.2.0',
-          threeDsResult: 'AUTHENTICATION_SUCCESSFUL',
-          threeDsMethod: record.internal.threeDsMethod,
-          eciCode: '05',
-        }
-      : null,
-    authorizationResult: {
-      acquirerReferenceNumber: ids.digits(23),
-      retrievalReferenceNumber: ids.digits(12),
-      stan: ids.digits(6),
-      authorizedAmount: clone(amount),
-      issuerAuthorizationCode: ids.digits(6),
-    },
-  };
-}
-
-function riskAssessment(now: number): Json {
-  return { score: '0', level: 'LOW', recommendation: 'Approve', status: 'PASSED', evaluatedAt: iso(now) };
-}
-
 function openCharge(session: Json): Json | undefined {
   return (session.chargeDetails as Json[] | null)?.find((charge) => !['SUCCESS', 'EXPIRED', 'FAILED'].includes(charge.status));
 }
@@ -247,6 +225,8 @@ export interface Resolved {
   recurring?: { card: Json; token: string; amount?: Json };
   /** The stored card of `paymentMethod.card.token`. */
   storedCard?: Json;
+  /** The card of `paymentMethod.card.number` or a readable `encryptedCard`. */
+  card?: EnteredCard;
 }
 
 /** The payment method as Pivot echoes it: the type, a tokenized card's token with the secrets blanked. */
@@ -316,6 +296,7 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
       captureMethod: body.paymentMethodOptions?.card?.captureMethod ?? 'automatic',
       threeDsMethod: body.paymentMethodOptions?.card?.threeDsMethod ?? 'AUTOMATIC',
       storedCard: resolved.storedCard ?? resolved.recurring?.card,
+      ...(resolved.card ? { card: resolved.card } : {}),
       // A re-authorization with a stored card (initiateFirstAuthorization) has the customer authenticate,
       // like a first one (decision `recurring-update-reauthorizes`).
       merchantInitiated: resolved.recurring !== undefined && body.initiateFirstAuthorization !== true,
@@ -339,7 +320,13 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
 }
 
 /** Confirm Payment Session (Build Redirect Payment Page › late finalisation): the method is set, the charge starts. */
-export function confirmSession(record: SessionRecord, body: Json, moment: Moment, storedCard: Json | undefined): Outcome {
+export function confirmSession(
+  record: SessionRecord,
+  body: Json,
+  moment: Moment,
+  storedCard: Json | undefined,
+  presented?: EnteredCard,
+): Outcome {
   const session = record.session;
   if (!CANCELLABLE.has(session.status))
     return refuseState(session, 'confirmed', 'only a session in REQUIRE_PAYMENT_METHOD or REQUIRE_CONFIRMATION can be confirmed');
@@ -350,6 +337,7 @@ export function confirmSession(record: SessionRecord, body: Json, moment: Moment
   if (card?.captureMethod) next.internal.captureMethod = card.captureMethod;
   if (card?.threeDsMethod) next.internal.threeDsMethod = card.threeDsMethod;
   if (storedCard) next.internal.storedCard = storedCard;
+  if (presented) next.internal.card = presented;
   if (next.session.paymentMethod.type !== 'CARD' || next.session.mode !== 'API') delete next.session.encryptionKey;
   return startCharge(next, body.paymentMethodOptions ?? {}, moment);
 }
@@ -385,54 +373,188 @@ function startCharge(record: SessionRecord, options: Json, moment: Moment): Outc
 // The customer (hosted page, simulation) and the clock
 // ---------------------------------------------------------------------------------------------
 
+/** Whether a session waits for the customer: a charge to pay, a card in 3DS, or a merchant-initiated charge in flight. */
+function waitsForCustomer(record: SessionRecord, charge: Json | undefined): boolean {
+  const { session } = record;
+  if (!charge || session.investigationStatus === 'INVESTIGATION_IN_PROCESS') return false;
+  if (session.status === 'REQUIRE_ACTION') return true;
+  return (
+    session.status === 'PROCESSING' &&
+    (['PROCESSING', 'WAITING_FOR_AUTHENTICATION'].includes(charge.status) || record.internal.merchantInitiated)
+  );
+}
+
+/** The card session as `card-charge.ts` reads it. */
+function cardSession(record: SessionRecord) {
+  return {
+    threeDsMethod: record.internal.threeDsMethod,
+    merchantInitiated: record.internal.merchantInitiated,
+    card: record.internal.card,
+    storedCard: record.internal.storedCard,
+  };
+}
+
+/** Whether the card this session pays with meets a 3DS challenge page (for the hosted page). */
+export function challengeAhead(record: SessionRecord): boolean {
+  return record.session.paymentMethod?.type === 'CARD' && needsChallenge(cardSession(record));
+}
+
 /**
- * The customer pays (page "Pay", `simulatePayment` SUCCESS) or a merchant-initiated charge completes.
+ * The customer enters a card on the hosted page (or picks a saved one). A card that meets a 3DS
+ * challenge waits for it: PROCESSING / WAITING_FOR_AUTHENTICATION (State and Status › Pull: "Customer
+ * input cards details" — PROCESSING / WAITING_FOR_AUTHENTICATION; PAYMENT.PROCESSING). Any other card is
+ * charged at once, as `customerPays`.
+ */
+export function presentCard(record: SessionRecord, card: EnteredCard, storedCard: Json | undefined, moment: Moment): Outcome {
+  const { session } = record;
+  const charge = openCharge(session);
+  if (session.paymentMethod?.type !== 'CARD' || session.status !== 'REQUIRE_ACTION' || !charge)
+    return refuseState(session, 'paid by card', 'only a card session in REQUIRE_ACTION takes a card');
+  const next = clone(record);
+  next.internal.card = card;
+  if (storedCard) next.internal.storedCard = storedCard;
+  if (!needsChallenge(cardSession(next))) return customerPays(next, moment);
+  const nextCharge = openCharge(next.session)!;
+  nextCharge.status = 'WAITING_FOR_AUTHENTICATION';
+  nextCharge.updatedAt = iso(moment.now);
+  next.session.status = 'PROCESSING';
+  touch(next, moment.now);
+  return {
+    record: next,
+    callbacks: [snapshot(next, 'PAYMENT.PROCESSING')],
+    cause: `the customer entered ${maskedCard(card)}; a 3DS challenge waits`,
+  };
+}
+
+/**
+ * The customer pays (page "Pay", `simulatePayment` SUCCESS, a 3DS challenge answered) or a
+ * merchant-initiated charge completes.
  * Pull: PROCESSING (PAYMENT.PROCESSING), then WAITING_FOR_CAPTURE (manual) or SUCCESS / PAID (PAYMENT.PAID).
  * Push single: SUCCESS / PAID (PAYMENT.PAID).
+ * A card charge ends as its row of the test-card table says: declined (EXPIRED / FAILED with the row's
+ * failure code, PAYMENT.CANCELLED) or deferred for review (`investigationStatus`).
  */
-export function customerPays(record: SessionRecord, moment: Moment): Outcome {
+export function customerPays(record: SessionRecord, moment: Moment, threeDs: ThreeDsAnswer = 'passed'): Outcome {
   const { session } = record;
   if (session.paymentType === 'MULTIPLE')
     return { refused: 422, message: 'a static session is paid with a simulated payment of an amount' };
   const charge = openCharge(session);
-  // Waiting for the customer, or in flight: a processing charge, or a merchant-initiated one the sandbox completes.
-  const waiting =
-    session.status === 'REQUIRE_ACTION' ||
-    (session.status === 'PROCESSING' && (charge?.status === 'PROCESSING' || record.internal.merchantInitiated));
-  if (!waiting || !charge) return refuseState(session, 'paid', 'only a session in REQUIRE_ACTION waits for the customer');
+  if (!waitsForCustomer(record, charge))
+    return refuseState(session, 'paid', 'only a session in REQUIRE_ACTION waits for the customer');
   const next = clone(record);
   const nextCharge = openCharge(next.session)!;
   const callbacks: Moved['callbacks'] = [];
   const type = next.session.paymentMethod.type as string;
   const { now, ids } = moment;
+  if (familyOf(type) === 'pull' && next.session.status !== 'PROCESSING') {
+    nextCharge.status = 'PROCESSING';
+    next.session.status = 'PROCESSING';
+    touch(next, now);
+    callbacks.push(snapshot(next, 'PAYMENT.PROCESSING'));
+  }
+  if (type === 'CARD') return cardOutcome(next, nextCharge, callbacks, cardVerdict(cardSession(next), threeDs), moment);
   if (familyOf(type) === 'pull') {
-    if (next.session.status !== 'PROCESSING') {
-      nextCharge.status = 'PROCESSING';
-      next.session.status = 'PROCESSING';
-      touch(next, now);
-      callbacks.push(snapshot(next, 'PAYMENT.PROCESSING'));
-    }
+    nextCharge.status = 'PROCESSING';
     nextCharge.authorizedAmount = clone(nextCharge.amount);
-    if (type === 'CARD') {
-      nextCharge.card = cardData(
-        next,
-        ids,
-        nextCharge.amount,
-        next.internal.threeDsMethod !== 'NEVER' && !next.internal.merchantInitiated,
-      );
-      nextCharge.fdsRiskAssessment = riskAssessment(now);
-      if (next.internal.captureMethod === 'manual') {
-        // State and Status › Pull: "Merchant chooses to manually capture" → PROCESSING / WAITING_FOR_CAPTURE.
-        nextCharge.status = 'WAITING_FOR_CAPTURE';
-        nextCharge.captureHistories = [];
-        nextCharge.updatedAt = iso(now);
-        return { record: next, callbacks };
-      }
-    }
   }
   settle(next, nextCharge, nextCharge.amount, now);
   callbacks.push(snapshot(next, 'PAYMENT.PAID'));
-  return { record: next, callbacks, saved: savedMethod(next, nextCharge, ids, now) };
+  return { record: next, callbacks, saved: savedMethod(next, nextCharge, ids, now), cause: 'the customer paid' };
+}
+
+/** A card charge after 3DS: authorised (captured now or later), declined, or deferred by FDS. */
+function cardOutcome(
+  next: SessionRecord,
+  charge: Json,
+  callbacks: Moved['callbacks'],
+  verdict: CardVerdict,
+  moment: Moment,
+): Outcome {
+  const { now, ids } = moment;
+  const session = cardSession(next);
+  const card = cardOf(session);
+  charge.card = cardChargeData(session, verdict, ids, charge.amount, next.internal.storedCard?.fingerprint ?? ids.uuid());
+  const paidWith = `${maskedCard(card)}${verdict.threeDs === 'none' ? '' : ` (3DS ${verdict.threeDs})`}`;
+  const { result } = verdict;
+  if (result.kind === 'failure') {
+    const fds = riskAssessment(iso(now), result.fdsRejected === true);
+    const ended = endUnpaid(next, 'failed', moment, {
+      card: charge.card,
+      fdsRiskAssessment: fds,
+      failureCode: result.failureCode,
+      failureMessage: result.failureMessage,
+    });
+    if (isRefused(ended)) return ended;
+    return { ...ended, callbacks: [...callbacks, ...ended.callbacks], cause: `${paidWith}: declined, ${result.failureCode}` };
+  }
+  if (result.kind === 'review') {
+    // decision `require-review`: held PROCESSING until the review ends (`resolveReview`).
+    charge.status = 'PROCESSING';
+    charge.failureCode = result.failureCode;
+    charge.failureMessage = result.failureMessage;
+    charge.updatedAt = iso(now);
+    next.session.status = 'PROCESSING';
+    next.session.investigationStatus = 'INVESTIGATION_IN_PROCESS';
+    touch(next, now);
+    return { record: next, callbacks, cause: `${paidWith}: deferred by FDS for review (REQUIRE_REVIEW)` };
+  }
+  charge.status = 'PROCESSING';
+  charge.authorizedAmount = clone(charge.amount);
+  charge.fdsRiskAssessment = riskAssessment(iso(now));
+  if (next.internal.captureMethod === 'manual') {
+    // State and Status › Pull: "Merchant chooses to manually capture" → PROCESSING / WAITING_FOR_CAPTURE.
+    charge.status = 'WAITING_FOR_CAPTURE';
+    charge.captureHistories = [];
+    charge.updatedAt = iso(now);
+    return { record: next, callbacks, cause: `${paidWith}: authorised, waiting for capture` };
+  }
+  settle(next, charge, charge.amount, now);
+  callbacks.push(snapshot(next, 'PAYMENT.PAID'));
+  return { record: next, callbacks, saved: savedMethod(next, charge, ids, now), cause: `the customer paid with ${paidWith}` };
+}
+
+/**
+ * The end of an FDS review (decision `require-review`): approved, the charge is authorised and goes on
+ * as any authorised card charge (INVESTIGATION_SUCCESS); rejected, it fails with REQUIRE_REVIEW and the
+ * session ends EXPIRED (INVESTIGATION_FAILED). Payment Session Object › investigationStatus.
+ */
+export function resolveReview(record: SessionRecord, approved: boolean, moment: Moment): Outcome {
+  const { session } = record;
+  const charge = openCharge(session);
+  if (session.investigationStatus !== 'INVESTIGATION_IN_PROCESS' || !charge)
+    return refuseState(session, 'reviewed', 'only a card charge deferred by FDS (REQUIRE_REVIEW) waits for a review');
+  const next = clone(record);
+  const nextCharge = openCharge(next.session)!;
+  const { now, ids } = moment;
+  if (!approved) {
+    next.session.investigationStatus = 'INVESTIGATION_FAILED';
+    const ended = endUnpaid(next, 'failed', moment, {
+      fdsRiskAssessment: riskAssessment(iso(now), true),
+      failureCode: nextCharge.failureCode,
+      failureMessage: nextCharge.failureMessage,
+    });
+    return isRefused(ended) ? ended : { ...ended, cause: 'the FDS review rejected the charge' };
+  }
+  next.session.investigationStatus = 'INVESTIGATION_SUCCESS';
+  nextCharge.failureCode = null;
+  nextCharge.failureMessage = null;
+  nextCharge.card = { ...nextCharge.card, authorizationResult: authorization(ids, nextCharge.amount) };
+  nextCharge.authorizedAmount = clone(nextCharge.amount);
+  nextCharge.fdsRiskAssessment = riskAssessment(iso(now));
+  if (next.internal.captureMethod === 'manual') {
+    nextCharge.status = 'WAITING_FOR_CAPTURE';
+    nextCharge.captureHistories = [];
+    nextCharge.updatedAt = iso(now);
+    touch(next, now);
+    return { record: next, callbacks: [], cause: 'the FDS review approved the charge; waiting for capture' };
+  }
+  settle(next, nextCharge, nextCharge.amount, now);
+  return {
+    record: next,
+    callbacks: [snapshot(next, 'PAYMENT.PAID')],
+    saved: savedMethod(next, nextCharge, ids, now),
+    cause: 'the FDS review approved the charge',
+  };
 }
 
 /** A charge becomes SUCCESS and its session PAID (State and Status: "Payment is successfully captured"). */
@@ -443,7 +565,7 @@ function settle(record: SessionRecord, charge: Json, captured: Json, now: number
   charge.isCaptured = true;
   charge.paidAt = iso(now);
   charge.updatedAt = iso(now);
-  charge.fdsRiskAssessment ??= riskAssessment(now);
+  charge.fdsRiskAssessment ??= riskAssessment(iso(now));
   record.session.status = 'PAID';
   touch(record, now);
 }
@@ -497,7 +619,11 @@ export function staticPayment(record: SessionRecord, amount: Json | undefined, m
   settleCharge(charge, amount, moment.now);
   next.session.chargeDetails = [...(next.session.chargeDetails ?? []), charge];
   touch(next, moment.now);
-  return { record: next, callbacks: [snapshot(next, 'CHARGE.SUCCESS')] };
+  return {
+    record: next,
+    callbacks: [snapshot(next, 'CHARGE.SUCCESS')],
+    cause: `a payment of ${amount.value} ${amount.currency}`,
+  };
 }
 
 function settleCharge(charge: Json, amount: Json, now: number): void {
@@ -507,7 +633,7 @@ function settleCharge(charge: Json, amount: Json, now: number): void {
   charge.isCaptured = true;
   charge.paidAt = iso(now);
   charge.updatedAt = iso(now);
-  charge.fdsRiskAssessment = riskAssessment(now);
+  charge.fdsRiskAssessment = riskAssessment(iso(now));
 }
 
 /**
@@ -515,29 +641,53 @@ function settleCharge(charge: Json, amount: Json, now: number): void {
  * left the page (charges EXPIRED), or failed to pay (the charge FAILED). State and Status › Post-charge:
  * EXPIRED / EXPIRED and EXPIRED / FAILED. Callback PAYMENT.CANCELLED (decision `expiry-callback-event`).
  */
-export function endUnpaid(record: SessionRecord, reason: 'expired' | 'failed', moment: Moment): Outcome {
+export function endUnpaid(record: SessionRecord, reason: 'expired' | 'failed', moment: Moment, failure?: Json): Outcome {
   const { session } = record;
-  if (!EXPIRABLE.has(session.status))
+  if (!canEndUnpaid(session, reason))
     return refuseState(session, reason === 'failed' ? 'failed' : 'expired', 'only a session waiting for payment can end unpaid');
   const next = clone(record);
   for (const charge of (next.session.chargeDetails ?? []) as Json[]) {
     if (['SUCCESS', 'EXPIRED', 'FAILED'].includes(charge.status)) continue;
     charge.status = reason === 'failed' ? 'FAILED' : 'EXPIRED';
     charge.updatedAt = iso(moment.now);
-    if (reason === 'failed') {
-      charge.failureCode = 'DECLINED_BY_CHANNEL'; // decision `failed-payment`
-      charge.failureMessage = 'The payment was declined (sandbox: the customer chose "Fail")';
-    }
+    if (reason === 'failed')
+      Object.assign(
+        charge,
+        failure ?? {
+          failureCode: 'DECLINED_BY_CHANNEL', // decision `failed-payment`
+          failureMessage: 'The transaction was declined by the channel',
+        },
+      );
   }
   next.session.status = 'EXPIRED';
   touch(next, moment.now);
-  return { record: next, callbacks: [snapshot(next, 'PAYMENT.CANCELLED')] };
+  const cause =
+    reason === 'expired' ? 'the session expired' : `the payment failed (${failure?.failureCode ?? 'DECLINED_BY_CHANNEL'})`;
+  return { record: next, callbacks: [snapshot(next, 'PAYMENT.CANCELLED')], cause };
+}
+
+/**
+ * Whether a session can still end unpaid: it waits for the merchant or the customer (decision
+ * `timeout-is-expired`), or a card charge is still being decided (in 3DS, or in flight: it can fail; only
+ * a card left in 3DS expires).
+ */
+function canEndUnpaid(session: Json, reason: 'expired' | 'failed'): boolean {
+  if (EXPIRABLE.has(session.status)) return true;
+  if (session.status !== 'PROCESSING') return false;
+  const charge = openCharge(session);
+  if (charge?.status === 'WAITING_FOR_AUTHENTICATION') return true;
+  return reason === 'failed' && charge?.status === 'PROCESSING';
 }
 
 /** Whether the clock has passed the session's `expiryAt` while it still waits. */
 export function isDue(record: SessionRecord, now: number): boolean {
   const expiry = record.session.expiryAt;
-  return typeof expiry === 'string' && EXPIRABLE.has(record.session.status) && Date.parse(expiry) <= now;
+  return (
+    typeof expiry === 'string' &&
+    record.session.paymentType !== 'MULTIPLE' &&
+    canEndUnpaid(record.session, 'expired') &&
+    Date.parse(expiry) <= now
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,7 +705,7 @@ export function cancelSession(record: SessionRecord, reason: string, moment: Mom
   next.session.cancellationReason = reason;
   next.session.expiryAt = iso(moment.now); // as the documented cancel response shows
   touch(next, moment.now);
-  return { record: next, callbacks: [snapshot(next, 'PAYMENT.CANCELLED')] };
+  return { record: next, callbacks: [snapshot(next, 'PAYMENT.CANCELLED')], cause: `cancelled (${reason})` };
 }
 
 /**
@@ -606,13 +756,15 @@ export function captureSession(record: SessionRecord, body: Json, moment: Moment
     updatedAt: iso(now),
   };
   touch(next, now);
-  if (body.releaseRemainingAmount !== true && total < authorized.value) return { record: next, callbacks: [], answer };
+  const cause = `captured ${amount.value} ${amount.currency}${body.releaseRemainingAmount === true ? ', the rest released' : ''}`;
+  if (body.releaseRemainingAmount !== true && total < authorized.value) return { record: next, callbacks: [], answer, cause };
   settle(next, nextCharge, { value: total, currency: amount.currency }, now);
   return {
     record: next,
     callbacks: [snapshot(next, 'PAYMENT.PAID')],
     answer,
     saved: savedMethod(next, nextCharge, ids, now),
+    cause,
   };
 }
 

@@ -34,6 +34,7 @@ export function storeLimits(maxSessions: number, stateMb: number = DEFAULT_STATE
     customerEmails: { rows: maxSessions },
     storedMethods: { rows: maxSessions },
     recurring: { rows: maxSessions },
+    references: { rows: maxSessions },
     tokens: { rows: MAX_TOKENS },
   };
 }

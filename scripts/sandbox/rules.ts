@@ -67,6 +67,17 @@ export function isWebUrl(url: string): boolean {
   return /^https?:\/\//i.test(url);
 }
 
+/**
+ * Failure Code & Message › 409 `duplicate_error`: "There's already existing record with the provided
+ * details … payload request which conflicted with existing resource"; Create Payment Session ›
+ * clientReferenceId: "Unique Payment Reference". A session holds its reference while it is open or
+ * PAID; an EXPIRED or CANCELLED one lets it go, so an order can be tried again
+ * (decision `duplicate-client-reference`).
+ */
+export function holdsReference(session: Record<string, any>): boolean {
+  return session.status !== 'EXPIRED' && session.status !== 'CANCELLED';
+}
+
 /** Final statuses: nothing moves a session out of them (State and Status). */
 export const TERMINAL = new Set(['PAID', 'CANCELLED', 'EXPIRED']);
 
@@ -79,13 +90,3 @@ export function familyOf(type: string | undefined): 'pull' | 'push' | undefined 
 
 /** Payment Simulation: "Applicable only for QRIS, Virtual Account, and E-Wallet Payment Methods". */
 export const SIMULATED_TYPES = new Set(['QR', 'VIRTUAL_ACCOUNT', 'EWALLET']);
-
-/**
- * Payment Simulation › Simulate via Dashboard › Cards: Pivot's test card numbers. The sandbox's page
- * "pays" with the first; the others are listed for a person choosing on the page.
- */
-export const TEST_CARDS = [
-  { number: '4440000112200001', network: 'VISA', expMonth: '01', expYear: '39' },
-  { number: '5550000112230001', network: 'MASTERCARD', expMonth: '01', expYear: '39' },
-  { number: '3550000112280001', network: 'JCB', expMonth: '01', expYear: '39' },
-];

@@ -7,12 +7,14 @@ import { createContractApp, type FetchHandler } from '../http/core.ts';
 import { isLoopback } from '../http/hosts.ts';
 import { serveHandler, type ServedHandler, type ServeOptions } from '../http/serve.ts';
 import { sandboxApi } from './api.ts';
+import { assetRoutes } from './assets.ts';
 import type { Clock } from './clock.ts';
 import { guardSandboxRoutes } from './access.ts';
 import { controlRoutes } from './control-routes.ts';
 import { dashboardRoute } from './dashboard.ts';
 import { corruptingAnswers, type SandboxFaults } from './faults.ts';
 import { methodTypes, pageRoutes } from './page.ts';
+import { sessionActionRoutes } from './session-actions.ts';
 import { sandboxState, type SandboxState } from './state.ts';
 import type { SandboxStore, StoreFactory } from './store.ts';
 
@@ -95,10 +97,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     send: options.send,
     faults: options.faults,
   });
-  const api = sandboxApi(state, {
+  const credentials = {
     merchantId: options.merchantId ?? SANDBOX_DEFAULTS.merchantId,
     merchantSecret: options.merchantSecret ?? SANDBOX_DEFAULTS.merchantSecret,
-  });
+  };
+  const api = sandboxApi(state, credentials);
   const app = createContractApp({
     document: options.document,
     log: options.log,
@@ -119,7 +122,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       });
       dashboardRoute(router, state);
       controlRoutes(router, state);
+      sessionActionRoutes(router, state, credentials);
       pageRoutes(router, state, methodTypes(options.document));
+      assetRoutes(router);
     },
   });
   if (options.publicUrl !== undefined) state.setPublicUrl(options.publicUrl);

@@ -17,8 +17,6 @@ import { idSource, type IdSource } from './ids.ts';
 import {
   createSession,
   customerPays,
-  endUnpaid,
-  isDue,
   isRefused,
   type Moment,
   type Moved,
@@ -27,9 +25,12 @@ import {
   type SessionRecord,
 } from './lifecycle.ts';
 import { SESSION_BYTES, storeLimits } from './limits.ts';
+import { withTransition } from './timeline.ts';
+import { clockMove, dueOf } from './clock-moves.ts';
+import { cardOfInput } from './card-encryption.ts';
 import { memoryStore } from './store-memory.ts';
 import { reserveSequence, TABLES, type Row, type SandboxStore, type StoreFactory, type Write } from './store.ts';
-import { DEFAULT_SESSION_SECONDS, EXPIRABLE } from './rules.ts';
+import { DEFAULT_SESSION_SECONDS, holdsReference } from './rules.ts';
 import { tokenTable, type TokenTable } from './tokens.ts';
 
 type Json = Record<string, any>;
@@ -65,6 +66,8 @@ export type Created =
   | { kind: 'created'; moved: Moved; answer: string }
   | { kind: 'replay'; text: string }
   | { kind: 'conflict' }
+  /** `clientReferenceId` belongs to a session that holds it (decision `duplicate-client-reference`). */
+  | { kind: 'duplicate'; holder: Json }
   | { kind: 'refused'; outcome: Refused }
   | { kind: 'too-large' };
 
@@ -95,8 +98,10 @@ export interface SandboxState {
   change(
     id: string,
     move: (record: SessionRecord) => Outcome | Promise<Outcome>,
-    options?: { skip?: () => boolean },
+    options?: { skip?: () => boolean; via?: string },
   ): Promise<Outcome | undefined>;
+  /** The session that holds a clientReferenceId (the latest created with it), if any. */
+  holderOf(clientReferenceId: string): Promise<SessionRecord | undefined>;
   /** Creates a session; with a key, the first answer of an earlier create with the same key and payload. */
   create(body: Json, rawBody: string, key: CreateKey | undefined): Promise<Created>;
   /** Runs what sandbox time has made due: session expiry, token and key purges, then callback attempts. */
@@ -119,11 +124,10 @@ const sessionRefusedTooLarge = (id: string): Refused => ({
   message: `The payment session ${id} would be larger than the sandbox keeps (${SESSION_BYTES} bytes of JSON per session)`,
 });
 
-/** When the clock can expire a stored session: its `expiryAt`, while it waits for payment. */
-function expiryDue(session: Json): number | null {
-  if (typeof session.expiryAt !== 'string' || session.paymentType === 'MULTIPLE' || !EXPIRABLE.has(session.status)) return null;
-  const ms = Date.parse(session.expiryAt);
-  return Number.isFinite(ms) ? ms : null;
+/** A record's stored text, made around its session's text (which is also the answer's, so it is made once). */
+function recordText(record: SessionRecord, sessionText: string): string {
+  const { session: _session, ...rest } = record;
+  return `{"session":${sessionText},${JSON.stringify(rest).slice(1)}`;
 }
 
 export function sandboxState(options: StateOptions): SandboxState {
@@ -175,6 +179,8 @@ export function sandboxState(options: StateOptions): SandboxState {
     for (const { event, session } of moved.callbacks)
       if (!fault('dropCallback', (dropped) => dropped === event))
         writes.push(deliveryWrite(event, session, now, ids, options.callbackUrl));
+    for (const { event, refund } of moved.refundCallbacks ?? [])
+      writes.push(deliveryWrite(event, refund, now, ids, options.callbackUrl));
     return writes;
   }
 
@@ -188,24 +194,39 @@ export function sandboxState(options: StateOptions): SandboxState {
     table: 'sessions',
     key: record.session.id,
     value: record,
-    text: `{"session":${sessionText},"internal":${JSON.stringify(record.internal)}}`,
-    dueMs: expiryDue(record.session),
+    text: recordText(record, sessionText),
+    dueMs: dueOf(record),
     expect,
   });
+
+  /** The moved record with its move on its timeline (`timeline.ts`): when, what, by whom, which callbacks. */
+  function withTimeline(moved: Moved, via: string | undefined): void {
+    const events = [...moved.callbacks.map(({ event }) => event), ...(moved.refundCallbacks ?? []).map(({ event }) => event)];
+    moved.record.timeline = withTransition(moved.record.timeline, moved.record.session, {
+      at: clock.now(),
+      cause: moved.cause,
+      via: via ?? moved.via,
+      events,
+    });
+  }
 
   /** After a commit: wake the callbacks, and run the follow-up a move asked for. */
   function committed(moved: Moved): void {
     callbacks.wake();
     if (moved.followUp === 'complete') {
       const id = moved.record.session.id;
-      track(Promise.resolve().then(() => change(id, (record) => customerPays(record, moment()))));
+      track(
+        Promise.resolve().then(() =>
+          change(id, (record) => customerPays(record, moment()), { via: 'merchant-initiated charge' }),
+        ),
+      );
     }
   }
 
   async function change(
     id: string,
     move: (record: SessionRecord) => Outcome | Promise<Outcome>,
-    { skip }: { skip?: () => boolean } = {},
+    { skip, via }: { skip?: () => boolean; via?: string } = {},
   ): Promise<Outcome | undefined> {
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       await ids.prepare();
@@ -221,6 +242,7 @@ export function sandboxState(options: StateOptions): SandboxState {
         if (kept) writes.push(kept);
         outcome.record.internal.firstAnswerKept = true;
       }
+      withTimeline(outcome, via);
       writes.push(sessionWrite(outcome.record, row.version), ...(await consequences(outcome, clock.now())));
       const result = await store.write(writes);
       if (result.ok) {
@@ -232,6 +254,19 @@ export function sandboxState(options: StateOptions): SandboxState {
     throw new Error(`the payment session ${id} kept changing under ${MAX_RETRIES} attempts to move it`);
   }
 
+  /**
+   * The session that last took a clientReferenceId, and the version of the reference's row: a create
+   * writes the row expecting that version (or its absence), so of two creates racing for one reference
+   * (on one instance or several) one commits and the other reads the holder again.
+   */
+  async function referenceOf(clientReferenceId: string): Promise<{ record?: SessionRecord; expect: number | 'absent' }> {
+    const row = await store.get<string>('references', clientReferenceId);
+    if (!row) return { expect: 'absent' };
+    return { record: (await store.get<SessionRecord>('sessions', row.value))?.value, expect: row.version };
+  }
+
+  const holderOf = async (clientReferenceId: string) => (await referenceOf(clientReferenceId)).record;
+
   async function create(body: Json, rawBody: string, key: CreateKey | undefined): Promise<Created> {
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       await ids.prepare();
@@ -239,14 +274,32 @@ export function sandboxState(options: StateOptions): SandboxState {
       // A retry starts from the request as received: the first attempt handed its body to the session.
       const request = attempt === 0 ? body : (JSON.parse(rawBody) as Json);
       let found: KeyLookup = { kind: 'new', expect: 'absent' };
+      let plantedReplay = false;
       if (key) {
         found = await lookupKey(store, key.key, key.fingerprint, now);
         if (found.kind === 'conflict') return { kind: 'conflict' };
-        if (found.kind === 'replay' && key.replay()) return { kind: 'replay', text: found.text };
+        if (found.kind === 'replay') {
+          if (key.replay()) return { kind: 'replay', text: found.text };
+          plantedReplay = true; // a planted fault answers the replay as a new create
+        }
+      }
+      const reference = await referenceOf(request.clientReferenceId);
+      const holder = plantedReplay ? undefined : reference.record;
+      if (holder && holdsReference(holder.session)) {
+        // Made by this very key after the key was read (another instance, or a create racing with this
+        // one): the next attempt reads the key again (committed with the reference) and answers the replay.
+        if (attempt === 0 && key && found.kind === 'new' && holder.internal.idempotencyKey === key.key) continue;
+        return { kind: 'duplicate', holder: holder.session };
       }
       const resolved = await customers.resolve(request);
       if ('refused' in resolved) return { kind: 'refused', outcome: resolved };
-      const outcome = createSession(request, moment(), resolved.resolved, DEFAULT_SESSION_SECONDS);
+      const card = cardOfInput(request.paymentMethod?.card);
+      const outcome = createSession(
+        request,
+        moment(),
+        { ...resolved.resolved, ...(card ? { card } : {}) },
+        DEFAULT_SESSION_SECONDS,
+      );
       if (isRefused(outcome)) return { kind: 'refused', outcome };
       const writes: Write[] = [...resolved.writes];
       if (key) {
@@ -261,8 +314,19 @@ export function sandboxState(options: StateOptions): SandboxState {
           ),
         );
       }
+      withTimeline(outcome, 'API createPaymentSession');
       const sessionText = JSON.stringify(outcome.record.session);
-      writes.push(sessionWrite(outcome.record, 'absent', sessionText), ...(await consequences(outcome, now)));
+      writes.push(
+        sessionWrite(outcome.record, 'absent', sessionText),
+        {
+          op: 'put',
+          table: 'references',
+          key: request.clientReferenceId,
+          value: outcome.record.session.id,
+          expect: reference.expect,
+        },
+        ...(await consequences(outcome, now)),
+      );
       const result = await store.write(writes);
       if (result.ok) {
         committed(outcome);
@@ -288,9 +352,7 @@ export function sandboxState(options: StateOptions): SandboxState {
       const due: Array<Row<SessionRecord>> = await store.due('sessions', now, TICK_BATCH);
       let expired = 0;
       for (const row of due) {
-        const outcome = await change(row.key, (record) =>
-          isDue(record, now) ? endUnpaid(record, 'expired', moment()) : { refused: 422, message: 'no longer due' },
-        );
+        const outcome = await change(row.key, (record) => clockMove(record, now, moment()), { via: 'sandbox clock' });
         if (outcome && !isRefused(outcome)) expired += 1;
       }
       if (due.length < TICK_BATCH || expired === 0) return;
@@ -340,6 +402,7 @@ export function sandboxState(options: StateOptions): SandboxState {
     },
     moment,
     session: async (id) => (await store.get<SessionRecord>('sessions', id))?.value,
+    holderOf,
     change,
     create,
     tick,

@@ -31,6 +31,8 @@ export const TABLES = [
   'tokens',
   'idempotencyKeys',
   'deliveries',
+  /** The session that holds each clientReferenceId (409 duplicate_error, decision `duplicate-client-reference`). */
+  'references',
   /** One-off values: the clock's offset, id sequences, the page's CSRF secret, whether test data is seeded. */
   'settings',
 ] as const;

@@ -166,9 +166,15 @@ export async function runFlows(flows: Flow[], options: FlowRunOptions): Promise<
     };
   }
 
-  /** The page's CSRF token, read from the page as a browser would before it posts the form. */
+  /**
+   * The page's CSRF token, read from the page as a browser would before it posts the form (following the
+   * page's own redirect: a card that meets 3DS is shown at `…/3ds`, whose form carries the same token).
+   */
   async function pageToken(path: string): Promise<string> {
-    const outcome = await runner.send({ method: 'GET', path, headers: new Headers({ accept: 'text/html' }) });
+    const read = (at: string) => runner.send({ method: 'GET', path: at, headers: new Headers({ accept: 'text/html' }) });
+    let outcome = await read(path);
+    const location = outcome.kind === 'answer' && outcome.status === 303 ? outcome.headers.get('location') : null;
+    if (location?.startsWith(path)) outcome = await read(location);
     return (outcome.kind === 'answer' && pageFormToken(outcome.text)) || '';
   }
 

@@ -20,7 +20,7 @@
  */
 import { schemaExamples } from 'pivot-payments-contract/fixtures';
 import type { OperationId } from 'pivot-payments-contract/validators';
-import { TEST_CARDS } from '../sandbox/rules.ts';
+import { DEFAULT_TEST_CARD } from '../sandbox/test-cards.ts';
 
 type Json = Record<string, any>;
 
@@ -57,10 +57,9 @@ const latestCharge = (session: Json): Json | undefined => (session.chargeDetails
  */
 function testCard(): Json {
   const documented = schemaExamples.PaymentMethodInput['payment-method-object'] as Json;
-  const card = TEST_CARDS[0]!;
   return {
     ...documented,
-    card: { ...documented.card, number: card.number, expMonth: Number(card.expMonth), expYear: Number(card.expYear) },
+    card: { ...documented.card, number: DEFAULT_TEST_CARD.numbers.VISA, expMonth: 1, expYear: 39 },
   };
 }
 

@@ -63,11 +63,19 @@ async function token(url: string, id: string, secret: string): Promise<number> {
 }
 
 describe('pivot-contract sandbox', () => {
-  it('prints one line "pivot sandbox listening on http://HOST:PORT" and stops cleanly on SIGTERM', async () => {
+  it('prints "pivot sandbox listening on http://HOST:PORT" and the dashboard to open, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const sandbox = await startCli(['--port', String(port)]);
     expect(sandbox.url).toBe(`http://127.0.0.1:${port}`);
-    expect(sandbox.output().trim().split('\n')).toEqual([`pivot sandbox listening on http://127.0.0.1:${port}`]);
+    // The second line may arrive a moment after the first: wait for it, then compare the whole output.
+    await expect.poll(() => sandbox.output().trim().split('\n').length).toBe(2);
+    expect(sandbox.output().trim().split('\n')).toEqual([
+      `pivot sandbox listening on http://127.0.0.1:${port}`,
+      `open http://127.0.0.1:${port}/_sandbox in a browser to pay and follow test payments`,
+    ]);
+    const dashboard = await fetch(`${sandbox.url}/_sandbox`, { headers: { accept: 'text/html' } });
+    expect([dashboard.status, dashboard.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await dashboard.text()).toContain('New payment');
     expect(await token(sandbox.url, 'sandbox-merchant', 'sandbox-secret')).toBe(200);
     sandbox.child.kill('SIGTERM');
     expect(await sandbox.exited).toBe(0);

@@ -13,14 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { documentedRequest, freshRequestId, startReceiver } from './harness.ts';
-import { exitWithin, killAll, runSandboxCommand, startSandboxProcess } from './processes.ts';
+import { exitWithin, killInstances, runSandboxBin, startInstance } from '../../scripts/maintainer/sandbox-processes.ts';
 
 type Json = Record<string, any>;
 
 const folder = mkdtempSync(join(tmpdir(), 'pivot-durability-'));
 let files = 0;
 const dataFile = () => join(folder, `sandbox-${++files}.db`);
-afterEach(() => killAll());
+afterEach(() => killInstances());
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -56,7 +56,7 @@ function client(url: string) {
 describe('a SIGKILL right after the answers', () => {
   it('loses nothing answered: sessions as answered, the token, the first answer of each key, the clock', async () => {
     const file = dataFile();
-    const first = await startSandboxProcess(['--data', file]);
+    const first = await startInstance(['--data', file]);
     const api = client(first.url);
     await api.advance(3600);
     const token = await api.token();
@@ -84,7 +84,7 @@ describe('a SIGKILL right after the answers', () => {
     }
     await first.kill(); // at once, right after the last 200
 
-    const second = await startSandboxProcess(['--data', file]);
+    const second = await startInstance(['--data', file]);
     const again = client(second.url);
     for (const [id, status] of answered) expect((await again.session(id)).data?.status, id).toBe(status);
     expect(Date.parse(await again.clock())).toBeGreaterThanOrEqual(clockBefore);
@@ -106,7 +106,7 @@ describe('callbacks across a restart', () => {
     receiver.answers = [503, 200];
     const file = dataFile();
     try {
-      const first = await startSandboxProcess(['--data', file, '--callback-url', receiver.url]);
+      const first = await startInstance(['--data', file, '--callback-url', receiver.url]);
       const api = client(first.url);
       const auth = { authorization: `Bearer ${await api.token()}` };
       const body = documentedRequest('va-api', Date.parse(await api.clock()));
@@ -116,7 +116,7 @@ describe('callbacks across a restart', () => {
       while ((await api.deliveries())[0]?.state !== 'retrying') await sleep(20);
       await first.kill();
 
-      const second = await startSandboxProcess(['--data', file, '--callback-url', receiver.url]);
+      const second = await startInstance(['--data', file, '--callback-url', receiver.url]);
       const again = client(second.url);
       // Real time runs on while the process restarts: the retry is due 300 s after the first attempt.
       await again.advance(240);
@@ -168,7 +168,7 @@ describe('callbacks across a restart', () => {
   it('SIGTERM with a receiver that never answers exits within 2 s (the clock route answered meanwhile)', async () => {
     const hung = await hungReceiver();
     try {
-      const sandbox = await startSandboxProcess(['--callback-url', hung.url]);
+      const sandbox = await startInstance(['--callback-url', hung.url]);
       await paidWithHangingCallback(sandbox.url, hung);
       expect((await client(sandbox.url).advance(1)).status).toBe(200);
       expect(hung.open).toBeGreaterThan(0);
@@ -184,12 +184,12 @@ describe('callbacks across a restart', () => {
     const receiver = await startReceiver();
     const file = dataFile();
     try {
-      const first = await startSandboxProcess(['--data', file, '--callback-url', hung.url]);
+      const first = await startInstance(['--data', file, '--callback-url', hung.url]);
       const id = await paidWithHangingCallback(first.url, hung);
       first.child.kill('SIGTERM');
       expect(await exitWithin(first.exited, 2_000)).toBe(0);
 
-      const second = await startSandboxProcess(['--data', file, '--callback-url', receiver.url]);
+      const second = await startInstance(['--data', file, '--callback-url', receiver.url]);
       const deadline = Date.now() + 20_000;
       while (receiver.received.length < 1 && Date.now() < deadline) await sleep(20);
       expect(receiver.received.map((callback) => [callback.body.event, callback.body.data.id])).toEqual([['PAYMENT.PAID', id]]);
@@ -204,7 +204,7 @@ describe('callbacks across a restart', () => {
 describe('--seed with --data', () => {
   it('never hands out an id already stored, and a fresh file with the same seed repeats the first ids', async () => {
     const run = async (file: string, count: number) => {
-      const sandbox = await startSandboxProcess(['--data', file, '--seed', 'restart-seed']);
+      const sandbox = await startInstance(['--data', file, '--seed', 'restart-seed']);
       const api = client(sandbox.url);
       const token = await api.token();
       const ids: string[] = [token];
@@ -229,7 +229,7 @@ describe('--seed with --data', () => {
 
 describe('bounded by bytes, in a process', () => {
   it('with a 96 MB heap and --max-state-mb 16, 150 sessions of 200 KB each keep it alive, the oldest evicted', async () => {
-    const sandbox = await startSandboxProcess(['--max-state-mb', '16'], { NODE_OPTIONS: '--max-old-space-size=96' });
+    const sandbox = await startInstance(['--max-state-mb', '16'], { NODE_OPTIONS: '--max-old-space-size=96' });
     const api = client(sandbox.url);
     const auth = { authorization: `Bearer ${await api.token()}` };
     const ids: string[] = [];
@@ -253,18 +253,18 @@ describe('bounded by bytes, in a process', () => {
 describe('start-up rules', () => {
   it('a second sandbox on the same --data file is refused (exit 1) naming the file', async () => {
     const file = dataFile();
-    const first = await startSandboxProcess(['--data', file]);
-    const second = runSandboxCommand(['--port', '0', '--data', file]);
+    const first = await startInstance(['--data', file]);
+    const second = runSandboxBin(['--port', '0', '--data', file]);
     expect(await exitWithin(second.exited, 30_000)).toBe(1);
     expect(second.output()).toContain(`cannot use ${file} as the sandbox's data file: another sandbox is using it`);
     await first.kill();
   });
 
   it('--host beyond loopback is refused without --control-token (exit 2), and served with it', async () => {
-    const refused = runSandboxCommand(['--port', '0', '--host', '0.0.0.0']);
+    const refused = runSandboxBin(['--port', '0', '--host', '0.0.0.0']);
     expect(await exitWithin(refused.exited, 30_000)).toBe(2);
     expect(refused.output()).toContain('--control-token');
-    const guarded = await startSandboxProcess(['--host', '0.0.0.0', '--control-token', 'sixteen-chars-or-more']);
+    const guarded = await startInstance(['--host', '0.0.0.0', '--control-token', 'sixteen-chars-or-more']);
     const port = new URL(guarded.url).port;
     expect((await fetch(`http://127.0.0.1:${port}/_sandbox/clock`)).status).toBe(401);
     const withToken = await fetch(`http://127.0.0.1:${port}/_sandbox/clock`, {

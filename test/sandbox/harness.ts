@@ -80,6 +80,8 @@ export interface Harness {
   advance(seconds: number): Promise<void>;
   /** Waits (bounded) until the receiver has `count` callbacks of the session, then returns them. */
   callbacks(sessionId: string, count: number): Promise<Received[]>;
+  /** POSTs JSON to a control route (`/_sandbox/…`), as the dashboard does. */
+  control(path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   /** Drives the hosted page as a browser's form would. */
   page(id: string, action: 'pay' | 'fail' | 'cancel', paymentMethod?: string): Promise<Response>;
   close(): Promise<void>;
@@ -91,8 +93,10 @@ export function contractProblems(operationId: OperationId, status: number, body:
   return result.valid ? '' : result.errors.map((error) => error.message).join('; ');
 }
 
+/** Violations of a callback body: a REFUND.* one as `RefundCallback`, any other as `PaymentCallback` (strict). */
 export function callbackProblems(body: unknown): string {
-  const result = validate('PaymentCallback', body, { mode: 'strict' });
+  const refund = String((body as Json | undefined)?.event ?? '').startsWith('REFUND.');
+  const result = validate(refund ? 'RefundCallback' : 'PaymentCallback', body, { mode: 'strict' });
   return result.valid ? '' : result.errors.map((error) => error.message).join('; ');
 }
 
@@ -169,7 +173,10 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
       if (response.status !== 200) throw new Error(`clock: ${response.status} ${await response.text()}`);
     },
     async callbacks(sessionId, count) {
-      const mine = () => receiver.received.filter((callback) => callback.body?.data?.id === sessionId);
+      const mine = () =>
+        receiver.received.filter(
+          (callback) => callback.body?.data?.id === sessionId || callback.body?.data?.paymentSessionId === sessionId,
+        );
       const deadline = Date.now() + 5_000;
       while (mine().length < count && Date.now() < deadline) {
         await running.sandbox.idle();
@@ -180,6 +187,14 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
         if (problems) throw new Error(`callback ${callback.body.event} breaks the contract: ${problems}`);
       }
       return mine();
+    },
+    async control(path, body = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Json };
     },
     async page(id, action, paymentMethod) {
       const csrf = pageFormToken(await (await fetch(`${url}/_sandbox/pay/${id}`)).text()) ?? '';

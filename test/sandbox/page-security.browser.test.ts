@@ -50,9 +50,13 @@ describe('the hosted page in Chromium', () => {
     try {
       const page = await context.newPage();
       await page.goto(created.paymentUrl);
-      expect(await page.locator('input[type=hidden][name=csrf]').count()).toBe(1);
-      await page.selectOption('#method', 'QR');
-      await Promise.all([page.waitForURL(`${merchant.url}/success`), page.click('button[value=pay]')]);
+      // Payment UI: the method is a form of its own; then the QRIS page's form pays. Each carries the token.
+      const forms = await page.locator('form[method=post]').count();
+      expect(forms).toBeGreaterThan(0);
+      expect(await page.locator('form[method=post] input[type=hidden][name=csrf]').count()).toBe(forms);
+      await page.click('button[value="QR"]');
+      await page.waitForSelector('#simulate');
+      await Promise.all([page.waitForURL(`${merchant.url}/success`), page.click('#simulate')]);
       expect(await page.textContent('#landed')).toContain('/success');
     } finally {
       await context.close();

@@ -98,6 +98,20 @@ describe('two instances on one PostgreSQL', () => {
     expect(listB).toEqual(listA);
   });
 
+  it('races one clientReferenceId across instances under two keys: one session, the other a 409 duplicate_error', async () => {
+    const { api } = await twoInstances();
+    const tokens = await Promise.all(api.map((instance) => instance.token()));
+    for (let round = 0; round < 8; round++) {
+      const body = documentedRequest('va-api', later());
+      const answers = await Promise.all(
+        [0, 1].map((which) => api[which as 0 | 1].create(tokens[which]!, body, freshRequestId())),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+      expect(answers.find((answer) => answer.status === 409)!.json.code).toBe('duplicate_error');
+    }
+    expect(await api[0].sessions()).toHaveLength(8);
+  });
+
   it('serialises one session across instances: paid on one, read on the other; concurrent payments all kept', async () => {
     const { api } = await twoInstances();
     const tokens = await Promise.all(api.map((instance) => instance.token()));

@@ -18,7 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const broken = (name: string) => `test/fixtures/broken-specs/${name}/openapi.yaml`;
 
-const SPEC_ERRORS: Array<{ kind: string; spec: string; says: RegExp }> = [
+const SPEC_ERRORS: Array<{ kind: string; spec: string; says: RegExp; args?: string[] }> = [
   {
     kind: 'a YAML syntax error',
     spec: broken('yaml-syntax'),
@@ -45,8 +45,10 @@ const SPEC_ERRORS: Array<{ kind: string; spec: string; says: RegExp }> = [
     says: /info-without-version\/openapi\.yaml#\/info: invalid OpenAPI document: must have required property 'version'/,
   },
   {
-    kind: 'an example its schema rejects (found while the worker renders)',
+    // A published document's rejected example is a warning; --strict-examples makes it the error.
+    kind: 'an example its schema rejects, under --strict-examples (found while the worker renders)',
     spec: broken('example-violates-schema'),
+    args: ['--strict-examples'],
     says: /example-violates-schema\/openapi\.yaml#\/.*: example "small" of createWidget request violates/,
   },
 ];
@@ -62,13 +64,28 @@ describe('generate exits after a spec error, with its one line', () => {
   const cases = SPEC_ERRORS.flatMap((error) => ONLY.map(([label, only]) => ({ ...error, label, only })));
   it.each(cases.map((item) => [`${item.kind}, ${item.label}`, item] as const))('%s', async (_name, item) => {
     const out = join(scratch, `${item.spec.split('/').at(-2)}-${item.label.replace(/\W+/g, '')}`);
-    const run = await runBin(['generate', '--spec', item.spec, '--out', out, ...item.only], { deadlineMs: 30_000 });
+    const run = await runBin(['generate', '--spec', item.spec, '--out', out, ...(item.args ?? []), ...item.only], {
+      deadlineMs: 30_000,
+    });
     expect(run.timedOut, `still running after 30 s; stderr:\n${run.stderr}`).toBe(false);
     expect(run.code).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines.filter((line) => line.startsWith('spec error: '))).toHaveLength(1);
     expect(lines.at(-1)).toMatch(item.says);
     expect(run.stdout).toBe('');
+  });
+
+  it('without --strict-examples the rejected example is a warning: the run ends with 0 and leaves it out', async () => {
+    const out = join(scratch, 'example-warning');
+    const run = await runBin(['generate', '--spec', broken('example-violates-schema'), '--out', out], { deadlineMs: 60_000 });
+    expect(run.timedOut, `still running after 60 s; stderr:\n${run.stderr}`).toBe(false);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('example "small" of createWidget request: /kind must be equal to one of the allowed values');
+    expect(run.stderr).not.toMatch(/^spec error: /m);
+    // The request example is left out of the catalog; the response example of the same name stays.
+    const catalog = readFileSync(join(out, 'fixtures', 'index.js'), 'utf8');
+    expect(catalog).not.toMatch(/request[^\n]*"small"/);
+    expect(catalog).toContain('responses["200"]["small"]');
   });
 
   it('exits with 1 under --check too, and writes nothing', async () => {

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFixture, schemaExamples } from '../../generated/fixtures/index.js';
 import { validateRequest } from '../../generated/validators/index.js';
+import { pageFormToken } from '../../scripts/sandbox/page.ts';
 import { movedDates } from '../../scripts/verify/dates.ts';
 import { clientReferenceId, requestId } from '../../scripts/verify/keys.ts';
 import { startBin, type RunningBin } from './bin.ts';
@@ -101,12 +102,16 @@ beforeAll(async () => {
   });
   await call('POST', `/v2/payments/${paymentUi}/cancel`, { cancellationReason: 'REQUESTED_BY_CUSTOMER' });
   // A card paid on the hosted page, one saved for later, and a manual capture of a non-3DS test card.
-  for (const id of [card, saving])
-    await fetch(`${sandbox.url}/_sandbox/pay/${id}`, {
+  for (const id of [card, saving]) {
+    // As a browser: the page first (its form's CSRF token), then the customer's "pay".
+    const csrf = pageFormToken(await (await fetch(`${sandbox.url}/_sandbox/pay/${id}`)).text()) ?? '';
+    const paid = await fetch(`${sandbox.url}/_sandbox/pay/${id}`, {
       method: 'POST',
-      body: new URLSearchParams({ action: 'pay' }),
+      body: new URLSearchParams({ action: 'pay', csrf }),
       redirect: 'manual',
     });
+    expect(paid.status).toBe(303);
+  }
   const manual = await call(
     'POST',
     '/v2/payments',
