@@ -9,12 +9,12 @@ import type { SchemaMap } from './spec/schema-set.ts';
 import { typeView } from './emit/type-view.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
-/** The document with its component schemas in the type view (see lib/type-view.ts). */
+/** The document with its component schemas in the type view (see lib/type-view.ts); `spec` is not changed. */
 function typedDocument(spec: BundledSpec): BundledSpec {
   // openapi-typescript's resolver would follow a `$ref` written as an example (a remote one, too).
   const document = withoutDataRefs(spec);
-  if (document.components?.schemas) document.components.schemas = typeView(document.components.schemas as SchemaMap);
-  return document;
+  const schemas = document.components?.schemas;
+  return schemas ? { ...document, components: { ...document.components, schemas: typeView(schemas as SchemaMap) } } : document;
 }
 
 export async function generateTsTypes(spec: BundledSpec, ctx: GenContext): Promise<FileMap> {

@@ -24,8 +24,20 @@ export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLeve
     // optimize: false skips Ajv's code-optimisation passes (name counting over the whole shared scope),
     // which grew faster than the schema count: validators ×50 took 40 s with them, 12.5 s without; the
     // code is 8 % larger and validates as fast (npm run bench, sections a and d).
+    // process: the rewrites createAjv applies to each function (generators/spec/schema-set.ts) are for
+    // validators that meet hostile data; these only check the document's own examples, and their
+    // standalone code gets the rewrites when it is written (generators/validators.ts). Applying them here
+    // too ran two regular expressions over every function twice (about 1 s on GitHub's document).
     const ajv = createAjv(
-      { code: { esm: true, source: true, optimize: false, formats: _`require("./formats").formats` } },
+      {
+        code: {
+          esm: true,
+          source: true,
+          optimize: false,
+          formats: _`require("./formats").formats`,
+          process: (code: string) => code,
+        },
+      },
       level,
     );
     for (const name of unknownFormats(schemas).keys()) ajv.addFormat(name, true);

@@ -13,7 +13,8 @@ import { escapePointer as escape, type BundledSpec } from './document.ts';
 import { normalizeDocument } from './normalize.ts';
 import { readDocument, yamlSyntaxError } from './parse.ts';
 import { escapeDataRefs, restoreDataRefs } from './data-positions.ts';
-import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, inlineStrayReferences, resolveMappings, type RefOptions } from './refs.ts';
+import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, resolveMappings, type RefOptions } from './refs.ts';
+import { inlineStrayReferences } from './stray-references.ts';
 import type { CheckLevel } from './schema-set.ts';
 import { display, locate, SpecError } from './spec-error.ts';
 

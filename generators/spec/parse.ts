@@ -105,6 +105,15 @@ export function parseSpecFile(file: string, text: string): unknown {
 
 /** The YAML or JSON text of a file, parsed, for tools that need a document without bundling. */
 export function readDocument(file: string): unknown {
-  return parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: MAX_YAML_ALIASES });
+  const text = readFileSync(file, 'utf8');
+  // JSON.parse reads a 13 MB document in a tenth of a second, `yaml` in seconds.
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all: read as YAML, whose errors say where
+    }
+  }
+  return parseYaml(text, { maxAliasCount: MAX_YAML_ALIASES });
 }
 

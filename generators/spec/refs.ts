@@ -7,9 +7,8 @@ import type SwaggerParser from '@apidevtools/swagger-parser';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeSegment, escapePointer as escape, resolveLocal, type BundledSpec } from './document.ts';
-import { toIdentifier } from './names.ts';
-import { childPosition, escapeDataRefs, forEachObject } from './data-positions.ts';
+import { escapePointer as escape } from './document.ts';
+import { escapeDataRefs, forEachObject } from './data-positions.ts';
 import { parseSpecFile } from './parse.ts';
 import { display, SpecError } from './spec-error.ts';
 
@@ -89,117 +88,6 @@ export function resolveMappings(bundled: unknown): void {
     },
     escape,
   );
-}
-
-/** Where a schema lives for the validators and models to refer to it by name: the component schemas. */
-const SCHEMA_HOME = /^#\/components\/schemas\/[^/]+(?:\/|$)/;
-
-/**
- * After bundling, two kinds of internal reference are replaced by what they point at (the same
- * object, so the document stays one graph): a map (`properties`, `responses` …) written as a `$ref` to
- * a map elsewhere (schema tools read `properties: { $ref }` as a property named `$ref`), and a schema
- * written as a `$ref` to one that does not live in `components/schemas` (a bundler points a file met
- * twice at the first place it met it: a parameter's schema, another operation's body). A reference
- * that would make the document contain itself is left for the checks to report.
- */
-export function inlineStrayReferences(bundled: unknown): void {
-  const cyclic = new Set<string>();
-  const inlined = (value: unknown, map: boolean): unknown => {
-    if (!isRecord(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return undefined;
-    if (!map && SCHEMA_HOME.test(value.$ref)) return undefined;
-    const target = resolveLocal<unknown>(bundled, value);
-    if (!isRecord(target) || typeof target.$ref === 'string') return undefined;
-    if (!contains(target, value)) return target;
-    cyclic.add(value.$ref);
-    return undefined;
-  };
-  forEachObject(
-    bundled,
-    (record, _pointer, position) => {
-      if (position !== 'object') return;
-      for (const [key, value] of Object.entries(record)) {
-        if (childPosition(position, key, value) === 'names') {
-          const map = inlined(value, true);
-          if (map !== undefined) record[key] = map;
-          const entries = record[key];
-          if (isRecord(entries))
-            for (const [name, entry] of Object.entries(entries)) {
-              const target = SCHEMA_MAPS.has(key) || pointsIntoOperations(entry) ? inlined(entry, false) : undefined;
-              if (target !== undefined) entries[name] = target;
-            }
-        } else if (SCHEMA_KEYS.has(key)) {
-          const target = inlined(value, false);
-          if (target !== undefined) record[key] = target;
-        } else if (Array.isArray(value)) {
-          value.forEach((item, index) => {
-            const target = SCHEMA_LISTS.has(key) || pointsIntoOperations(item) ? inlined(item, false) : undefined;
-            if (target !== undefined) value[index] = target;
-          });
-        } else if (pointsIntoOperations(value)) {
-          // A parameter, header or body a bundler points at another operation's (openapi-typescript would
-          // type it as an indexed access into that operation, which strict TypeScript rejects).
-          const target = inlined(value, false);
-          if (target !== undefined) record[key] = target;
-        }
-      }
-    },
-    escape,
-  );
-  for (const ref of [...cyclic].sort()) hoistSchema(bundled as BundledSpec, ref);
-}
-
-/**
- * A schema that refers to itself from a place that is not a component (a bundler put a recursive file
- * where it first met it, inside an operation) becomes a component schema, named after where it was
- * (`…/properties/agent` → `Agent`), and every reference to it or into it follows it there.
- */
-function hoistSchema(bundled: BundledSpec, ref: string): void {
-  const segments = ref.slice(2).split('/').map(decodeSegment);
-  const parent = segments.slice(0, -1).reduce<any>((node, key) => node?.[key], bundled);
-  const key = segments.at(-1)!;
-  const target = parent?.[key];
-  if (!isRecord(target) || typeof target.$ref === 'string') return;
-  const schemas = ((bundled.components ??= {}).schemas ??= {}) as Record<string, unknown>;
-  const base = toIdentifier(segments.filter((segment) => !/^(?:\d+|schema|items|properties|content|responses|requestBody|application\/json)$/.test(segment)).at(-1) ?? 'Schema');
-  let name = base;
-  for (let counter = 2; Object.hasOwn(schemas, name); counter++) name = `${base}_${counter}`;
-  schemas[name] = target;
-  const home = `#/components/schemas/${escape(name)}`;
-  parent[key] = { $ref: home };
-  const from = `#/${segments.map(escape).join('/')}`;
-  forEachObject(
-    bundled,
-    (record) => {
-      if (typeof record.$ref !== 'string' || !record.$ref.startsWith('#/paths') && !record.$ref.startsWith('#/webhooks')) return;
-      const written = `#/${record.$ref.slice(2).split('/').map(decodeSegment).map(escape).join('/')}`;
-      if (written === from || written.startsWith(`${from}/`)) record.$ref = home + written.slice(from.length);
-    },
-    escape,
-  );
-}
-
-/** A `$ref` into `paths` or `webhooks`: written by a bundler, never a place meant to be referred to. */
-const pointsIntoOperations = (value: unknown) =>
-  isRecord(value) && typeof value.$ref === 'string' && /^#\/(?:paths|webhooks)\//.test(value.$ref);
-
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-
-/** Keys whose value is one schema. */
-const SCHEMA_KEYS = new Set(['schema', 'items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames']);
-
-/** Whether `node` holds `needle` (by identity) anywhere below it. */
-function contains(node: unknown, needle: unknown): boolean {
-  const seen = new Set<unknown>();
-  const stack = [node];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (current === needle) return true;
-    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
-    seen.add(current);
-    stack.push(...Object.values(current));
-  }
-  return false;
 }
 
 /** The first reference a bundle still has to a file (a `$ref` or a mapping value), where it is. */

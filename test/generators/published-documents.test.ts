@@ -125,6 +125,30 @@ describe('cause 3: relative discriminator.mapping values in a split document', (
   });
 });
 
+describe('cause 3: a schema file a split document uses from several operations', () => {
+  const run = generate('split-shared');
+
+  it('is one component schema that every use refers to, not a copy at each', async () => {
+    const { code, err, out } = await run;
+    expect(code, err.join('\n')).toBe(0);
+    const text = readFileSync(join(out, 'openapi.json'), 'utf8');
+    expect(text.split('An item, with the items under it.').length - 1).toBe(1);
+    const bundle = JSON.parse(text);
+    const home = { $ref: '#/components/schemas/CreateItemRequest' };
+    expect(bundle.components.schemas.CreateItemRequest.properties.children.items).toEqual(home);
+    const items = bundle.paths['/items'];
+    expect(items.post.requestBody.content['application/json'].schema).toEqual(home);
+    expect(items.post.responses['201'].content['application/json'].schema).toEqual(home);
+    expect(items.get.responses['200'].content['application/json'].schema.items).toEqual(home);
+    const { operations, validateResponse } = await importFrom(out, 'validators/index.js');
+    expect(operations.createItem).toMatchObject({ request: 'CreateItemRequest', responses: { '201': 'CreateItemRequest' } });
+    expect(validateResponse('listItems', 200, [{ id: 'a', children: [{ id: 'b' }] }])).toEqual({ valid: true });
+    expect(validateResponse('createItem', 201, { id: 'a', children: [{ id: 1 }] }).errors).toEqual([
+      { path: '/children/0/id', keyword: 'type', message: '/children/0/id must be string' },
+    ]);
+  });
+});
+
 describe('cause 4: components that are only a $ref to another component', () => {
   const run = generate('aliases');
 
