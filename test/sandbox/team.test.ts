@@ -309,5 +309,6 @@ describe("the README's team example", () => {
       }
       rmSync(scratch, { recursive: true, force: true });
     }
-  });
+    // initdb, a cluster and two instances started by npx: a minute on a busy two-core machine.
+  }, 180_000);
 });
