@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withReference } from './bench-reference.ts';
 
 export interface LatencyOptions {
   /** Base URLs by name (`direct`, `proxy`): the same path is sent to each. */
@@ -59,7 +60,7 @@ function send(base: string, agent: Agent, options: LatencyOptions): Promise<{ us
       },
     );
     outgoing.on('error', reject);
-    outgoing.end(options.body);
+    outgoing.end(withReference(options.body, counter));
   });
 }
 

@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withReference } from './bench-reference.ts';
 
 export interface LoadOptions {
   /** One URL, or several (instances behind no balancer): connection i goes to URL i mod n. */
@@ -44,6 +45,7 @@ async function main(options: LoadOptions): Promise<LoadResult> {
         setupRequest: (request) => {
           counter += 1;
           request.headers = { ...request.headers, 'x-request-id': `BENCH${process.pid}N${String(counter).padStart(12, '0')}` };
+          request.body = withReference(options.body, counter);
           return request;
         },
       },

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { loadInOwnProcess as load, type LoadResult } from './bench-load.ts';
+import { BENCH_REFERENCE } from './bench-reference.ts';
 import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
 import { startMock } from '../mock/server.ts';
@@ -45,6 +46,7 @@ export function benchRequest(): string {
     unknown
   >;
   body.expiryAt = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  body.clientReferenceId = BENCH_REFERENCE;
   return JSON.stringify(body);
 }
 
@@ -66,6 +68,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
     import { createSandbox } from './scripts/sandbox/server.ts';
     import { benchRequest } from './scripts/maintainer/bench-sandbox.ts';
+    import { withReference } from './scripts/maintainer/bench-reference.ts';
     const document = JSON.parse(readFileSync(${JSON.stringify(DEFAULT_SPEC)}, 'utf8'));
     const sandbox = createSandbox({ document, maxSessions: ${count}, maxStateMb: 4096 });
     const post = (path, headers, body) => sandbox.fetch(new Request('http://sandbox.local' + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));
@@ -76,7 +79,7 @@ import { join } from 'node:path';
     await settle();
     const before = process.memoryUsage().heapUsed;
     for (let index = 0; index < ${count}; index++) {
-      const answer = await post('/v2/payments', { authorization: 'Bearer ' + token, 'x-request-id': 'MEMORY' + String(index).padStart(12, '0') }, body);
+      const answer = await post('/v2/payments', { authorization: 'Bearer ' + token, 'x-request-id': 'MEMORY' + String(index).padStart(12, '0') }, withReference(body, index));
       if (answer.status !== 200) throw new Error('create answered ' + answer.status + ': ' + (await answer.text()));
       await answer.arrayBuffer();
     }

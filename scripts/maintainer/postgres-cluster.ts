@@ -10,9 +10,9 @@
  * @see https://www.postgresql.org/docs/15/server-shutdown.html
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort } from '../http/serve.ts';
 import { isAlive } from '../process/lifeline.ts';
@@ -52,6 +52,20 @@ const isRoot = () => process.getuid?.() === 0;
 /** A command line as PostgreSQL will run it: as the `postgres` user when this process is root. */
 export function asPostgresOwner(command: string, args: string[]): [string, string[]] {
   return isRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+/**
+ * Lets the `postgres` user reach a folder when this process is root: every folder above it gets the
+ * others' search bit (`o+x`, entering, not listing), as a checkout in a user's home has. A clone in a
+ * `mktemp -d` folder (mode 700) is otherwise out of its reach.
+ */
+export function reachableByPostgres(folder: string): void {
+  if (!isRoot()) return;
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) chmodSync(current, (mode & 0o7777) | 0o001);
+    if (dirname(current) === current) return;
+  }
 }
 
 /** Gives a folder to the `postgres` user when this process is root (PostgreSQL's files must be its own). */

@@ -7,6 +7,8 @@
  * API calls, the hosted page and the clock, and every answer is sent after its batch is committed.
  * Shared by the API backend, the control routes and the hosted page.
  */
+// One piece on purpose (about 420 lines): every kind of change (create, move, tick, reset) shares the
+// compare-and-set loop and the batch it commits; split apart, each part would need the others' writes.
 import { randomBytes } from 'node:crypto';
 import { callbackRunner, deliveryWrite, type CallbackRunner } from './callbacks.ts';
 import { sandboxClock, storedClock, type Clock, type StoredClock } from './clock.ts';

@@ -14,6 +14,7 @@ import { freePort } from '../../scripts/http/serve.ts';
 import {
   asPostgresOwner,
   ownFolder,
+  reachableByPostgres,
   startPostgresCluster,
   stopPostgres,
   type PostgresCluster,
@@ -278,9 +279,11 @@ describe("the README's team example", () => {
     const [pgPort, portA, portB] = [await freePort(), await freePort(), await freePort()];
     // Its temporary folder goes here, so that whatever it leaves behind is found and stopped by pid.
     const scratch = mkdtempSync(join(tmpdir(), 'pivot-readme-team-'));
-    // PostgreSQL refuses root: as root, the example runs as the `postgres` user, as a reader would run it.
+    // PostgreSQL refuses root: as root, the example runs as the `postgres` user, as a reader would run it,
+    // in this checkout (reachable by that user) and within a deadline (its `until` waits for ever).
     ownFolder(scratch);
-    const [command, args] = asPostgresOwner('bash', ['-e', '-c', teamExample()]);
+    reachableByPostgres(ROOT);
+    const [command, args] = asPostgresOwner('timeout', ['150', 'bash', '-e', '-c', teamExample()]);
     try {
       const shell = runCollecting(command, args, {
         cwd: ROOT,
@@ -309,5 +312,6 @@ describe("the README's team example", () => {
       }
       rmSync(scratch, { recursive: true, force: true });
     }
-  });
+    // initdb, a cluster and two instances started by npx: a minute on a busy two-core machine.
+  }, 180_000);
 });
