@@ -115,12 +115,16 @@ function renameKeys(value: unknown, from: string, to: string): unknown {
 }
 
 /**
- * Renames every `$ref` key inside the data of a parsed file to DATA_REF, in place, so that a bundler
- * does not follow it; `restoreDataRefs` puts them back. Returns how many data values were changed.
+ * Calls `visit` with every data value of a document (or fragment) that holds a `$ref` key, and the
+ * object and key it sits under; stops early when `visit` returns true. What the callers do with those
+ * values differs (escape, leave out, just find); where data is, is this walk's alone.
  */
-export function escapeDataRefs(document: unknown): number {
-  let changed = 0;
-  const stack: Array<{ node: unknown; position: Position }> = [{ node: document, position: 'object' }];
+function forEachDataRef(
+  document: unknown,
+  position: Position,
+  visit: (record: Record<string, unknown>, key: string, value: object) => boolean | void,
+): void {
+  const stack: Array<{ node: unknown; position: Position }> = [{ node: document, position }];
   while (stack.length > 0) {
     const { node, position } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
@@ -130,12 +134,21 @@ export function escapeDataRefs(document: unknown): number {
       if (value === null || typeof value !== 'object') continue;
       const child = Array.isArray(node) ? (position === 'names' ? 'object' : position) : childPosition(position, key, value);
       if (child !== 'data') stack.push({ node: value, position: child });
-      else if (containsRef(value)) {
-        record[key] = renameKeys(value, '$ref', DATA_REF);
-        changed++;
-      }
+      else if (containsRef(value) && visit(record, key, value) === true) return;
     }
   }
+}
+
+/**
+ * Renames every `$ref` key inside the data of a parsed file to DATA_REF, in place, so that a bundler
+ * does not follow it; `restoreDataRefs` puts them back. Returns how many data values were changed.
+ */
+export function escapeDataRefs(document: unknown): number {
+  let changed = 0;
+  forEachDataRef(document, 'object', (record, key, value) => {
+    record[key] = renameKeys(value, '$ref', DATA_REF);
+    changed++;
+  });
   return changed;
 }
 
@@ -157,20 +170,9 @@ export function restoreDataRefs(document: unknown): void {
 
 /** Whether any data of a document (or fragment) holds a `$ref` key. */
 function hasDataRefs(document: unknown, position: Position): boolean {
-  const stack: Array<{ node: unknown; position: Position }> = [{ node: document, position }];
-  while (stack.length > 0) {
-    const { node, position } = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const value = record[key];
-      if (value === null || typeof value !== 'object') continue;
-      const child = Array.isArray(node) ? (position === 'names' ? 'object' : position) : childPosition(position, key, value);
-      if (child !== 'data') stack.push({ node: value, position: child });
-      else if (containsRef(value)) return true;
-    }
-  }
-  return false;
+  let found = false;
+  forEachDataRef(document, position, () => (found = true));
+  return found;
 }
 
 /**
@@ -184,21 +186,9 @@ function hasDataRefs(document: unknown, position: Position): boolean {
 export function withoutDataRefs<T>(document: T, position: Position = 'object'): T {
   if (!hasDataRefs(document, position)) return document;
   const copy = structuredClone(document);
-  const stack: Array<{ node: unknown; position: Position }> = [{ node: copy, position }];
-  while (stack.length > 0) {
-    const { node, position } = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const value = record[key];
-      if (value === null || typeof value !== 'object') continue;
-      const child = Array.isArray(node) ? (position === 'names' ? 'object' : position) : childPosition(position, key, value);
-      if (child !== 'data') stack.push({ node: value, position: child });
-      else if (containsRef(value)) {
-        if (key === 'enum' || key === 'const') record[key] = renameKeys(value, '$ref', DATA_REF);
-        else delete record[key];
-      }
-    }
-  }
+  forEachDataRef(copy, position, (record, key, value) => {
+    if (key === 'enum' || key === 'const') record[key] = renameKeys(value, '$ref', DATA_REF);
+    else delete record[key];
+  });
   return copy;
 }
