@@ -254,6 +254,20 @@ export async function runBench(
   write(`(${environment()}; the whole run took ${formatDuration(now() - started)})`);
 }
 
+/**
+ * The sections named by their letters (`npm run bench -- a f` runs "(a) …" and "(f) …"); all of them when
+ * none is named. An unknown letter is an error, so a typo never measures nothing.
+ */
+export function sectionsByLetter(letters: readonly string[]): BenchSection[] {
+  if (letters.length === 0) return sections;
+  const unknown = letters.filter((letter) => !sections.some((section) => section.title.startsWith(`(${letter})`)));
+  if (unknown.length > 0) {
+    const known = sections.map((section) => section.title.slice(1, section.title.indexOf(')'))).join(', ');
+    throw new Error(`npm run bench: no section ${unknown.map((letter) => `"${letter}"`).join(', ')} (sections: ${known})`);
+  }
+  return sections.filter((section) => letters.some((letter) => section.title.startsWith(`(${letter})`)));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await runBench();
+  await runBench(sectionsByLetter(process.argv.slice(2)));
 }
