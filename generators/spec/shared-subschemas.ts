@@ -9,6 +9,7 @@
  * - it is small (Ajv writes a referenced schema of a few keywords inline anyway, see AJV_OPTIONS);
  * - it has a `$ref` into its own resource (`#/…`), an `$id`, an anchor or a dynamic reference (they
  *   resolve against the resource they are written in);
+ * - it has no `type` of its own (Ajv's strict types read the type of the schema it is written in);
  * - it lies in a cross-field rule (`x-rule`: generators/runtime/violations.js groups a rule's errors
  *   by their schema path, which a `$ref` would restart);
  * - its resource uses `unevaluatedProperties` / `unevaluatedItems` anywhere (what counts as evaluated
@@ -79,7 +80,7 @@ export function shareRepeatedSubschemas<T extends Resource>(resources: readonly 
     if (!isRecord(schema)) return;
     const text = JSON.stringify(schema);
     textOf.set(schema, text);
-    if (movable(text)) seen.set(text, (seen.get(text) ?? 0) + 1);
+    if ('type' in schema && movable(text)) seen.set(text, (seen.get(text) ?? 0) + 1);
     for (const [child] of subschemasOf(schema)) count(child);
   };
   for (const resource of candidates) for (const [child] of subschemasOf(resource)) count(child);

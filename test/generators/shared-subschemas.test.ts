@@ -60,11 +60,17 @@ describe('shareRepeatedSubschemas', () => {
     expect(shareRepeatedSubschemas([customer, merchant])).toEqual(out);
   });
 
-  it('leaves alone what is written once, small, bound to its resource, in a rule, or near unevaluated keywords', () => {
+  it('leaves alone what is written once, small, typeless, bound to its resource, in a rule, or near unevaluated keywords', () => {
     const small = { type: 'string', maxLength: 5 };
+    const { type: _type, ...typeless } = address;
     const cases = {
       once: [resource('A', { properties: { a: address } }), resource('B', { properties: { b: { type: 'string' } } })],
       small: [resource('A', { properties: { a: small } }), resource('B', { properties: { b: small } })],
+      // Ajv's strict types read a typeless subschema's type from the schema around it.
+      typeless: [
+        resource('A', { type: 'object', minProperties: 1, allOf: [typeless] }),
+        resource('B', { type: 'object', maxProperties: 9, allOf: [typeless] }),
+      ],
       localRef: [
         resource('A', {
           properties: { a: { ...address, properties: { ...address.properties, self: { $ref: '#/properties/a' } } } },
@@ -105,7 +111,8 @@ describe('shareRepeatedSubschemas', () => {
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 function compile(resources: object[], name: string, mode: 'strict' | 'tolerant'): Validate {
-  const ajv = createAjv({}, 'document');
+  // The contract level: Ajv's strict mode, whose strict types read a subschema's context.
+  const ajv = createAjv({}, 'contract');
   ajv.addSchema(resources);
   return ajv.getSchema(resourceId(name, mode)) as Validate;
 }
