@@ -5,6 +5,12 @@
  *   `X-REQUEST-ID` each time, so every request creates and stores a session): the sandbox in memory, the
  *   sandbox with `--data` (SQLite, every answer after its commit), and the Prism mock, same request, same
  *   load: autocannon in its own process (`bench-load.ts`), 50 connections, 10 s each;
+ * - the same load against the HTTP ceiling: a server on the same stack (`serveHandler`: node:http, Hono's
+ *   Node adapter, Hono) that only reads and parses the body and answers a fixed text as long as the
+ *   sandbox's create answer, so what the sandbox costs above plain HTTP on this machine is in one run;
+ * - server CPU time per request (`process.cpuUsage()` of this process, which serves, over the requests
+ *   the load got answered; the load generator is another process): robust against other work on the
+ *   machine, which moves req/s and p99 far more;
  * - bytes of heap per stored session, with 100,000 sessions created through the sandbox's fetch handler
  *   in a fresh `node --expose-gc` process (heap after a full GC, minus the heap before, over the count).
  *
@@ -16,10 +22,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
+import { Hono } from 'hono';
 import { loadInOwnProcess as load, type LoadResult } from './bench-load.ts';
-import { BENCH_REFERENCE } from './bench-reference.ts';
+import { BENCH_REFERENCE, withReference } from './bench-reference.ts';
 import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { DEFAULT_SPEC } from '../../generators/spec/package-root.ts';
+import { serveHandler } from '../http/serve.ts';
 import { startMock } from '../mock/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { sqliteStore } from '../sandbox/store-sqlite.ts';
@@ -27,13 +35,22 @@ import type { StoreFactory } from '../sandbox/store.ts';
 
 const run = promisify(execFile);
 
+/** A load's figures with the serving process's CPU time per answered request. */
+export interface ServedLoad extends LoadResult {
+  cpuUsPerRequest: number;
+}
+
 export interface SandboxBenchResult {
   connections: number;
   durationSeconds: number;
   /** In memory (the default). */
-  sandbox: LoadResult;
+  sandbox: ServedLoad;
   /** With `--data`: a SQLite file. */
-  sandboxData: LoadResult;
+  sandboxData: ServedLoad;
+  /** A bare server on the same HTTP stack, same request, an answer as long as the sandbox's. */
+  ceiling: ServedLoad;
+  /** Bytes of the sandbox's create answer (the ceiling answers as many). */
+  answerBytes: number;
   mock: LoadResult;
   sessions: number;
   bytesPerSession: number;
@@ -97,6 +114,38 @@ import { join } from 'node:path';
   return Math.round((JSON.parse(stdout.trim().split('\n').at(-1)!) as { bytes: number }).bytes);
 }
 
+/** The load, with this process's CPU time (user + system) per answered request while it ran. */
+async function servedLoad(options: Parameters<typeof load>[0]): Promise<ServedLoad> {
+  const before = process.cpuUsage();
+  const result = await load(options);
+  const used = process.cpuUsage(before);
+  return { ...result, cpuUsPerRequest: Math.round((used.user + used.system) / Math.max(result.requests, 1)) };
+}
+
+/** The HTTP ceiling: the same stack as the sandbox, reading and parsing the body, answering `answerBytes` of fixed JSON. */
+async function loadCeiling(body: string, answerBytes: number, connections: number, durationSeconds: number): Promise<ServedLoad> {
+  const prefix = '{"code":"00","message":"Success","data":"';
+  const answer = `${prefix}${'x'.repeat(Math.max(0, answerBytes - prefix.length - 2))}"}`;
+  const app = new Hono();
+  app.post('/v2/payments', async (c) => {
+    JSON.parse(await c.req.text());
+    return new Response(answer, { headers: { 'content-type': 'application/json' } });
+  });
+  const served = await serveHandler(app.fetch, { port: 0 });
+  try {
+    return await servedLoad({
+      url: `${served.url}/v2/payments`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      connections,
+      durationSeconds,
+    });
+  } finally {
+    await served.close();
+  }
+}
+
 export async function benchSandbox(
   options: { connections?: number; durationSeconds?: number; sessions?: number } = {},
 ): Promise<SandboxBenchResult> {
@@ -106,12 +155,19 @@ export async function benchSandbox(
   const body = benchRequest();
   const document = JSON.parse(readFileSync(DEFAULT_SPEC, 'utf8')) as Record<string, unknown>;
 
+  let answerBytes = 0;
   /** The load against a sandbox with the given store (in memory when undefined). */
-  async function loadSandbox(store: StoreFactory | undefined): Promise<LoadResult> {
+  async function loadSandbox(store: StoreFactory | undefined): Promise<ServedLoad> {
     const sandbox = await startSandbox({ document, port: 0, maxSessions: 1_000_000, maxStateMb: 4096, store });
     try {
       const token = await sandboxToken(sandbox.url);
-      return await load({
+      const first = await fetch(`${sandbox.url}/v2/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': `SIZE${Date.now()}` },
+        body: withReference(body, 0),
+      });
+      answerBytes = (await first.arrayBuffer()).byteLength;
+      return await servedLoad({
         url: `${sandbox.url}/v2/payments`,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -126,12 +182,14 @@ export async function benchSandbox(
 
   const sandboxLoad = await loadSandbox(undefined);
   const scratch = mkdtempSync(join(tmpdir(), 'pivot-bench-sandbox-'));
-  let sandboxDataLoad: LoadResult;
+  let sandboxDataLoad: ServedLoad;
   try {
     sandboxDataLoad = await loadSandbox((limits) => sqliteStore(join(scratch, 'sandbox.db'), limits));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+
+  const ceiling = await loadCeiling(body, answerBytes, connections, durationSeconds);
 
   const mock = await startMock({ port: 0 });
   let mockLoad: LoadResult;
@@ -153,6 +211,8 @@ export async function benchSandbox(
     durationSeconds,
     sandbox: sandboxLoad,
     sandboxData: sandboxDataLoad,
+    ceiling,
+    answerBytes,
     mock: mockLoad,
     sessions,
     bytesPerSession: await bytesPerSession(sessions),

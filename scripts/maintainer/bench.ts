@@ -66,18 +66,23 @@ const sandboxServer: BenchSection = {
   title: '(f) sandbox in memory and with --data vs mock: the same create request under load; bytes per stored session',
   async run(log) {
     const result = await benchSandbox();
-    const { sandbox, sandboxData, mock } = result;
+    const { sandbox, sandboxData, ceiling, mock } = result;
     log(
       `load: autocannon in its own process, ${result.connections} connections, ${result.durationSeconds} s each, POST /v2/payments card-redirect with a fresh X-REQUEST-ID per request`,
     );
     for (const [name, figures] of [
       ['sandbox (memory)', sandbox],
       ['sandbox (--data)', sandboxData],
+      ['HTTP ceiling    ', ceiling],
       ['mock            ', mock],
     ] as const)
       log(
-        `${name} ${figures.requests} requests, ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}`,
+        `${name} ${figures.requests} requests, ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}` +
+          ('cpuUsPerRequest' in figures ? `, server CPU ${figures.cpuUsPerRequest} µs per request` : ''),
       );
+    log(
+      `HTTP ceiling: the sandbox's HTTP stack (node:http, Hono's Node adapter, Hono) reading and parsing the same body and answering ${result.answerBytes} bytes of fixed JSON, as long as the sandbox's create answer`,
+    );
     log(`${result.sessions} sessions created in process: ${result.bytesPerSession} bytes of heap per stored session`);
     const figures: Figure[] = [];
     for (const [name, figuresOf] of [
@@ -99,8 +104,18 @@ const sandboxServer: BenchSection = {
           target: '≤ 10 ms',
           met: figuresOf.p99Ms <= 10,
         },
+        {
+          label: `${name}: server CPU per create / the HTTP ceiling's per request`,
+          measured: `${figuresOf.cpuUsPerRequest} / ${ceiling.cpuUsPerRequest} µs`,
+          ratio: figuresOf.cpuUsPerRequest / Math.max(ceiling.cpuUsPerRequest, 1),
+        },
       );
     }
+    figures.push({
+      label: `HTTP ceiling (same stack, body parsed, fixed ${result.answerBytes}-byte answer) req/s / p99; × mock req/s`,
+      measured: `${ceiling.requestsPerSecond} req/s / ${ceiling.p99Ms} ms`,
+      ratio: ceiling.requestsPerSecond / Math.max(mock.requestsPerSecond, 1),
+    });
     figures.push({
       label: `heap bytes per stored session at ${result.sessions.toLocaleString('en')} sessions`,
       measured: `${result.bytesPerSession} B`,

@@ -280,7 +280,7 @@ export function callbackRunner(
 
   function wake(): void {
     nudge();
-    if (loop || closing.signal.aborted) return;
+    if (loop || closing.signal.aborted || !settings.url) return; // without a URL nothing is posted
     loop = run()
       .catch(() => undefined)
       .finally(() => (loop = undefined));

@@ -218,7 +218,11 @@ function touch(record: SessionRecord, now: number): void {
 // ---------------------------------------------------------------------------------------------
 
 export interface Resolved {
-  /** The customer id and customer the session belongs to (stored or just created), if any. */
+  /**
+   * The customer id and customer the session belongs to (stored or just created), if any. The session
+   * takes `customer` as it is (no copy): it is this create's own, read from the store or built from the
+   * request, and every store serialises a row when it is written.
+   */
   customerId?: string;
   customer?: Json;
   /** A recurring session's stored card and amount (recurring subsequent). */
@@ -285,7 +289,7 @@ export function createSession(body: Json, moment: Moment, resolved: Resolved, de
     expiryAt: isStatic ? null : (body.expiryAt ?? iso(now + defaultSeconds * 1000)),
     chargeDetails: null,
     ...(resolved.customerId !== undefined ? { customerId: resolved.customerId } : {}),
-    ...(resolved.customer !== undefined ? { customer: clone(resolved.customer) } : {}),
+    ...(resolved.customer !== undefined ? { customer: resolved.customer } : {}),
     ...(body.orderInformation !== undefined ? { orderInformation: body.orderInformation } : {}),
     ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
   };

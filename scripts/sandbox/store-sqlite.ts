@@ -8,9 +8,10 @@
  *
  * Speed: rows are stored in creation order (`seq` is the rowid), so a new session is appended rather
  * than written into a random page, and the batches written in one turn of the event loop are committed
- * together (group commit: one transaction, each batch in its own savepoint, so a batch whose expectation
- * fails is undone alone). Under load that turns a commit per request into a commit per turn, and every
- * caller still hears back only once its batch is committed.
+ * together (group commit: one transaction; each batch is checked, expectations and sizes, before any of
+ * it is written, so a batch that fails writes nothing and needs no savepoint). Under load that turns a
+ * commit per request into a commit per turn, and every caller still hears back only once its batch is
+ * committed. Table totals (rows, bytes) are kept in memory and written once per transaction.
  *
  * Loaded only by the `sandbox` command (a dynamic import), never by the MSW bundle or the runtime package.
  * @see https://sqlite.org/wal.html
@@ -113,8 +114,8 @@ export function sqliteStore(file: string, limits: StoreLimits = {}): SandboxStor
     ),
     delete: db.prepare<[string, string]>('DELETE FROM rows WHERE tbl = ? AND key = ?'),
     total: db.prepare<[string], { count: number; bytes: number }>('SELECT count, bytes FROM totals WHERE tbl = ?'),
-    addTotal: db.prepare<[{ tbl: string; count: number; bytes: number }]>(
-      'INSERT INTO totals (tbl, count, bytes) VALUES (@tbl, @count, @bytes) ON CONFLICT (tbl) DO UPDATE SET count = count + @count, bytes = bytes + @bytes',
+    setTotal: db.prepare<[{ tbl: string; count: number; bytes: number }]>(
+      'INSERT INTO totals (tbl, count, bytes) VALUES (@tbl, @count, @bytes) ON CONFLICT (tbl) DO UPDATE SET count = @count, bytes = @bytes',
     ),
     counters: db.prepare<[], { version: number | null; seq: number | null }>(
       'SELECT MAX(version) AS version, MAX(seq) AS seq FROM rows',
@@ -126,73 +127,112 @@ export function sqliteStore(file: string, limits: StoreLimits = {}): SandboxStor
   const start = statements.counters.get()!;
   let counter = Math.max(start.version ?? 0, start.seq ?? 0);
 
-  class Conflict extends Error {
-    constructor(readonly result: Extract<Awaited<ReturnType<SandboxStore['write']>>, { ok: false }>) {
-      super(result.reason);
-    }
-  }
-
-  const totals = (table: Table) => statements.total.get(table) ?? { count: 0, bytes: 0 };
+  /**
+   * Row count and bytes of each table, read once at start and kept here: this process is the file's only
+   * writer (`locking_mode = EXCLUSIVE`). A group's transaction writes the totals it changed once, at its end.
+   */
+  const totals = new Map<Table, { count: number; bytes: number }>();
+  const totalOf = (table: Table) => {
+    let total = totals.get(table);
+    if (!total) totals.set(table, (total = statements.total.get(table) ?? { count: 0, bytes: 0 }));
+    return total;
+  };
 
   function trim(table: Table): void {
     const limit = limits[table];
     if (!limit) return;
-    let { count, bytes } = totals(table);
+    const total = totalOf(table);
     while (
-      count > 0 &&
-      ((limit.rows !== undefined && count > limit.rows) || (limit.bytes !== undefined && bytes > limit.bytes))
+      total.count > 0 &&
+      ((limit.rows !== undefined && total.count > limit.rows) || (limit.bytes !== undefined && total.bytes > limit.bytes))
     ) {
       const oldest = statements.oldest.get(table)!;
       statements.delete.run(table, oldest.key);
-      statements.addTotal.run({ tbl: table, count: -1, bytes: -oldest.bytes });
-      count -= 1;
-      bytes -= oldest.bytes;
+      total.count -= 1;
+      total.bytes -= oldest.bytes;
     }
   }
 
-  /** One batch, in a savepoint of the group's transaction; throws `Conflict` to undo it alone. */
-  const writeBatch = db.transaction((writes: Write[], touched: Set<Table>) => {
+  type Result = Awaited<ReturnType<SandboxStore['write']>>;
+  type Current = { version: number; bytes: number } | undefined;
+
+  /**
+   * What a batch would find, checked before any of it is written: every expectation (against the rows
+   * as the batch itself leaves them) and every row's size. A batch that fails writes nothing, so it
+   * needs no savepoint of its own (a savepoint per batch journals every page it touches twice).
+   */
+  function check(writes: Write[]): {
+    failure?: Result;
+    texts: Array<{ text: string; bytes: number } | undefined>;
+    found: Current[];
+  } {
+    const pending = new Map<string, Current | 'gone'>();
+    const texts: Array<{ text: string; bytes: number } | undefined> = [];
+    const found: Current[] = [];
     for (const write of writes) {
-      const current = statements.version.get(write.table, write.key);
+      const id = `${write.table}\u0000${write.key}`;
+      const earlier = pending.get(id);
+      const current = earlier === 'gone' ? undefined : (earlier ?? statements.version.get(write.table, write.key));
+      found.push(current);
       if (!meets(write.expect, current?.version))
-        throw new Conflict({ ok: false, reason: 'conflict', table: write.table, key: write.key });
+        return { failure: { ok: false, reason: 'conflict', table: write.table, key: write.key }, texts, found };
+      if (write.op === 'evict') {
+        texts.push(undefined);
+        pending.set(id, 'gone');
+        continue;
+      }
+      const serialised = serialise(write);
+      const rowBytes = limits[write.table]?.rowBytes;
+      if (rowBytes !== undefined && serialised.bytes > rowBytes)
+        return { failure: { ok: false, reason: 'too-large', table: write.table, key: write.key }, texts, found };
+      texts.push(serialised);
+      // The row as this batch leaves it; its new version is not known yet, so no number matches it.
+      pending.set(id, { version: -1, bytes: serialised.bytes });
+    }
+    return { texts, found };
+  }
+
+  /** Applies a checked batch (inside the group's transaction), with the rows `check` found. */
+  function apply(writes: Write[], { texts, found }: ReturnType<typeof check>): void {
+    writes.forEach((write, index) => {
+      const total = totalOf(write.table);
+      const current = found[index];
       if (write.op === 'evict') {
         if (current) {
           statements.delete.run(write.table, write.key);
-          statements.addTotal.run({ tbl: write.table, count: -1, bytes: -current.bytes });
+          total.count -= 1;
+          total.bytes -= current.bytes;
         }
-        continue;
+        return;
       }
-      const { text, bytes } = serialise(write);
-      const rowBytes = limits[write.table]?.rowBytes;
-      if (rowBytes !== undefined && bytes > rowBytes)
-        throw new Conflict({ ok: false, reason: 'too-large', table: write.table, key: write.key });
+      const { text, bytes } = texts[index]!;
       if (current) {
         statements.update.run(text, bytes, ++counter, write.dueMs ?? null, write.table, write.key);
-        statements.addTotal.run({ tbl: write.table, count: 0, bytes: bytes - current.bytes });
+        total.bytes += bytes - current.bytes;
       } else {
         const seq = ++counter;
         statements.insert.run(seq, write.table, write.key, text, bytes, ++counter, write.dueMs ?? null);
-        statements.addTotal.run({ tbl: write.table, count: 1, bytes: bytes });
+        total.count += 1;
+        total.bytes += bytes;
       }
-      touched.add(write.table);
-    }
-  });
+    });
+  }
 
-  type Result = Awaited<ReturnType<SandboxStore['write']>>;
   /** The batches of one turn, committed in one transaction; then the tables they grew are trimmed. */
   const writeGroup = db.transaction((batches: Write[][]): Result[] => {
     const touched = new Set<Table>();
     const results = batches.map((writes): Result => {
-      try {
-        writeBatch(writes, touched);
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof Conflict) return error.result;
-        throw error;
-      }
+      const checked = check(writes);
+      if (checked.failure) return checked.failure;
+      apply(writes, checked);
+      for (const write of writes) touched.add(write.table);
+      return { ok: true };
     });
     for (const table of touched) trim(table);
+    for (const table of touched) {
+      const { count, bytes } = totalOf(table);
+      statements.setTotal.run({ tbl: table, count, bytes });
+    }
     return results;
   });
 
@@ -205,6 +245,7 @@ export function sqliteStore(file: string, limits: StoreLimits = {}): SandboxStor
       const results = writeGroup(group.map((item) => item.writes));
       group.forEach((item, index) => item.done(results[index]!));
     } catch (error) {
+      totals.clear(); // the transaction was rolled back: read the totals again
       for (const item of group) item.failed(error);
     }
   }
@@ -239,7 +280,7 @@ export function sqliteStore(file: string, limits: StoreLimits = {}): SandboxStor
     },
     async count(table) {
       live();
-      return totals(table).count;
+      return totalOf(table).count;
     },
     async due<Value>(table: Table, dueBy: number, limit: number) {
       live();
@@ -265,6 +306,7 @@ export function sqliteStore(file: string, limits: StoreLimits = {}): SandboxStor
           statements.clearTotal.run(table);
         }
       })();
+      for (const table of tables) totals.delete(table);
     },
     async close() {
       if (!open) return;

@@ -90,6 +90,26 @@ export function storeSuite(name: string, subject: StoreUnderTest): void {
       expect((await store.get('sessions', 'a'))!.value).toBe(2);
     });
 
+    it('batches sent together commit or fail each on its own, and a failed one counts for nothing', async () => {
+      const store = await open({ sessions: { rows: 2 } });
+      await store.write([put('sessions', 'held', 0)]);
+      // Sent in one turn (SQLite commits them in one transaction): the middle batch fails at its last write.
+      const results = await Promise.all([
+        store.write([put('sessions', 'a', 1, { expect: 'absent' })]),
+        store.write([put('customers', 'c', 1), put('sessions', 'b', 2), put('sessions', 'held', 3, { expect: 'absent' })]),
+        store.write([put('customers', 'd', 1, { expect: 'absent' })]),
+      ]);
+      expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+      expect(await store.get('customers', 'c')).toBeUndefined();
+      expect(await store.get('sessions', 'b')).toBeUndefined();
+      expect(await store.count('customers')).toBe(1);
+      // The failed batch's rows did not count towards the limit: `held` and `a` are both kept.
+      expect(await store.count('sessions')).toBe(2);
+      expect((await store.list('sessions', { limit: 10 })).map((row) => row.key)).toEqual(['a', 'held']);
+      await store.write([put('sessions', 'e', 4)]);
+      expect((await store.list('sessions', { limit: 10 })).map((row) => row.key)).toEqual(['e', 'a']);
+    });
+
     it('loses no update: 40 concurrent compare-and-set increments of one row all count', async () => {
       const store = await open();
       await store.write([put('settings', 'counter', { n: 0 })]);
