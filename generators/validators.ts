@@ -10,16 +10,8 @@ import { memo } from './spec/memo.ts';
 import { listOperations, messageSchemas, schemaIdentifiers, schemaLocations } from './spec/operations.ts';
 import { standaloneParts } from './emit/standalone.ts';
 import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
-import {
-  appendErrorsInPlace,
-  cheaperOwnChecks,
-  collectRules,
-  resourceId,
-  schemaOfRef,
-  type Mode,
-  type SchemaLocations,
-  type SchemaMap,
-} from './spec/schema-set.ts';
+import { cheaperCode } from './spec/ajv-code.ts';
+import { collectRules, resourceId, schemaOfRef, type Mode, type SchemaLocations, type SchemaMap } from './spec/schema-set.ts';
 import { asset, render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
@@ -159,7 +151,7 @@ function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, export
   const ajv = compiledSchemas(schemas, mode, ctx.checks, schemaLocations(spec));
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
   // Both rewrites are local to one validator's code (its error appends, its own `evaluated` reads).
-  const parts = standaloneParts(ajv, refs, (part) => treeShakable(cheaperOwnChecks(appendErrorsInPlace(part))));
+  const parts = standaloneParts(ajv, refs, (part) => treeShakable(cheaperCode(part)));
   releaseCompiledSchemas(schemas, mode, ctx.checks);
   return parts;
 }
