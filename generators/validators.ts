@@ -5,7 +5,7 @@
  * @see https://ajv.js.org/standalone.html
  */
 import { compiledSchemas, releaseCompiledSchemas, resources } from './spec/compiled.ts';
-import { needsDepthWalk } from './spec/depth.ts';
+import { nameOfResource, needsDepthWalk } from './spec/depth.ts';
 import { memo } from './spec/memo.ts';
 import { listOperations, messageSchemas, schemaIdentifiers, schemaLocations } from './spec/operations.ts';
 import { standaloneParts } from './emit/standalone.ts';
@@ -184,17 +184,7 @@ export function tolerancesOf(ctx: GenContext): Array<Record<string, string>> {
 function depthWalked(spec: BundledSpec, mode: Mode, exported: string[]): string[] {
   const { identifiers } = schemaIdentifiers(spec);
   const prepared = resources(messageSchemas(spec), mode, schemaLocations(spec));
-  const byName = new Map(
-    prepared.map((resource) => [
-      decodeURIComponent(
-        resource.$id
-          .split('/')
-          .at(-1)!
-          .replace(/\.json$/, ''),
-      ),
-      resource,
-    ]),
-  );
+  const byName = new Map(prepared.map((resource) => [nameOfResource(resource.$id), resource]));
   const walked = needsDepthWalk(byName);
   return exported.filter((name) => walked.has(name)).map((name) => identifiers[name]!);
 }

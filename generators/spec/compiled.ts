@@ -6,6 +6,7 @@
 import { _ } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { withoutUnusedBookkeeping } from './ajv-code.ts';
+import { withoutCoveredLimits } from './depth.ts';
 import { forget, memo } from './memo.ts';
 import { createAjv, resourceId, tolerantResources, toSchemaResources, unknownFormats, type CheckLevel, type Mode, type SchemaLocations, type SchemaMap } from './schema-set.ts';
 
@@ -43,7 +44,7 @@ export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLeve
     );
     for (const name of unknownFormats(schemas).keys()) ajv.addFormat(name, true);
     const prepared = resources(schemas, mode, locations);
-    withoutUnusedBookkeeping(ajv, prepared).addSchema(prepared);
+    withoutUnusedBookkeeping(ajv, prepared).addSchema(withoutCoveredLimits(prepared));
     return ajv;
   });
 }

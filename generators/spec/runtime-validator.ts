@@ -5,6 +5,7 @@
 import type { ErrorObject } from 'ajv';
 import { deeperThan, MAX_DEPTH } from '../runtime/violations.js';
 import { withoutUnusedBookkeeping } from './ajv-code.ts';
+import { withoutCoveredLimits } from './depth.ts';
 import type { BundledSpec } from './document.ts';
 import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from './schema-set.ts';
 
@@ -20,7 +21,7 @@ export function contractRules(spec: BundledSpec) {
 export function runtimeValidator(spec: BundledSpec, mode: Mode = 'strict') {
   const resources = toSchemaResources((spec.components?.schemas ?? {}) as SchemaMap, mode);
   const ajv = withoutUnusedBookkeeping(createAjv(), resources);
-  ajv.addSchema(resources);
+  ajv.addSchema(withoutCoveredLimits(resources));
   return (schema: string, data: unknown): ErrorObject[] => {
     const validate = ajv.getSchema(resourceId(schema, mode));
     if (!validate) throw new Error(`unknown schema ${schema}`);
