@@ -149,7 +149,9 @@ function boundsAnalysis(resources: ReadonlyMap<string, unknown>): BoundsAnalysis
       ];
       object = children.every((child) => isBounded(child));
     }
-    if (!array && schema.items !== undefined && !Array.isArray(schema.items)) array = isBounded(schema.items);
+    // `items` checks the items after `prefixItems`; each of those has a subschema of its own.
+    if (!array && schema.items !== undefined && !Array.isArray(schema.items))
+      array = isBounded(schema.items) && (Array.isArray(schema.prefixItems) ? schema.prefixItems.every(isBounded) : true);
     if (!array && schema.maxItems === 0) array = true;
     for (const member of Array.isArray(schema.allOf) ? schema.allOf : []) {
       const bounds = boundsOf(member, limitsHere);
@@ -216,7 +218,9 @@ function boundedAt(analysis: BoundsAnalysis, schema: unknown, position: Position
       return true;
   }
   const [head, ...rest] = position;
-  if (head === EVERY_ITEM) return schema.items !== undefined && !Array.isArray(schema.items) && boundedAt(analysis, schema.items, rest, active);
+  // Every item: `items` alone (with `prefixItems`, it only checks the items after them).
+  if (head === EVERY_ITEM)
+    return schema.items !== undefined && !Array.isArray(schema.items) && schema.prefixItems === undefined && boundedAt(analysis, schema.items, rest, active);
   return isRecord(schema.properties) && Object.hasOwn(schema.properties, head!) && boundedAt(analysis, schema.properties[head!], rest, active);
 }
 
@@ -252,7 +256,8 @@ export function withoutCoveredLimits<T extends { $id: string }>(resources: reado
     if (!isRecord(schema)) return schema;
     enclosing.push({ schema, at: position.length });
     const changes: Array<[string, unknown]> = [];
-    const at = (key: string, child: unknown, step?: string) => {
+    // A subschema at the same position, or `step` below it.
+    const at = (child: unknown, step?: string) => {
       if (step !== undefined) position.push(step);
       const next = visit(child);
       if (step !== undefined) position.pop();
@@ -261,21 +266,21 @@ export function withoutCoveredLimits<T extends { $id: string }>(resources: reado
     for (const keyword of IN_PLACE_LISTS) {
       const members = schema[keyword];
       if (!Array.isArray(members)) continue;
-      const next = members.map((member) => at(keyword, member));
+      const next = members.map((member) => at(member));
       if (next.some((member, index) => member !== members[index])) changes.push([keyword, next]);
     }
     for (const keyword of IN_PLACE) {
       if (schema[keyword] === undefined) continue;
-      const next = at(keyword, schema[keyword]);
+      const next = at(schema[keyword]);
       if (next !== schema[keyword]) changes.push([keyword, next]);
     }
     if (isRecord(schema.properties)) {
       const properties = schema.properties;
-      const next = Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, at('properties', child, name)]));
+      const next = Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, at(child, name)]));
       if (Object.keys(next).some((name) => next[name] !== properties[name])) changes.push(['properties', next]);
     }
     if (schema.items !== undefined && !Array.isArray(schema.items)) {
-      const next = at('items', schema.items, EVERY_ITEM);
+      const next = at(schema.items, EVERY_ITEM);
       if (next !== schema.items) changes.push(['items', next]);
     }
     enclosing.pop();

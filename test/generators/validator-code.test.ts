@@ -50,6 +50,8 @@ const DOCUMENT = {
       },
       // Nothing else looks into `anything`: its limit stays.
       Bag: { type: 'object', additionalProperties: false, properties: { anything: {} } },
+      // `items` does not check the items `prefixItems` checks: the first is an open object.
+      Tuple: { type: 'array', prefixItems: [{ type: 'object' }], items: { type: 'string' } },
       // Two free-form positions covering each other cover nothing.
       Twice: { type: 'object', allOf: [{ properties: { x: {} } }, { properties: { x: {} } }] },
     },
@@ -118,6 +120,14 @@ describe.each([
     expect(keywordsOf(validator()(schema, { [property]: deep(100_000) }))).toEqual([
       [expect.stringMatching(`^/${property}(/a)+$`), 'maxDepth'],
     ]);
+  });
+});
+
+// (The runtime validator walks every document for depth first, and its Ajv refuses a 1-tuple without minItems.)
+describe('standalone validators, an array whose first item is an open object', () => {
+  it('is walked for depth: a deep first item is one maxDepth violation, not accepted', () => {
+    expect(standalone('Tuple', [deep(10), 'x'])).toEqual({ valid: true });
+    expect(keywordsOf(standalone('Tuple', [deep(100_000), 'x']))).toEqual([[expect.stringMatching(/^\/0(\/a)+$/), 'maxDepth']]);
   });
 });
 
