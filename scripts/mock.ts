@@ -6,7 +6,7 @@ import { parseCommand, type Io } from './cli/command.ts';
 import { DEFAULT_SPEC } from '../generators/spec/package-root.ts';
 import { exposedHostWarning, isOrigin } from './http/serve.ts';
 import { startMock, type MockServer } from './mock/server.ts';
-import { watchAncestors } from './process/lifeline.ts';
+import { untilStopped } from './process/lifeline.ts';
 
 const USAGE = `usage: pivot-contract mock [--port 4010] [--host 127.0.0.1] [--spec generated/openapi.json] [--cors ORIGIN]
 
@@ -60,34 +60,10 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
   io.log(
     "Invalid requests get the contract's ErrorResponse (400 api_validation_error, 401 credentials_invalid, 404 not_found). Ctrl-C stops.",
   );
-  let stopping = false;
-  let stop: (signal: NodeJS.Signals) => void = () => {};
-  let unwatch = () => {};
-  const outcome = await new Promise<number>((done) => {
-    stop = (signal) => {
-      stopping = true;
-      io.log(`${signal}: stopping the mock`);
-      done(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    unwatch = watchAncestors(() => {
-      if (stopping) return;
-      stopping = true;
-      io.error('the process that started the mock has exited: stopping');
-      done(0);
-    });
-    void mock.prismExited.then(() => {
-      if (stopping) return;
-      stopping = true;
-      io.error('Prism exited unexpectedly: stopping the mock');
-      done(1);
-    });
-  });
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  unwatch();
+  const reason = await untilStopped(() => io.error('the process that started the mock has exited: stopping'), mock.prismExited);
+  if (reason === 'ended') io.error('Prism exited unexpectedly: stopping the mock');
+  else if (reason !== 'orphaned') io.log(`${reason}: stopping the mock`);
   await mock.close();
   io.log('mock stopped');
-  return outcome;
+  return reason === 'ended' ? 1 : 0;
 }

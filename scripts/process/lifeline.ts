@@ -44,24 +44,35 @@ export function watchAncestors(onGone: () => void, intervalMs = 500): () => void
   return () => clearInterval(timer);
 }
 
+/** Why a long-running command stopped: the signal it got, its starter gone, or `ended` (its own work ended). */
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'orphaned' | 'ended';
+
 /**
- * Resolves when a long-running command should stop: on SIGINT or SIGTERM, or when the process that
- * started it is gone (`watchAncestors`; `onOrphaned` is called first, to say so).
+ * Resolves when a long-running command should stop: on SIGINT or SIGTERM, when the process that started
+ * it is gone (`watchAncestors`; `onOrphaned` is called first, to say so), or when `ended` settles (e.g.
+ * the mock's Prism child exited). Says which of these it was.
  */
-export function untilStopped(onOrphaned: () => void): Promise<void> {
-  return new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+export function untilStopped(onOrphaned: () => void, ended?: Promise<unknown>): Promise<StopReason> {
+  return new Promise<StopReason>((done) => {
+    let stopped = false;
+    const stop = (reason: StopReason) => {
+      if (stopped) return;
+      stopped = true;
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
       unwatch();
-      done();
+      done(reason);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const onSigint = () => stop('SIGINT');
+    const onSigterm = () => stop('SIGTERM');
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
     const unwatch = watchAncestors(() => {
       onOrphaned();
-      stop();
+      stop('orphaned');
     });
+    const onEnded = () => stop('ended');
+    ended?.then(onEnded, onEnded);
   });
 }
 

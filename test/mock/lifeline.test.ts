@@ -96,4 +96,34 @@ describe('the mock leaves no Prism behind', () => {
     expect(await survivors([npm.pid!, front, mock.prismPid])).toEqual([]);
     await expect(fetch(mock.url)).rejects.toThrow();
   }, 180_000);
+
+  it('SIGTERM to the mock: it says so, stops Prism and exits 0', async () => {
+    const port = await freePort();
+    const front = spawn(process.execPath, ['--import', 'tsx', CLI, 'mock', '--port', String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(front.pid!);
+    const mock = await listening(front);
+    const exited = new Promise<number | null>((done) => front.once('exit', (code) => done(code)));
+    front.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(mock.output()).toMatch(/SIGTERM: stopping the mock[\s\S]*mock stopped/);
+    expect(await survivors([mock.prismPid])).toEqual([]);
+  }, 180_000);
+
+  it('Prism dies: the mock says so and exits 1 instead of answering without it', async () => {
+    const port = await freePort();
+    const front = spawn(process.execPath, ['--import', 'tsx', CLI, 'mock', '--port', String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(front.pid!);
+    const mock = await listening(front);
+    const exited = new Promise<number | null>((done) => front.once('exit', (code) => done(code)));
+    process.kill(mock.prismPid, 'SIGKILL');
+    expect(await exited).toBe(1);
+    expect(mock.output()).toContain('Prism exited unexpectedly: stopping the mock');
+    await expect(fetch(mock.url)).rejects.toThrow();
+  }, 180_000);
 });
