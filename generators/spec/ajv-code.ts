@@ -65,11 +65,11 @@ const LENGTH_CHECK = /\b(func\d+)\(([\w$]+)\) ([<>]) (\d+)\b/g;
  * every character, then a call per limit: 105 calls for one PaymentSession). A string's code points
  * number between half its UTF-16 length and its length, so the count is only needed near a limit:
  * `length ≤ max` passes `maxLength`, `length ≥ 2·min − 1` passes `minLength`. Applied to literal
- * limits only (a `$data` limit keeps Ajv's code); `func` is the only helper Ajv calls with one
- * argument and compares with a number.
+ * limits only (a `$data` limit keeps Ajv's code); `ucs2length` is the only helper Ajv's code calls with
+ * one argument and compares with a number.
  */
 export function cheaperLengthChecks(code: string): string {
-  return code.replace(LENGTH_CHECK, (match, count: string, data: string, operator: string, literal: string) => {
+  return code.replace(LENGTH_CHECK, (_match, count: string, data: string, operator: string, literal: string) => {
     const limit = Number(literal);
     const shortcut = operator === '>' ? `${data}.length > ${limit}` : `${data}.length < ${2 * limit - 1}`;
     return `(${shortcut} && ${count}(${data}) ${operator} ${limit})`;

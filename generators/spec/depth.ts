@@ -9,7 +9,9 @@
  * Free-form positions get the keyword DEPTH_KEYWORD (`depthBeyond` of generators/runtime/violations.js,
  * on that value only, measured from the document's root); the other two, and any schema with an
  * object or array it leaves open (published documents rarely close their objects), get the whole walk
- * before the validator runs (`needsDepthWalk`). README "Reliability" states the guarantee.
+ * before the validator runs (`needsDepthWalk`). A free-form position that a bounded subschema always
+ * checks too needs no keyword of its own (`withoutCoveredLimits`). README "Reliability" states the
+ * guarantee.
  */
 import { _, type KeywordDefinition } from 'ajv';
 import { strConcat } from 'ajv/dist/compile/codegen/index.js';
