@@ -7,6 +7,7 @@ import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import { formats } from '../runtime/formats.js';
 import { cheaperCode } from './ajv-code.ts';
 import { boundFreeForm, depthKeyword, FREE_FORM } from './depth.ts';
+import { shareRepeatedSubschemas } from './shared-subschemas.ts';
 import type { OpenAPIV3_1 } from 'openapi-types';
 
 export const SCHEMA_SET_ID = 'https://pivot-payments-contract.local/schemas.json';
@@ -232,7 +233,7 @@ export function toSchemaResources(
   mode: Mode,
   locations?: SchemaLocations,
 ): Array<OpenAPIV3_1.SchemaObject & { $id: string }> {
-  return Object.keys(schemas)
+  const prepared = Object.keys(schemas)
     .sort()
     .map((name) => {
       const compiled = stampRules(
@@ -241,6 +242,8 @@ export function toSchemaResources(
       // Tolerating after stripping walks the smaller copy; the result is the same either way.
       return { ...(mode === 'tolerant' ? tolerate(compiled) : compiled), $id: resourceId(name, mode) };
     });
+  // Repeated inline subschemas are compiled once (generators/spec/shared-subschemas.ts).
+  return shareRepeatedSubschemas(prepared) as Array<OpenAPIV3_1.SchemaObject & { $id: string }>;
 }
 
 /** The same resources in the other mode, from already prepared strict ones (no second preparation). */
