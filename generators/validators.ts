@@ -5,21 +5,13 @@
  * @see https://ajv.js.org/standalone.html
  */
 import { compiledSchemas, releaseCompiledSchemas, resources } from './spec/compiled.ts';
-import { needsDepthWalk } from './spec/depth.ts';
+import { nameOfResource, needsDepthWalk } from './spec/depth.ts';
 import { memo } from './spec/memo.ts';
 import { listOperations, messageSchemas, schemaIdentifiers, schemaLocations } from './spec/operations.ts';
 import { standaloneParts } from './emit/standalone.ts';
 import { codeHeader, finalNewline, tidyCode } from './emit/output.ts';
-import {
-  appendErrorsInPlace,
-  cheaperOwnChecks,
-  collectRules,
-  resourceId,
-  schemaOfRef,
-  type Mode,
-  type SchemaLocations,
-  type SchemaMap,
-} from './spec/schema-set.ts';
+import { cheaperCode } from './spec/ajv-code.ts';
+import { collectRules, resourceId, schemaOfRef, type Mode, type SchemaLocations, type SchemaMap } from './spec/schema-set.ts';
 import { asset, render } from './emit/templates.ts';
 import type { BundledSpec, FileMap, GenContext, Generator } from './types.ts';
 
@@ -159,7 +151,7 @@ function standaloneCodeOf(spec: BundledSpec, ctx: GenContext, mode: Mode, export
   const ajv = compiledSchemas(schemas, mode, ctx.checks, schemaLocations(spec));
   const refs = Object.fromEntries(exported.map((name) => [identifiers[name]!, resourceId(name, mode)]));
   // Both rewrites are local to one validator's code (its error appends, its own `evaluated` reads).
-  const parts = standaloneParts(ajv, refs, (part) => treeShakable(cheaperOwnChecks(appendErrorsInPlace(part))));
+  const parts = standaloneParts(ajv, refs, (part) => treeShakable(cheaperCode(part)));
   releaseCompiledSchemas(schemas, mode, ctx.checks);
   return parts;
 }
@@ -192,17 +184,7 @@ export function tolerancesOf(ctx: GenContext): Array<Record<string, string>> {
 function depthWalked(spec: BundledSpec, mode: Mode, exported: string[]): string[] {
   const { identifiers } = schemaIdentifiers(spec);
   const prepared = resources(messageSchemas(spec), mode, schemaLocations(spec));
-  const byName = new Map(
-    prepared.map((resource) => [
-      decodeURIComponent(
-        resource.$id
-          .split('/')
-          .at(-1)!
-          .replace(/\.json$/, ''),
-      ),
-      resource,
-    ]),
-  );
+  const byName = new Map(prepared.map((resource) => [nameOfResource(resource.$id), resource]));
   const walked = needsDepthWalk(byName);
   return exported.filter((name) => walked.has(name)).map((name) => identifiers[name]!);
 }

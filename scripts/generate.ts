@@ -131,12 +131,13 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     const context = loadGenContext(specRoot).then((base) => ({ ...base, checks }) as const);
     context.catch(() => {}); // awaited after the spec is read; a spec error comes first
     let fromThread: Promise<ThreadResult[]> = Promise.resolve([]);
-    // The worker gets the document as soon as it is valid OpenAPI, while this thread runs the slow checks.
-    const startThread = async (valid: BundledSpec) => {
+    // The worker gets the document as soon as it is bundled, while this thread validates and checks it
+    // (the slow part); if those fail, the worker's job is dropped (see `finally`).
+    const startThread = async (bundled: BundledSpec) => {
       if (threaded.length === 0) return;
       const names = threaded.map((generator) => generator.name);
       threadBusy = true;
-      fromThread = runOnTypeScriptThread(names, valid, await context);
+      fromThread = runOnTypeScriptThread(names, bundled, await context);
       // Awaited after the main thread's generators; until then a failure is not unhandled.
       fromThread.then(
         () => (threadBusy = false),
@@ -148,7 +149,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       strictExamples: args['strict-examples'],
       checks,
       onWarning: (line) => io.error(`warning: ${line}`),
-      onValidOpenApi: startThread,
+      onBundled: startThread,
     });
     const ctx = await context;
     const rendered: FileMap = { ...generateOutputReadme(ctx) };

@@ -5,6 +5,8 @@
  */
 import { _ } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { withoutUnusedBookkeeping } from './ajv-code.ts';
+import { withoutCoveredLimits } from './depth.ts';
 import { forget, memo } from './memo.ts';
 import { createAjv, resourceId, tolerantResources, toSchemaResources, unknownFormats, type CheckLevel, type Mode, type SchemaLocations, type SchemaMap } from './schema-set.ts';
 
@@ -41,7 +43,8 @@ export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLeve
       level,
     );
     for (const name of unknownFormats(schemas).keys()) ajv.addFormat(name, true);
-    ajv.addSchema(resources(schemas, mode, locations));
+    const prepared = resources(schemas, mode, locations);
+    withoutUnusedBookkeeping(ajv, prepared).addSchema(withoutCoveredLimits(prepared));
     return ajv;
   });
 }

@@ -9,7 +9,9 @@
  * Free-form positions get the keyword DEPTH_KEYWORD (`depthBeyond` of generators/runtime/violations.js,
  * on that value only, measured from the document's root); the other two, and any schema with an
  * object or array it leaves open (published documents rarely close their objects), get the whole walk
- * before the validator runs (`needsDepthWalk`). README "Reliability" states the guarantee.
+ * before the validator runs (`needsDepthWalk`). A free-form position that a bounded subschema always
+ * checks too needs no keyword of its own (`withoutCoveredLimits`). README "Reliability" states the
+ * guarantee.
  */
 import { _, type KeywordDefinition } from 'ajv';
 import { strConcat } from 'ajv/dist/compile/codegen/index.js';
@@ -86,12 +88,21 @@ function excludesType(schema: Node, type: 'object' | 'array'): boolean {
   return Array.isArray(types) && !types.includes(type);
 }
 
-/**
- * Which schemas need the whole-document depth walk before their validator runs: those that can
- * recurse, use `uniqueItems`, or leave an object or array open (see the module comment). `resources`
- * are the prepared schema resources of one mode by name, with references `Name.json#/pointer`.
- */
-export function needsDepthWalk(resources: ReadonlyMap<string, unknown>): Set<string> {
+/** The schema name of a prepared resource's `$id` (`…/strict/Payment%20Session.json` → `Payment Session`), as its references spell it. */
+export function nameOfResource(id: string): string {
+  return decodeURIComponent(id.slice(id.lastIndexOf('/') + 1).replace(/\.json$/, ''));
+}
+
+/** What the depth analysis needs of a mode's prepared resources: references resolved, bounds memoised. */
+interface BoundsAnalysis {
+  resolve: (ref: string) => { key: string; node: unknown } | undefined;
+  /** How a schema bounds its data; `limitsHere: false` does not count a depth limit applied to the value itself. */
+  boundsOf: (schema: unknown, limitsHere?: boolean) => Bounds;
+  isBounded: (schema: unknown) => boolean;
+}
+
+/** `resources` are the prepared schema resources of one mode by name, with references `Name.json#/pointer`. */
+function boundsAnalysis(resources: ReadonlyMap<string, unknown>): BoundsAnalysis {
   const resolve = (ref: string): { key: string; node: unknown } | undefined => {
     const match = /^([^#]+)\.json(?:#(.*))?$/.exec(ref);
     if (!match) return undefined;
@@ -103,29 +114,31 @@ export function needsDepthWalk(resources: ReadonlyMap<string, unknown>): Set<str
   const done = new Map<string, Bounds>();
   const active = new Set<string>();
 
-  const boundsOfRef = (ref: string): Bounds => {
+  const boundsOfRef = (ref: string, limitsHere: boolean): Bounds => {
     const target = resolve(ref);
     if (!target) return NONE;
-    if (active.has(target.key)) return NONE; // a cycle: the validator recurses with the data
-    const known = done.get(target.key);
+    const key = `${limitsHere}:${target.key}`;
+    if (active.has(key)) return NONE; // a cycle: the validator recurses with the data
+    const known = done.get(key);
     if (known) return known;
-    active.add(target.key);
-    const result = boundsOf(target.node);
-    active.delete(target.key);
-    done.set(target.key, result);
+    active.add(key);
+    const result = boundsOf(target.node, limitsHere);
+    active.delete(key);
+    done.set(key, result);
     return result;
   };
 
-  const boundsOf = (schema: unknown): Bounds => {
+  const boundsOf = (schema: unknown, limitsHere = true): Bounds => {
     if (schema === false) return BOTH;
     if (!isRecord(schema)) return NONE;
-    if (schema[DEPTH_KEYWORD] === true || 'const' in schema || 'enum' in schema || schema.uniqueItems === true) {
+    if (schema[DEPTH_KEYWORD] === true) return limitsHere ? BOTH : NONE;
+    if ('const' in schema || 'enum' in schema || schema.uniqueItems === true) {
       // uniqueItems compares items by deep equality: never bounded.
       return schema.uniqueItems === true ? NONE : BOTH;
     }
     let object = excludesType(schema, 'object');
     let array = excludesType(schema, 'array');
-    const own: Bounds = typeof schema.$ref === 'string' ? boundsOfRef(schema.$ref) : NONE;
+    const own: Bounds = typeof schema.$ref === 'string' ? boundsOfRef(schema.$ref, limitsHere) : NONE;
     object ||= own.object;
     array ||= own.array;
     // A closed object: every property value is checked by a subschema of its own.
@@ -138,17 +151,19 @@ export function needsDepthWalk(resources: ReadonlyMap<string, unknown>): Set<str
       ];
       object = children.every((child) => isBounded(child));
     }
-    if (!array && schema.items !== undefined && !Array.isArray(schema.items)) array = isBounded(schema.items);
+    // `items` checks the items after `prefixItems`; each of those has a subschema of its own.
+    if (!array && schema.items !== undefined && !Array.isArray(schema.items))
+      array = isBounded(schema.items) && (Array.isArray(schema.prefixItems) ? schema.prefixItems.every(isBounded) : true);
     if (!array && schema.maxItems === 0) array = true;
     for (const member of Array.isArray(schema.allOf) ? schema.allOf : []) {
-      const bounds = boundsOf(member);
+      const bounds = boundsOf(member, limitsHere);
       object ||= bounds.object;
       array ||= bounds.array;
     }
     for (const keyword of ['anyOf', 'oneOf'] as const) {
       const branches = schema[keyword];
       if (!Array.isArray(branches) || branches.length === 0) continue;
-      const all = branches.map(boundsOf);
+      const all = branches.map((branch) => boundsOf(branch, limitsHere));
       object ||= all.every((bounds) => bounds.object);
       array ||= all.every((bounds) => bounds.array);
     }
@@ -158,12 +173,122 @@ export function needsDepthWalk(resources: ReadonlyMap<string, unknown>): Set<str
     const bounds = boundsOf(schema);
     return bounds.object && bounds.array;
   };
+  return { resolve, boundsOf, isBounded };
+}
 
+/**
+ * Which schemas need the whole-document depth walk before their validator runs: those that can
+ * recurse, use `uniqueItems`, or leave an object or array open (see the module comment). `resources`
+ * are the prepared schema resources of one mode by name, with references `Name.json#/pointer`.
+ */
+export function needsDepthWalk(resources: ReadonlyMap<string, unknown>): Set<string> {
+  const { resolve, isBounded } = boundsAnalysis(resources);
   const walked = new Set<string>();
   for (const [name, resource] of resources) {
     if (!isBounded(resource) || usesUniqueItems(resource, resolve)) walked.add(name);
   }
   return walked;
+}
+
+/** A data position below a schema's: property names, `*` for every item of an array. */
+type Position = readonly string[];
+const EVERY_ITEM = '*';
+
+/**
+ * Whether `schema` always applies a bounded subschema to the value at `position` below the value it
+ * applies to: through `properties`, a single `items`, `$ref`, any `allOf` member, or every branch of an
+ * `anyOf` / `oneOf` (conditional branches, `if` / `then` / `else`, never count). At the position
+ * itself a depth limit (FREE_FORM) does not count: it is what is being decided.
+ */
+function boundedAt(analysis: BoundsAnalysis, schema: unknown, position: Position, active = new Set<string>()): boolean {
+  if (position.length === 0) return boundedWithoutLimit(analysis, schema);
+  if (!isRecord(schema) || schema[DEPTH_KEYWORD] === true) return false;
+  if (typeof schema.$ref === 'string') {
+    const target = analysis.resolve(schema.$ref);
+    const key = `${schema.$ref}\u0000${position.join('/')}`;
+    if (target && !active.has(key)) {
+      active.add(key);
+      const bounded = boundedAt(analysis, target.node, position, active);
+      active.delete(key);
+      if (bounded) return true;
+    }
+  }
+  if (Array.isArray(schema.allOf) && schema.allOf.some((member) => boundedAt(analysis, member, position, active))) return true;
+  for (const keyword of ['anyOf', 'oneOf'] as const) {
+    const branches = schema[keyword];
+    if (Array.isArray(branches) && branches.length > 0 && branches.every((branch) => boundedAt(analysis, branch, position, active)))
+      return true;
+  }
+  const [head, ...rest] = position;
+  // Every item: `items` alone (with `prefixItems`, it only checks the items after them).
+  if (head === EVERY_ITEM)
+    return schema.items !== undefined && !Array.isArray(schema.items) && schema.prefixItems === undefined && boundedAt(analysis, schema.items, rest, active);
+  return isRecord(schema.properties) && Object.hasOwn(schema.properties, head!) && boundedAt(analysis, schema.properties[head!], rest, active);
+}
+
+/** boundedAt a schema's own position: bounded without counting the depth limits applied to that value itself. */
+function boundedWithoutLimit(analysis: BoundsAnalysis, schema: unknown): boolean {
+  const bounds = analysis.boundsOf(schema, false);
+  return bounds.object && bounds.array;
+}
+
+/** Keywords whose subschemas apply to the same value as their schema, and are looked into for limits. */
+const IN_PLACE_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
+const IN_PLACE = ['then', 'else'] as const;
+
+/**
+ * Copies of the prepared resources without the depth limits (FREE_FORM, back to `true`) that another
+ * subschema makes redundant: a free-form position that an enclosing schema always also checks with a
+ * bounded subschema. The Payment Session's rule "a PAID session has a successful charge" says
+ * `items: true` under `chargeDetails`, whose items are Charges anyway: without this, every charge was
+ * walked to its full depth on every call (8 % of validating a PaymentSession). Only subschemas that
+ * apply to a fixed position are looked into (`properties`, a single `items`, `allOf` / `anyOf` /
+ * `oneOf`, `then` / `else`); a limit elsewhere stays. Objects are copied only along the way to a
+ * limit that goes; the depth walk (needsDepthWalk) is decided on the resources with every limit.
+ */
+export function withoutCoveredLimits<T extends { $id: string }>(resources: readonly T[]): T[] {
+  const analysis = boundsAnalysis(new Map(resources.map((resource) => [nameOfResource(resource.$id), resource as unknown])));
+  // Enclosing schemas, each with the length of the position it applies at; the position so far.
+  const enclosing: Array<{ schema: unknown; at: number }> = [];
+  const position: string[] = [];
+  const covered = () => enclosing.some(({ schema, at }) => boundedAt(analysis, schema, position.slice(at)));
+
+  const visit = (schema: unknown): unknown => {
+    if (isRecord(schema) && schema[DEPTH_KEYWORD] === true) return covered() ? true : schema;
+    if (!isRecord(schema)) return schema;
+    enclosing.push({ schema, at: position.length });
+    const changes: Array<[string, unknown]> = [];
+    // A subschema at the same position, or `step` below it.
+    const at = (child: unknown, step?: string) => {
+      if (step !== undefined) position.push(step);
+      const next = visit(child);
+      if (step !== undefined) position.pop();
+      return next;
+    };
+    for (const keyword of IN_PLACE_LISTS) {
+      const members = schema[keyword];
+      if (!Array.isArray(members)) continue;
+      const next = members.map((member) => at(member));
+      if (next.some((member, index) => member !== members[index])) changes.push([keyword, next]);
+    }
+    for (const keyword of IN_PLACE) {
+      if (schema[keyword] === undefined) continue;
+      const next = at(schema[keyword]);
+      if (next !== schema[keyword]) changes.push([keyword, next]);
+    }
+    if (isRecord(schema.properties)) {
+      const properties = schema.properties;
+      const next = Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, at(child, name)]));
+      if (Object.keys(next).some((name) => next[name] !== properties[name])) changes.push(['properties', next]);
+    }
+    if (schema.items !== undefined && !Array.isArray(schema.items)) {
+      const next = at(schema.items, EVERY_ITEM);
+      if (next !== schema.items) changes.push(['items', next]);
+    }
+    enclosing.pop();
+    return changes.length === 0 ? schema : { ...schema, ...Object.fromEntries(changes) };
+  };
+  return resources.map((resource) => visit(resource) as T);
 }
 
 /** Whether a schema, or any schema it refers to, has `uniqueItems: true` (bounded: each resource once). */

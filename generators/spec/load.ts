@@ -32,12 +32,12 @@ export interface LoadOptions extends RefOptions {
   /** Told each warning line (unknown formats, identifier collisions, operations without an id, rejected examples). */
   onWarning?: (line: string) => void;
   /**
-   * Given the document once it is known to be valid OpenAPI (and normalised), before the generators'
-   * own checks (the slow part: every schema compiled, every example validated), so that a caller can
-   * start work on it early (awaited, so that the caller can finish its own setup first). The loader
-   * may still fail after this.
+   * Given the document once it is bundled (and normalised), before it is validated against the
+   * OpenAPI schema and before the generators' own checks (the slow part: every schema compiled, every
+   * example validated), so that a caller can start work on it early (awaited, so that the caller can
+   * finish its own setup first). The loader may still fail after this: a caller drops that work then.
    */
-  onValidOpenApi?: (spec: BundledSpec) => void | Promise<void>;
+  onBundled?: (spec: BundledSpec) => void | Promise<void>;
 }
 
 /** The pointer of the first `$ref` in a file whose value satisfies `matches` (where a broken reference is written). */
@@ -116,6 +116,15 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   return bundled;
 }
 
+function attempt(run: () => void): { ok: true } | { ok: false; error: unknown } {
+  try {
+    run();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /**
  * Reads, bundles, validates and checks a spec; throws a SpecError naming the file and pointer. The
  * OpenAPI schema check runs on the document as written (3.0 or 3.1); the generators' checks on its
@@ -124,18 +133,22 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
 export async function loadSpec(specRoot: string, options: LoadOptions = {}): Promise<BundledSpec> {
   const level = options.checks ?? 'contract';
   const bundled = await bundleSpec(specRoot, options);
+  // validate() dereferences in place, so it gets its own copy (of the document as written), where the
+  // `$ref`s of example data are hidden again (it would follow them); the bundle has only internal refs.
+  const copy = structuredClone(bundled);
+  escapeDataRefs(copy);
+  // Normalised before validating, so that the caller can start on the document while it is validated
+  // (on GitHub's 13 MB document that is 2 s); a document too broken to normalise is reported by the
+  // validation, which comes first.
+  const normalised = level === 'document' ? attempt(() => normalizeDocument(bundled)) : { ok: true as const };
+  if (normalised.ok) await options.onBundled?.(bundled);
   try {
-    // validate() dereferences in place, so it gets its own copy, where the `$ref`s of example data are
-    // hidden again (it would follow them); the bundle has only internal refs.
-    const copy = structuredClone(bundled);
-    escapeDataRefs(copy);
     await SwaggerParser.validate(copy as never, { resolve: { external: false } });
   } catch (error) {
     throw describeLoadError(specRoot, error);
   }
+  if (!normalised.ok) throw normalised.error;
   if (level === 'contract') checkHouseRules(bundled, specRoot);
-  else normalizeDocument(bundled);
-  await options.onValidOpenApi?.(bundled);
   for (const warning of checkDocument(bundled, specRoot, level, options)) options.onWarning?.(warning);
   return bundled;
 }

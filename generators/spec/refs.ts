@@ -122,8 +122,21 @@ export function checkRefs(specRoot: string, options: RefOptions = {}, documents 
   const pointers: Array<{ file: string; at: string; ref: string; target: string; fragment: string }> = [];
   const queue = [realpathSync(specRoot)];
   const root = queue[0]!;
-  while (queue.length > 0) {
-    const file = queue.shift()!;
+  const queued = new Set(queue);
+  // Each file is looked at once, however many `$ref`s name it (GitHub's document has 60,000, all to itself).
+  const files = new Map<string, { exists: boolean; real?: string; isFile?: boolean }>();
+  const look = (target: string) => {
+    let known = files.get(target);
+    if (!known) {
+      const exists = existsSync(target);
+      const real = exists ? realpathSync(target) : undefined;
+      known = { exists, real, isFile: real !== undefined && statSync(real).isFile() };
+      files.set(target, known);
+    }
+    return known;
+  };
+  for (let next = 0; next < queue.length; next++) {
+    const file = queue[next]!;
     if (documents.has(file)) continue;
     const document = parseSpecFile(file, readFileSync(file, 'utf8'));
     // Examples are data: their `$ref` keys are hidden from the bundler (restored after bundling).
@@ -146,11 +159,14 @@ export function checkRefs(specRoot: string, options: RefOptions = {}, documents 
       const target = address === '' ? file : isAbsolute(path) ? resolve(path) : resolve(dirname(file), path);
       const outside = `$ref leaves the spec folder ${display(folder)}: ${value}`;
       if (!isInside(folder, target)) fail(at, outside);
-      if (!existsSync(target)) fail(at, `$ref to a file that does not exist: ${display(target)}`);
-      const real = realpathSync(target);
+      const { exists, real, isFile } = look(target);
+      if (!exists || real === undefined) return fail(at, `$ref to a file that does not exist: ${display(target)}`);
       if (!isInside(folder, real)) fail(at, `${outside} (a symbolic link to ${real})`);
-      if (!statSync(real).isFile()) fail(at, `$ref to something that is not a file: ${display(target)}`);
-      queue.push(real);
+      if (!isFile) fail(at, `$ref to something that is not a file: ${display(target)}`);
+      if (!queued.has(real)) {
+        queued.add(real);
+        queue.push(real);
+      }
       pointers.push({ file, at, ref: value, target: real, fragment });
     };
     forEachObject(

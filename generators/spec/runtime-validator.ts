@@ -4,6 +4,8 @@
  */
 import type { ErrorObject } from 'ajv';
 import { deeperThan, MAX_DEPTH } from '../runtime/violations.js';
+import { withoutUnusedBookkeeping } from './ajv-code.ts';
+import { withoutCoveredLimits } from './depth.ts';
 import type { BundledSpec } from './document.ts';
 import { collectRules, createAjv, resourceId, toSchemaResources, type Mode, type SchemaMap } from './schema-set.ts';
 
@@ -17,8 +19,9 @@ export function contractRules(spec: BundledSpec) {
  * rejects data nested deeper than MAX_DEPTH with one `maxDepth` error instead of recursing into it.
  */
 export function runtimeValidator(spec: BundledSpec, mode: Mode = 'strict') {
-  const ajv = createAjv();
-  ajv.addSchema(toSchemaResources((spec.components?.schemas ?? {}) as SchemaMap, mode));
+  const resources = toSchemaResources((spec.components?.schemas ?? {}) as SchemaMap, mode);
+  const ajv = withoutUnusedBookkeeping(createAjv(), resources);
+  ajv.addSchema(withoutCoveredLimits(resources));
   return (schema: string, data: unknown): ErrorObject[] => {
     const validate = ajv.getSchema(resourceId(schema, mode));
     if (!validate) throw new Error(`unknown schema ${schema}`);

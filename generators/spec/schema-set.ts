@@ -5,7 +5,9 @@
  */
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import { formats } from '../runtime/formats.js';
+import { cheaperCode } from './ajv-code.ts';
 import { boundFreeForm, depthKeyword, FREE_FORM } from './depth.ts';
+import { shareRepeatedSubschemas } from './shared-subschemas.ts';
 import type { OpenAPIV3_1 } from 'openapi-types';
 
 export const SCHEMA_SET_ID = 'https://pivot-payments-contract.local/schemas.json';
@@ -231,7 +233,7 @@ export function toSchemaResources(
   mode: Mode,
   locations?: SchemaLocations,
 ): Array<OpenAPIV3_1.SchemaObject & { $id: string }> {
-  return Object.keys(schemas)
+  const prepared = Object.keys(schemas)
     .sort()
     .map((name) => {
       const compiled = stampRules(
@@ -240,6 +242,8 @@ export function toSchemaResources(
       // Tolerating after stripping walks the smaller copy; the result is the same either way.
       return { ...(mode === 'tolerant' ? tolerate(compiled) : compiled), $id: resourceId(name, mode) };
     });
+  // Repeated inline subschemas are compiled once (generators/spec/shared-subschemas.ts).
+  return shareRepeatedSubschemas(prepared) as Array<OpenAPIV3_1.SchemaObject & { $id: string }>;
 }
 
 /** The same resources in the other mode, from already prepared strict ones (no second preparation). */
@@ -295,60 +299,12 @@ export const AJV_OPTIONS: Options = {
   inlineRefs: 6,
 };
 
-// `validate21.errors`, or `wrapper0.validate.errors` for a recursive `$ref` (a schema referring to itself).
-const CONCAT_ERRORS = /vErrors = vErrors === null \? ([\w.]+)\.errors : vErrors\.concat\(\1\.errors\);/g;
-
-/**
- * Ajv's code appends a referenced validator's errors with `vErrors.concat(…)`, which copies every
- * error collected so far: n failing array items cost O(n²). This appends in place instead (a loop,
- * not `push(...errors)`, which would overflow the stack on a huge list), and lets go of the referenced
- * validator's copy (else a hostile body's million errors stay reachable from it until its next call).
- * Throws if Ajv's code changes shape, so the fix cannot silently stop applying.
- */
-export function appendErrorsInPlace(code: string): string {
-  const fixed = code.replace(
-    CONCAT_ERRORS,
-    (_match, name: string) =>
-      `if (vErrors === null) vErrors = ${name}.errors; else for (const error of ${name}.errors) vErrors.push(error); ${name}.errors = null;`,
-  );
-  if (/vErrors\.concat\(/.test(fixed)) throw new Error('Ajv generated an error concat this code does not recognise');
-  return fixed;
-}
-
-/** Names Object.prototype has of its own: for these the full own-property check always runs. */
-const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
-
-/**
- * Ajv's `ownProperties` code checks every property it reads with `hasOwnProperty.call(data, "k")`
- * after `data.k !== undefined`, and lists an object's keys with `Object.keys` (an array per object):
- * together a quarter of the time of a valid document. Rewritten, with the same meaning:
- * - a property found on an object whose prototype is Object.prototype is its own unless
- *   Object.prototype itself has it (read per call, so a polluted prototype still gets the full check;
- *   an object with any other prototype always does), and names of Object.prototype's own members
- *   keep the full check;
- * - keys are listed with `for…in`, skipping inherited ones.
- * Throws if Ajv's code changes shape, so that the rewrite cannot silently stop applying.
- */
-export function cheaperOwnChecks(code: string): string {
-  const checks = code.replace(/\b(func\d+)\.call\(([\w.]+), "([\w$-]+)"\)/g, (match, has: string, data: string, key: string) =>
-    PROTOTYPE_NAMES.has(key)
-      ? match
-      : `(Object.getPrototypeOf(${data}) === Object.prototype && Object.prototype[${JSON.stringify(key)}] === undefined || ${has}.call(${data}, ${JSON.stringify(key)}))`,
-  );
-  const keys = checks.replace(
-    /for\(const (key\d+) of Object\.keys\((\w+)\)\)\{/g,
-    (_match, key: string, data: string) => `for(const ${key} in ${data}){if(!Object.prototype.hasOwnProperty.call(${data}, ${key}))continue;`,
-  );
-  if (/for\(const \w+ of Object\.keys\(/.test(keys)) throw new Error('Ajv generated an Object.keys loop this code does not recognise');
-  return keys;
-}
-
 export function createAjv(options: Options = {}, level: CheckLevel = 'contract'): Ajv2020 {
   const ajv = new Ajv2020({
     ...AJV_OPTIONS,
     ...LEVEL_OPTIONS[level],
     ...options,
-    code: { process: (code: string) => cheaperOwnChecks(appendErrorsInPlace(code)), ...options.code },
+    code: { process: cheaperCode, ...options.code },
   });
   for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   ajv.addVocabulary([...ANNOTATION_KEYWORDS]);

@@ -45,14 +45,48 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
   );
 }
 
+/** The options Node names in its refusal (`Initiated Worker with invalid execArgv flags: --a, --b=1`). */
+export function refusedOptions(message: string): string[] {
+  const listed = /invalid execArgv flags: (.+)$/.exec(message)?.[1];
+  return listed ? listed.split(', ').map((flag) => flag.trim()) : [];
+}
+
+/**
+ * A worker's Node options and limits: the process's options less those a worker refuses (V8's own and
+ * per-process ones: `--max-old-space-size`, `--stack-size`, `--expose-gc`; Node names them when it
+ * refuses), and the heap limit a `--max-old-space-size` set for the process, as the worker's own limit
+ * (a large document is the reason to raise it).
+ */
+export function workerOptions(execArgv: readonly string[], refused: readonly string[]) {
+  const heapLimit = refused.map((flag) => /^--max-old-space-size=(\d+)$/.exec(flag)?.[1]).find(Boolean);
+  return {
+    execArgv: execArgv.filter((arg) => !refused.includes(arg)),
+    ...(heapLimit ? { resourceLimits: { maxOldGenerationSizeMb: Number(heapLimit) } } : {}),
+  };
+}
+
+/** `create` with the process's Node options, or, if a worker refuses some of them, without those. */
+function withNodeOptions(create: (options: { execArgv: string[] }) => Worker): Worker {
+  const execArgv = workerExecArgv();
+  try {
+    return create({ execArgv });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return create(workerOptions(execArgv, refusedOptions((error as Error).message)));
+  }
+}
+
 function startWorker(): Worker {
-  if (extname(ENTRY) !== '.ts') return new Worker(ENTRY, { execArgv: workerExecArgv() });
+  if (extname(ENTRY) !== '.ts') return withNodeOptions((options) => new Worker(ENTRY, options));
   // tsx/esm/api's ES module (require.resolve would give its CommonJS twin, which cannot register hooks).
   const tsx = join(dirname(createRequire(SELF).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
   const boot = `const { register } = await import(${JSON.stringify(pathToFileURL(tsx).href)});
 register();
 await import(${JSON.stringify(pathToFileURL(ENTRY).href)});`;
-  return new Worker(`import(${JSON.stringify(`data:text/javascript,${encodeURIComponent(boot)}`)})`, { eval: true });
+  return withNodeOptions(
+    (options) =>
+      new Worker(`import(${JSON.stringify(`data:text/javascript,${encodeURIComponent(boot)}`)})`, { ...options, eval: true }),
+  );
 }
 
 interface Pending {

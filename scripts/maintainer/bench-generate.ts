@@ -113,11 +113,35 @@ function buildCli(log: (line: string) => void): void {
   cliBuilt = true;
 }
 
-/** Wall time (ns) of one command in a fresh process, from spawn to exit; its output is discarded. */
-function timeProcess(command: string, args: string[]): number {
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/**
+ * CPU time (ns, user + system) of this process's waited-for children so far, from /proc/self/stat
+ * (`cutime`, `cstime`); undefined where there is no /proc. On a shared machine a process's CPU time
+ * moves much less with the load than its wall time does.
+ */
+function childrenCpuNs(): number | undefined {
+  try {
+    // The fields after the command name (which may hold spaces) start at the third one, `state`.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ').at(-1)!.split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1e9) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wall time and CPU time (ns; CPU undefined without /proc) of one command in a fresh process, from
+ * spawn to exit; its output is discarded.
+ */
+function timeProcess(command: string, args: string[]): { wall: number; cpu?: number } {
+  const cpuBefore = childrenCpuNs();
   const start = now();
   execFileSync(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  return now() - start;
+  const wall = now() - start;
+  const cpuAfter = childrenCpuNs();
+  return { wall, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpu: cpuAfter - cpuBefore } : {}) };
 }
 
 /**
@@ -132,23 +156,30 @@ function processesVersusOpenapiTs(spec: string, generateArgs: string[], runs: nu
     tsx: () => timeProcess(TSX_BIN, ['scripts/cli.ts', 'generate', ...generateArgs, '--out', out, '--force']),
     bare: () => timeProcess(process.execPath, [OPENAPI_TS_BIN, spec, '--output', join(out, 'bare.d.ts')]),
   };
-  const times: Record<keyof typeof commands, number[]> = { cli: [], tsx: [], bare: [] };
+  const times: Record<keyof typeof commands, Array<{ wall: number; cpu?: number }>> = { cli: [], tsx: [], bare: [] };
   for (const measure of Object.values(commands)) measure();
   for (let run = 0; run < runs; run++) {
     for (const [name, measure] of Object.entries(commands)) times[name as keyof typeof commands].push(measure());
   }
-  const runsOf = (name: keyof typeof commands) => times[name].map(formatDuration).join(', ');
+  const wall = (name: keyof typeof commands) => median(times[name].map((time) => time.wall));
+  const cpu = (name: keyof typeof commands) =>
+    times[name].every((time) => time.cpu !== undefined) ? median(times[name].map((time) => time.cpu!)) : undefined;
+  const runsOf = (name: keyof typeof commands) => times[name].map((time) => formatDuration(time.wall)).join(', ');
+  const cpuOf = (name: keyof typeof commands) => {
+    const ns = cpu(name);
+    return ns === undefined ? '' : `  CPU ${formatDuration(ns)}`;
+  };
   log(`on ${relativeToRoot(spec)}: fresh processes, interleaved; one warm-up run each, then the median of ${runs}`);
   log(
-    `  node packages/cli/bin/pivot-contract.js generate  ${formatDuration(median(times.cli)).padStart(9)}  (runs: ${runsOf('cli')})`,
+    `  node packages/cli/bin/pivot-contract.js generate  ${formatDuration(wall('cli')).padStart(9)}  (runs: ${runsOf('cli')})${cpuOf('cli')}`,
   );
   log(
-    `  tsx scripts/cli.ts generate (npm run generate)     ${formatDuration(median(times.tsx)).padStart(9)}  (runs: ${runsOf('tsx')})`,
+    `  tsx scripts/cli.ts generate (npm run generate)     ${formatDuration(wall('tsx')).padStart(9)}  (runs: ${runsOf('tsx')})${cpuOf('tsx')}`,
   );
   log(
-    `  openapi-typescript <spec> --output <file>          ${formatDuration(median(times.bare)).padStart(9)}  (runs: ${runsOf('bare')})`,
+    `  openapi-typescript <spec> --output <file>          ${formatDuration(wall('bare')).padStart(9)}  (runs: ${runsOf('bare')})${cpuOf('bare')}`,
   );
-  return { cliNs: median(times.cli), tsxNs: median(times.tsx), bareNs: median(times.bare) };
+  return { cliNs: wall('cli'), tsxNs: wall('tsx'), bareNs: wall('bare'), cliCpuNs: cpu('cli'), bareCpuNs: cpu('bare') };
 }
 
 const relativeToRoot = (file: string) => file.replace(`${REPO_ROOT}/`, '');
@@ -181,6 +212,17 @@ export const generateVsOpenapiTs: BenchSection = {
       ratio: numerator / bareNs,
       ...(target ? { target, met: numerator / bareNs <= 2 } : {}),
     });
+    // CPU time, besides wall time: on two shared cores the wall time of one run moves with the load.
+    const cpuFigure = (label: string, times: { cliCpuNs?: number; bareCpuNs?: number }): Figure[] =>
+      times.cliCpuNs !== undefined && times.bareCpuNs
+        ? [
+            {
+              label,
+              measured: `${formatDuration(times.cliCpuNs)} / ${formatDuration(times.bareCpuNs)}`,
+              ratio: times.cliCpuNs / times.bareCpuNs,
+            },
+          ]
+        : [];
     const corpusFigures: Figure[] = [];
     for (const spec of CORPUS_DOCUMENTS) {
       const name = relativeToRoot(spec);
@@ -199,6 +241,7 @@ export const generateVsOpenapiTs: BenchSection = {
           times.bareNs,
           '≤ 2×',
         ),
+        ...cpuFigure(`  ↳ CPU time (user + system) of the same processes, ${name}`, times),
       );
     }
     const { cliMb, tsxMb } = peakRssOfGenerate(LARGEST_CORPUS_DOCUMENT, scratch('rss-largest'));
@@ -214,6 +257,7 @@ export const generateVsOpenapiTs: BenchSection = {
         ownProcesses.bareNs,
         '≤ 2×',
       ),
+      ...cpuFigure('  ↳ CPU time (user + system) of the same processes, this spec', ownProcesses),
       ...corpusFigures,
       {
         label: `peak RSS of pivot-contract generate on ${relativeToRoot(LARGEST_CORPUS_DOCUMENT)} (${(sizeOf(LARGEST_CORPUS_DOCUMENT) / 1e6).toFixed(1)} MB)`,

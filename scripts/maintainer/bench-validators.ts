@@ -10,7 +10,8 @@ import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { schemaExamples } from '../../generated/fixtures/index.js';
 import { schemaNames, tolerantSchemaNames, validate } from '../../generated/validators/index.js';
 import * as strictModule from '../../generated/validators/strict.js';
-import { deeperThan } from '../../generated/validators/violations.js';
+import { rules } from '../../generated/validators/rules.js';
+import { deeperThan, toViolations } from '../../generated/validators/violations.js';
 import { compareOps, formatDuration, median, runChild, scratch, type BenchSection, type Figure } from './bench-measure.ts';
 
 // ---- (a) validate vs JSON.parse --------------------------------------------------------------
@@ -32,7 +33,16 @@ export const validationVsParse: BenchSection = {
       throw new Error('the error-path document must have one violation');
     const tolerated = validate('PaymentSession', extended, { mode: 'tolerant' });
     if (!tolerated.valid || !tolerated.warnings?.length) throw new Error('the tolerated deviation must be a warning');
-    const ajvStrict = (strictModule as Record<string, (data: unknown) => boolean>).PaymentSession!;
+    const ajvStrict = (strictModule as Record<string, ((data: unknown) => boolean) & { errors?: unknown[] | null }>)
+      .PaymentSession!;
+    // The error path's parts: the Ajv function collecting its error, then the error made a violation.
+    const ajvOnBroken = () => {
+      const valid = ajvStrict(broken);
+      const errors = ajvStrict.errors;
+      ajvStrict.errors = null;
+      return { valid, errors };
+    };
+    const brokenErrors = ajvOnBroken().errors as Parameters<typeof toViolations>[0];
     log(`document: schemaExamples.PaymentSession['payment-session-object'], ${Buffer.byteLength(text)} bytes of JSON`);
     log(`error path: the same with "id": 12345 (one violation); tolerated: with one unknown property (one warning)`);
     log(
@@ -45,6 +55,8 @@ export const validationVsParse: BenchSection = {
       'validate error path': () => (validate('PaymentSession', broken).valid ? 1 : 0),
       'tolerated deviation': () => (validate('PaymentSession', extended, { mode: 'tolerant' }).valid ? 1 : 0),
       'Ajv function alone': () => (ajvStrict(document) ? 1 : 0),
+      'Ajv, error path': () => (ajvOnBroken().valid ? 1 : 0),
+      toViolations: () => toViolations(brokenErrors, rules).length,
       'depth walk': () => (deeperThan(document) === undefined ? 1 : 0),
     });
     for (const [name, result] of Object.entries(results)) {
@@ -68,6 +80,8 @@ export const validationVsParse: BenchSection = {
       figure('validate error path', 'the error path (one violation)', VALIDATION_TARGETS.error),
       figure('tolerated deviation', 'tolerant, one tolerated deviation'),
       figure('Ajv function alone', 'of which the Ajv function'),
+      figure('Ajv, error path', 'of the error path, the Ajv function'),
+      figure('toViolations', 'of the error path, its error made a violation (toViolations)'),
       figure('depth walk', 'the depth walk (deeperThan), paid only where a schema needs it'),
     ];
   },

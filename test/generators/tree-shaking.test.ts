@@ -55,10 +55,11 @@ describe('treeShakable', () => {
     expect(treeShakable(ajvLike)).toContain('const func3 = /* @__PURE__ */ interopDefault(runtime0);');
   });
 
+  // The contract's schemas use no `unevaluatedProperties`, so its module has no `evaluated` at all
+  // (generators/spec/ajv-code.ts); test/generators/validator-code.test.ts checks a module that has.
   it('leaves the generated strict module with no top-level `evaluated` assignment', () => {
     const strict = readFileSync(join(GENERATED, 'validators', 'strict.js'), 'utf8');
     expect(strict).not.toMatch(/\}validate\d+\.evaluated = /);
-    expect(strict).toMatch(/validate\d+\.evaluated \?\?= /);
   });
 });
 

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CTX } from '../../generators/types.ts';
-import { runOnTypeScriptThread, workerExecArgv } from '../../scripts/generate/typescript-thread.ts';
+import {
+  refusedOptions,
+  runOnTypeScriptThread,
+  workerExecArgv,
+  workerOptions,
+} from '../../scripts/generate/typescript-thread.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUILT_GENERATE = join(ROOT, 'packages/cli/dist/scripts/generate.js');
@@ -72,6 +77,26 @@ describe('the TypeScript generator thread', () => {
       '--max-old-space-size=2048',
     ]);
     expect(workerExecArgv(['--input-type', 'module', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+  });
+
+  it('runs from the built command under Node options a worker refuses (a raised heap limit), which the worker goes without', () => {
+    const out = join(work, 'heap');
+    const { status, log } = generateInChild(out, BUILT_GENERATE, ['--max-old-space-size=3000', '--stack-size=2000']);
+    expect(status, log.join('\n')).toBe(0);
+    expect(readFileSync(join(out, 'models.d.ts'), 'utf8')).toBe(readFileSync(join(ROOT, 'generated', 'models.d.ts'), 'utf8'));
+  }, 150_000);
+
+  it("reads the options Node refuses from its message, and keeps the process's heap limit as the worker's", () => {
+    const refused = refusedOptions('Initiated Worker with invalid execArgv flags: --max-old-space-size=3000, --expose-gc');
+    expect(refused).toEqual(['--max-old-space-size=3000', '--expose-gc']);
+    expect(refusedOptions('something else')).toEqual([]);
+    expect(workerOptions(['--import', 'tsx', '--max-old-space-size=3000', '--expose-gc'], refused)).toEqual({
+      execArgv: ['--import', 'tsx'],
+      resourceLimits: { maxOldGenerationSizeMb: 3000 },
+    });
+    expect(workerOptions(['--expose-gc', '--enable-source-maps'], ['--expose-gc'])).toEqual({
+      execArgv: ['--enable-source-maps'],
+    });
   });
 
   it('fails a job with the message of what went wrong on the thread', async () => {
