@@ -66,15 +66,25 @@ async function listening(child: ChildProcess): Promise<{ url: string; prismPid: 
   throw new Error(`the mock did not start:\n${text}`);
 }
 
+/** `pivot-contract mock` on a free port, run through tsx as its own process, once it listens. */
+async function startMockProcess(): Promise<{ front: ChildProcess; mock: Awaited<ReturnType<typeof listening>> }> {
+  const port = await freePort();
+  const front = spawn(process.execPath, ['--import', 'tsx', CLI, 'mock', '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(front.pid!);
+  return { front, mock: await listening(front) };
+}
+
+/** The exit code the child ends with. */
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((done) => child.once('exit', (code) => done(code)));
+}
+
 describe('the mock leaves no Prism behind', () => {
   it('SIGKILL of the front layer: Prism exits too', async () => {
-    const port = await freePort();
-    const front = spawn(process.execPath, ['--import', 'tsx', CLI, 'mock', '--port', String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.push(front.pid!);
-    const mock = await listening(front);
+    const { front, mock } = await startMockProcess();
     expect(parentOf(mock.prismPid)).toBe(front.pid);
     expect((await fetch(`${mock.url}/v1/customers/x`)).status).toBe(401);
     front.kill('SIGKILL');
@@ -98,14 +108,8 @@ describe('the mock leaves no Prism behind', () => {
   }, 180_000);
 
   it('SIGTERM to the mock: it says so, stops Prism and exits 0', async () => {
-    const port = await freePort();
-    const front = spawn(process.execPath, ['--import', 'tsx', CLI, 'mock', '--port', String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.push(front.pid!);
-    const mock = await listening(front);
-    const exited = new Promise<number | null>((done) => front.once('exit', (code) => done(code)));
+    const { front, mock } = await startMockProcess();
+    const exited = exitCode(front);
     front.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(mock.output()).toMatch(/SIGTERM: stopping the mock[\s\S]*mock stopped/);
@@ -113,14 +117,8 @@ describe('the mock leaves no Prism behind', () => {
   }, 180_000);
 
   it('Prism dies: the mock says so and exits 1 instead of answering without it', async () => {
-    const port = await freePort();
-    const front = spawn(process.execPath, ['--import', 'tsx', CLI, 'mock', '--port', String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.push(front.pid!);
-    const mock = await listening(front);
-    const exited = new Promise<number | null>((done) => front.once('exit', (code) => done(code)));
+    const { front, mock } = await startMockProcess();
+    const exited = exitCode(front);
     process.kill(mock.prismPid, 'SIGKILL');
     expect(await exited).toBe(1);
     expect(mock.output()).toContain('Prism exited unexpectedly: stopping the mock');
