@@ -11,6 +11,7 @@ import { componentSchemaReferences, restoreAliasReferences } from './alias-refer
 import { checkDocument, checkHouseRules } from './checks.ts';
 import { escapePointer as escape, type BundledSpec } from './document.ts';
 import { normalizeDocument } from './normalize.ts';
+import { assertOpenApiSchema } from './openapi-schema.ts';
 import { readDocument, yamlSyntaxError } from './parse.ts';
 import { escapeDataRefs, restoreDataRefs } from './data-positions.ts';
 import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, resolveMappings, type RefOptions } from './refs.ts';
@@ -116,6 +117,24 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   return bundled;
 }
 
+/**
+ * swagger-parser's `validate()` (version check, dereferencing in place, the OpenAPI schema), with the
+ * schema check of an OpenAPI 3.x document made by the precompiled validators (generators/spec/openapi-schema.ts):
+ * swagger-parser compiles the schema on every call. Circular `$ref`s stay references, as there.
+ */
+export async function validateAgainstOpenApiSchema(document: BundledSpec): Promise<void> {
+  if ((document as { swagger?: unknown }).swagger !== undefined) {
+    await SwaggerParser.validate(document as never, { resolve: { external: false } });
+    return;
+  }
+  const dereferenced = await SwaggerParser.validate(document as never, {
+    resolve: { external: false },
+    dereference: { circular: 'ignore' },
+    validate: { schema: false },
+  });
+  assertOpenApiSchema(dereferenced as { openapi?: unknown });
+}
+
 function attempt(run: () => void): { ok: true } | { ok: false; error: unknown } {
   try {
     run();
@@ -143,7 +162,7 @@ export async function loadSpec(specRoot: string, options: LoadOptions = {}): Pro
   const normalised = level === 'document' ? attempt(() => normalizeDocument(bundled)) : { ok: true as const };
   if (normalised.ok) await options.onBundled?.(bundled);
   try {
-    await SwaggerParser.validate(copy as never, { resolve: { external: false } });
+    await validateAgainstOpenApiSchema(copy);
   } catch (error) {
     throw describeLoadError(specRoot, error);
   }
