@@ -112,11 +112,15 @@ const META_SCHEMA_2020 = 'https://json-schema.org/draft/2020-12/schema';
  * `$dynamicRef` need: which properties each passing branch evaluated (an object per branch) and a
  * `dynamicAnchors` object per validator call. A schema set without those keywords never reads it:
  * 9 % of the validation time. Switched off for such a set, on an instance that has compiled nothing
- * but the meta-schema (compiled first, with everything on: it uses `$dynamicRef`).
+ * but the meta-schema (compiled first, with everything on: it uses `$dynamicRef`), or nothing at all
+ * where schemas are not checked against it (`validateSchema: false`).
  */
 export function withoutUnusedBookkeeping(ajv: Ajv2020, resources: readonly unknown[]): Ajv2020 {
   if (resources.some(usesBookkeeping)) return ajv;
-  if (!ajv.getSchema(META_SCHEMA_2020)) throw new Error('the JSON Schema 2020-12 meta-schema is missing');
+  // An instance that does not check schemas against the meta-schema never compiles it.
+  if (ajv.opts.validateSchema !== false && !ajv.getSchema(META_SCHEMA_2020)) {
+    throw new Error('the JSON Schema 2020-12 meta-schema is missing');
+  }
   const options = ajv.opts as { unevaluated?: boolean; dynamicRef?: boolean };
   options.unevaluated = false;
   options.dynamicRef = false;

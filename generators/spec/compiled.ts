@@ -30,8 +30,12 @@ export function compiledSchemas(schemas: SchemaMap, mode: Mode, level: CheckLeve
     // validators that meet hostile data; these only check the document's own examples, and their
     // standalone code gets the rewrites when it is written (generators/validators.ts). Applying them here
     // too ran two regular expressions over every function twice (about 1 s on GitHub's document).
+    // validateSchema: false: checkDocument has already checked every schema against the meta-schema
+    // (generators/spec/checks.ts), and each instance would compile that meta-schema once more (about
+    // 0.1 s) to check the same schemas again, prepared.
     const ajv = createAjv(
       {
+        validateSchema: false,
         code: {
           esm: true,
           source: true,

@@ -14,6 +14,9 @@ import { toViolations } from '../../generators/runtime/violations.js';
 import { loadBundledSpec } from '../../generators/spec/pivot-contract.ts';
 import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { runtimeValidator } from '../../generators/spec/runtime-validator.ts';
+import { withoutUnusedBookkeeping } from '../../generators/spec/ajv-code.ts';
+import { compiledSchemas, validateWith } from '../../generators/spec/compiled.ts';
+import { createAjv } from '../../generators/spec/schema-set.ts';
 import { runGenerate } from '../../scripts/generate.ts';
 
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');
@@ -166,5 +169,30 @@ describe("the contract's PaymentSession", () => {
     for (const mode of ['strict', 'tolerant'] as const)
       expect(validateContract('PaymentSession', document, { mode }).valid).toBe(false);
     expect(validateContract('PaymentSession', session())).toEqual({ valid: true });
+  });
+});
+
+describe('the Ajv instances that write the standalone validators', () => {
+  const META_SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
+  const compiledMeta = (ajv: object) =>
+    (ajv as { schemas: Record<string, { validate?: unknown } | undefined> }).schemas[META_SCHEMA]?.validate !== undefined;
+  const schemas = {
+    Code: { type: 'string', minLength: 2 },
+    Pair: { type: 'array', items: { $ref: '#/components/schemas/Code' } },
+  };
+
+  it('compile no meta-schema (checkDocument checked the schemas already) and still switch the bookkeeping off', () => {
+    for (const mode of ['strict', 'tolerant'] as const) {
+      const ajv = compiledSchemas(structuredClone(schemas), mode, 'document');
+      expect(validateWith(ajv, 'Pair', mode, ['ab', 'a']).map((error) => error.instancePath)).toEqual(['/1']);
+      expect(compiledMeta(ajv)).toBe(false);
+      expect((ajv.opts as { unevaluated?: boolean }).unevaluated).toBe(false);
+    }
+  });
+
+  it('where schemas are checked against the meta-schema, it is compiled before the bookkeeping goes', () => {
+    const ajv = withoutUnusedBookkeeping(createAjv({}, 'document'), Object.values(schemas));
+    expect(compiledMeta(ajv)).toBe(true);
+    expect(ajv.validateSchema({ type: 'strin' })).toBe(false);
   });
 });
