@@ -29,7 +29,7 @@ export function codeHeader(ctx: GenContext, what: string): string {
 
 /** Exactly one trailing newline. */
 export function finalNewline(text: string): string {
-  return `${text.replace(/\s+$/, '')}\n`;
+  return `${text.trimEnd()}\n`;
 }
 
 /**
