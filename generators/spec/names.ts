@@ -7,7 +7,28 @@
  * `_2`, `_3`… in sorted order, and are reported.
  * @see https://spec.openapis.org/oas/v3.1.0#components-object
  */
-import { toSafeString } from 'json-schema-to-typescript/dist/src/utils.js';
+import { createRequire } from 'node:module';
+
+/**
+ * json-schema-to-typescript's `toSafeString`, loaded on first use: its module loads all of lodash
+ * (about 0.1 s), which a document whose names are all plain PascalCase never needs.
+ */
+let safeString: ((name: string) => string) | undefined;
+function toSafeString(name: string): string {
+  safeString ??= (
+    createRequire(import.meta.url)(
+      'json-schema-to-typescript/dist/src/utils.js',
+    ) as typeof import('json-schema-to-typescript/dist/src/utils.js')
+  ).toSafeString;
+  return safeString(name);
+}
+
+/**
+ * Names `toSafeString` returns unchanged: an upper-case ASCII letter, then letters and digits, no digit
+ * followed by a lower-case letter (which it would upper-case). Checked against it by
+ * test/generators/names.test.ts.
+ */
+const PLAIN_PASCAL_CASE = /^[A-Z](?:[a-zA-Z]|\d(?![a-z]))*$/;
 
 export interface IdentifierMap {
   /** Component name → identifier (identity for names that already are PascalCase identifiers). */
@@ -21,6 +42,7 @@ export interface IdentifierMap {
  * (`400`, `3DSecureData`) is prefixed with `Schema` (`Schema400`) instead of losing its digits.
  */
 export function toIdentifier(name: string): string {
+  if (PLAIN_PASCAL_CASE.test(name)) return name;
   return toSafeString(/^[^a-zA-Z_$]/.test(name) ? `Schema ${name}` : name) || 'Schema';
 }
 

@@ -126,7 +126,8 @@ function buildModel(spec: BundledSpec): OperationModel {
   const schemas: SchemaMap = { ...components };
   const locations = new Map(Object.keys(components).map((name) => [`/components/schemas/${escapePointer(name)}`, name]));
   const byMedia = new Map<string, string>();
-  const nameMessage = (message: Message | undefined, suggested: string): MessageSpec | undefined => {
+  // `suggested` is called only for an inline schema: naming loads json-schema-to-typescript (see names.ts).
+  const nameMessage = (message: Message | undefined, suggested: () => string): MessageSpec | undefined => {
     if (!message) return undefined;
     const { schema } = message;
     if (schema === undefined || schema === null || typeof schema !== 'object') return { schema: undefined, examples: message.examples };
@@ -138,7 +139,7 @@ function buildModel(spec: BundledSpec): OperationModel {
     let name = byMedia.get(message.media);
     if (name === undefined) {
       const shared = /^\/components\/(requestBodies|responses)\/([^/]+)\//.exec(message.media);
-      name = unique(shared ? schemaNameOf(decodePointerSegment(shared[2]!), shared[1] === 'responses' ? 'Response' : 'Request') : suggested);
+      name = unique(shared ? schemaNameOf(decodePointerSegment(shared[2]!), shared[1] === 'responses' ? 'Response' : 'Request') : suggested());
       byMedia.set(message.media, name);
       schemas[name] = schema as SchemaMap[string];
       locations.set(`${message.media}/schema`, name);
@@ -177,10 +178,10 @@ function buildModel(spec: BundledSpec): OperationModel {
       operationId,
       derived: id === undefined,
       ...where,
-      request: nameMessage(request, schemaNameOf(operationId, 'Request')),
+      request: nameMessage(request, () => schemaNameOf(operationId, 'Request')),
       responses: Object.fromEntries(
         responses.flatMap(([status, message]) => {
-          const named = nameMessage(message, schemaNameOf(operationId, status, 'Response'));
+          const named = nameMessage(message, () => schemaNameOf(operationId, status, 'Response'));
           return named ? [[status, named]] : [];
         }),
       ),

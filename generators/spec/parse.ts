@@ -7,8 +7,16 @@
  * times faster, so it reads every file that has no anchor (and so no alias to expand).
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { isAlias, isMap, isSeq, parse as parseYaml, parseDocument, visit, type Node } from 'yaml';
+import type { Node } from 'yaml';
+
+/**
+ * `yaml`, loaded on first use (about 30 ms): a run whose files have no anchor and no syntax error
+ * never needs it.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 import { escapePointer as escape } from './document.ts';
 import { display, SpecError } from './spec-error.ts';
 
@@ -21,6 +29,7 @@ export const MAX_YAML_ALIASES = 100;
 
 /** The JSON pointer of the deepest YAML node around a text offset (where a syntax error sits). */
 export function pointerAt(node: Node | null | undefined, offset: number, pointer = ''): string {
+  const { isMap, isSeq } = yaml();
   if (isMap(node) || isSeq(node)) {
     for (const [index, item] of node.items.entries()) {
       const key = isMap(node) ? String((item as { key?: { value?: unknown } }).key?.value ?? '') : String(index);
@@ -34,7 +43,7 @@ export function pointerAt(node: Node | null | undefined, offset: number, pointer
 
 /** Where a YAML file stops parsing: `line:column` and the pointer of the node around it. */
 export function yamlSyntaxError(file: string): { pointer: string; detail: string } | undefined {
-  const document = parseDocument(readFileSync(file, 'utf8'));
+  const document = yaml().parseDocument(readFileSync(file, 'utf8'));
   const error = document.errors[0];
   if (!error) return undefined;
   const [line, column] = [error.linePos?.[0].line, error.linePos?.[0].col];
@@ -45,7 +54,8 @@ export function yamlSyntaxError(file: string): { pointer: string; detail: string
 }
 
 /** The alias an over-expanding document trips on: the first one whose anchor itself holds aliases. */
-function culpritAlias(document: ReturnType<typeof parseDocument>): Node | undefined {
+function culpritAlias(document: ReturnType<typeof import('yaml').parseDocument>): Node | undefined {
+  const { isAlias, visit } = yaml();
   const aliases: Node[] = [];
   visit(document, { Alias: (_, node) => void aliases.push(node) });
   const nested = aliases.find((alias) => {
@@ -79,7 +89,7 @@ export function parseSpecFile(file: string, text: string): unknown {
       // reported below, with line and pointer
     }
   }
-  const document = parseDocument(text);
+  const document = yaml().parseDocument(text);
   const syntax = document.errors[0];
   if (syntax) {
     throw new SpecError(
@@ -114,6 +124,6 @@ export function readDocument(file: string): unknown {
       // not JSON after all: read as YAML, whose errors say where
     }
   }
-  return parseYaml(text, { maxAliasCount: MAX_YAML_ALIASES });
+  return yaml().parse(text, { maxAliasCount: MAX_YAML_ALIASES });
 }
 

@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../../generators/spec/package-root.ts';
 import { runtimeValidator } from '../../generators/spec/runtime-validator.ts';
 import { withoutUnusedBookkeeping } from '../../generators/spec/ajv-code.ts';
 import { compiledSchemas, validateWith } from '../../generators/spec/compiled.ts';
-import { createAjv } from '../../generators/spec/schema-set.ts';
+import { createAjv, type SchemaMap } from '../../generators/spec/schema-set.ts';
 import { runGenerate } from '../../scripts/generate.ts';
 
 const TMP_BASE = join(REPO_ROOT, 'node_modules', '.cache', 'pivot-contract-tests');
@@ -179,7 +179,7 @@ describe('the Ajv instances that write the standalone validators', () => {
   const schemas = {
     Code: { type: 'string', minLength: 2 },
     Pair: { type: 'array', items: { $ref: '#/components/schemas/Code' } },
-  };
+  } as SchemaMap;
 
   it('compile no meta-schema (checkDocument checked the schemas already) and still switch the bookkeeping off', () => {
     for (const mode of ['strict', 'tolerant'] as const) {
