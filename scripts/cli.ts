@@ -6,11 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unknownName, USAGE_ERROR } from './cli/command.ts';
+import { tuneForOneShot } from './cli/one-shot.ts';
 import { REPO_ROOT } from '../generators/spec/package-root.ts';
 
 // Commands load lazily: `generate` must not need the mock's dependencies, and startup stays short.
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  generate: async (argv) => (await import('./generate.ts')).runGenerate(argv),
+  generate: async (argv) => {
+    tuneForOneShot();
+    return (await import('./generate.ts')).runGenerate(argv);
+  },
   mock: async (argv) => (await import('./mock.ts')).runMock(argv),
   sandbox: async (argv) => (await import('./sandbox.ts')).runSandbox(argv),
   verify: async (argv) => (await import('./verify.ts')).runVerify(argv),
