@@ -11,12 +11,7 @@ import { loadGenContext } from './generate/context.ts';
 import { REPO_ROOT } from '../generators/spec/package-root.ts';
 import { loadSpec } from '../generators/spec/load.ts';
 import { SpecError } from '../generators/spec/spec-error.ts';
-import {
-  runOnTypeScriptThread,
-  stopTypeScriptThread,
-  warmTypeScriptThread,
-  type ThreadResult,
-} from './generate/typescript-thread.ts';
+import { runOnTypeScriptThread, warmTypeScriptThread, type ThreadResult } from './generate/typescript-thread.ts';
 import { parseCommand, unknownName, usageError, type Io } from './cli/command.ts';
 import { drift, isClean, MANIFEST, planOutput } from './generate/manifest.ts';
 import { displayPath, OutputRefused } from './generate/output-errors.ts';
@@ -112,6 +107,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
   const where = displayPath(outDir);
   let release = () => {};
   let threadBusy = false;
+  const dropThreadJob = new AbortController();
   try {
     // Before the (slow) render, so that a wrong --out fails at once.
     if (args.check) assertUsableFolder(outDir);
@@ -137,7 +133,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
       if (threaded.length === 0) return;
       const names = threaded.map((generator) => generator.name);
       threadBusy = true;
-      fromThread = runOnTypeScriptThread(names, bundled, await context);
+      fromThread = runOnTypeScriptThread(names, bundled, await context, dropThreadJob.signal);
       // Awaited after the main thread's generators; until then a failure is not unhandled.
       fromThread.then(
         () => (threadBusy = false),
@@ -204,7 +200,7 @@ export async function runGenerate(argv: string[], io: Io = console): Promise<num
     return 1;
   } finally {
     release();
-    // A run that failed while the worker was rendering does not wait for it.
-    if (threadBusy) stopTypeScriptThread();
+    // A run that failed while the worker was rendering does not wait for it (nor stops other runs' jobs).
+    if (threadBusy) dropThreadJob.abort();
   }
 }

@@ -102,6 +102,9 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   const parsed = new Map<string, unknown>();
   const remote = checkRefs(specRoot, options, parsed);
   const written = componentSchemaReferences(parsed.get(realpathSync(specRoot)));
+  // The object each file parsed into (the bundler hands them over, and takes them out of `parsed`).
+  const files = new Map<object, string>();
+  for (const [file, document] of parsed) if (document !== null && typeof document === 'object') files.set(document, file);
   let bundled: BundledSpec;
   try {
     bundled = (await SwaggerParser.bundle(specRoot, bundlerOptions(specRoot, options, parsed))) as BundledSpec;
@@ -111,7 +114,7 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   restoreDataRefs(bundled);
   restoreAliasReferences(bundled, written);
   resolveMappings(bundled);
-  inlineStrayReferences(bundled);
+  inlineStrayReferences(bundled, files);
   const left = fileReferenceIn(bundled);
   if (left) throw new SpecError(display(specRoot), left.pointer, `the bundle still refers to a file: ${left.ref}`);
   return bundled;

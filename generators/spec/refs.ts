@@ -4,13 +4,17 @@
  * only when allowed), and the bundler is given readers that read nothing else.
  */
 import type SwaggerParser from '@apidevtools/swagger-parser';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync as jsRealpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapePointer as escape } from './document.ts';
 import { escapeDataRefs, forEachObject } from './data-positions.ts';
 import { parseSpecFile } from './parse.ts';
 import { display, SpecError } from './spec-error.ts';
+
+// The system's realpath, about 3× as fast as Node's own, which walks the path segment by segment in
+// JavaScript (DigitalOcean's 2,907 files are resolved three times each in a run); same answers.
+const realpathSync = (path: string) => jsRealpathSync.native(path);
 
 /** What the reference checks and the bundler are told. */
 export interface RefOptions {

@@ -135,7 +135,7 @@ export function warmTypeScriptThread(): void {
   thread();
 }
 
-/** Stops the worker (a run that failed does not wait for its job); the next run starts a new one. */
+/** Stops the worker and fails every job it has; the next run starts a new one. */
 export function stopTypeScriptThread(): void {
   const current = shared;
   if (!current) return;
@@ -144,13 +144,33 @@ export function stopTypeScriptThread(): void {
   void current.worker.terminate();
 }
 
-/** Runs the named `loadsTypeScript` generators on the worker; their results in the order of `names`. */
-export function runOnTypeScriptThread(names: string[], spec: BundledSpec, ctx: GenContext): Promise<ThreadResult[]> {
-  const { worker, pending } = thread();
+/**
+ * Runs the named `loadsTypeScript` generators on the worker; their results in the order of `names`.
+ * When `signal` aborts (a run that failed does not wait for its job), this job fails, and the worker
+ * stops if no other job is waiting for it: runs in one process (tests, the bench) share the worker, and
+ * one run's failure must not fail the others.
+ */
+export function runOnTypeScriptThread(
+  names: string[],
+  spec: BundledSpec,
+  ctx: GenContext,
+  signal?: AbortSignal,
+): Promise<ThreadResult[]> {
+  const current = thread();
+  const { worker, pending } = current;
   const id = nextId++;
   return new Promise<ThreadResult[]>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker.ref();
     worker.postMessage({ id, names, spec, ctx } satisfies ThreadJob);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        if (!pending.delete(id)) return;
+        reject(new Error('the TypeScript generator job was dropped'));
+        if (pending.size === 0 && shared === current) stopTypeScriptThread();
+      },
+      { once: true },
+    );
   });
 }

@@ -8,6 +8,9 @@
  * - the same load against the HTTP ceiling: a server on the same stack (`serveHandler`: node:http, Hono's
  *   Node adapter, Hono) that only reads and parses the body and answers a fixed text as long as the
  *   sandbox's create answer, so what the sandbox costs above plain HTTP on this machine is in one run;
+ * - the same load against the floor: bare `node:http` reading the body and answering the same bytes, with
+ *   no framework and no parsing, so what the machine allows any Node server (p99 at 50 connections
+ *   included) is printed in the same run;
  * - server CPU time per request (`process.cpuUsage()` of this process, which serves, over the requests
  *   the load got answered; the load generator is another process): robust against other work on the
  *   machine, which moves req/s and p99 far more;
@@ -20,6 +23,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { getFixture } from 'pivot-payments-contract/fixtures';
 import { Hono } from 'hono';
@@ -49,6 +54,8 @@ export interface SandboxBenchResult {
   sandboxData: ServedLoad;
   /** A bare server on the same HTTP stack, same request, an answer as long as the sandbox's. */
   ceiling: ServedLoad;
+  /** Bare `node:http`: the body read, not parsed, the same bytes answered (no framework). */
+  floor: ServedLoad;
   /** Bytes of the sandbox's create answer (the ceiling answers as many). */
   answerBytes: number;
   mock: LoadResult;
@@ -146,6 +153,32 @@ async function loadCeiling(body: string, answerBytes: number, connections: numbe
   }
 }
 
+/**
+ * The floor: bare `node:http`, the body read and not parsed, `answerBytes` of fixed JSON answered. Below
+ * the sandbox's stack, so its p99 at the same load is what any Node server can reach on this machine.
+ */
+async function loadFloor(body: string, answerBytes: number, connections: number, durationSeconds: number): Promise<ServedLoad> {
+  const answer = Buffer.from(`{"data":"${'x'.repeat(Math.max(0, answerBytes - 11))}"}`);
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  try {
+    return await servedLoad({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/payments`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      connections,
+      durationSeconds,
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((closed) => server.close(closed));
+  }
+}
+
 export async function benchSandbox(
   options: { connections?: number; durationSeconds?: number; sessions?: number } = {},
 ): Promise<SandboxBenchResult> {
@@ -190,6 +223,7 @@ export async function benchSandbox(
   }
 
   const ceiling = await loadCeiling(body, answerBytes, connections, durationSeconds);
+  const floor = await loadFloor(body, answerBytes, connections, durationSeconds);
 
   const mock = await startMock({ port: 0 });
   let mockLoad: LoadResult;
@@ -212,6 +246,7 @@ export async function benchSandbox(
     sandbox: sandboxLoad,
     sandboxData: sandboxDataLoad,
     ceiling,
+    floor,
     answerBytes,
     mock: mockLoad,
     sessions,

@@ -66,7 +66,7 @@ const sandboxServer: BenchSection = {
   title: '(f) sandbox in memory and with --data vs mock: the same create request under load; bytes per stored session',
   async run(log) {
     const result = await benchSandbox();
-    const { sandbox, sandboxData, ceiling, mock } = result;
+    const { sandbox, sandboxData, ceiling, floor, mock } = result;
     log(
       `load: autocannon in its own process, ${result.connections} connections, ${result.durationSeconds} s each, POST /v2/payments card-redirect with a fresh X-REQUEST-ID per request`,
     );
@@ -74,14 +74,19 @@ const sandboxServer: BenchSection = {
       ['sandbox (memory)', sandbox],
       ['sandbox (--data)', sandboxData],
       ['HTTP ceiling    ', ceiling],
+      ['node:http floor ', floor],
       ['mock            ', mock],
     ] as const)
       log(
         `${name} ${figures.requests} requests, ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}` +
-          ('cpuUsPerRequest' in figures ? `, server CPU ${figures.cpuUsPerRequest} µs per request` : ''),
+          ('cpuUsPerRequest' in figures ? `, server CPU ${figures.cpuUsPerRequest} µs per request` : '') +
+          `, load generator CPU ${figures.generatorCpuUsPerRequest} µs per request`,
       );
     log(
       `HTTP ceiling: the sandbox's HTTP stack (node:http, Hono's Node adapter, Hono) reading and parsing the same body and answering ${result.answerBytes} bytes of fixed JSON, as long as the sandbox's create answer`,
+    );
+    log(
+      `node:http floor: bare node:http reading the body without parsing it and answering the same ${result.answerBytes} bytes, no framework: no Node server answers this load faster here`,
     );
     log(`${result.sessions} sessions created in process: ${result.bytesPerSession} bytes of heap per stored session`);
     const figures: Figure[] = [];
@@ -115,6 +120,11 @@ const sandboxServer: BenchSection = {
       label: `HTTP ceiling (same stack, body parsed, fixed ${result.answerBytes}-byte answer) req/s / p99; × mock req/s`,
       measured: `${ceiling.requestsPerSecond} req/s / ${ceiling.p99Ms} ms`,
       ratio: ceiling.requestsPerSecond / Math.max(mock.requestsPerSecond, 1),
+    });
+    figures.push({
+      label: `node:http floor (no framework, body not parsed) req/s / p99: the p99 any Node server gets at this load here`,
+      measured: `${floor.requestsPerSecond} req/s / ${floor.p99Ms} ms`,
+      ratio: floor.requestsPerSecond / Math.max(mock.requestsPerSecond, 1),
     });
     figures.push({
       label: `heap bytes per stored session at ${result.sessions.toLocaleString('en')} sessions`,

@@ -128,24 +128,77 @@ describe('cause 3: relative discriminator.mapping values in a split document', (
 describe('cause 3: a schema file a split document uses from several operations', () => {
   const run = generate('split-shared');
 
-  it('is one component schema that every use refers to, not a copy at each', async () => {
+  it('is one component schema, named after its file, that every use refers to, not a copy at each', async () => {
     const { code, err, out } = await run;
     expect(code, err.join('\n')).toBe(0);
     const text = readFileSync(join(out, 'openapi.json'), 'utf8');
     expect(text.split('An item, with the items under it.').length - 1).toBe(1);
     const bundle = JSON.parse(text);
-    const home = { $ref: '#/components/schemas/CreateItemRequest' };
-    expect(bundle.components.schemas.CreateItemRequest.properties.children.items).toEqual(home);
+    const home = { $ref: '#/components/schemas/Item' };
+    expect(bundle.components.schemas.Item.properties.children.items).toEqual(home);
     const items = bundle.paths['/items'];
     expect(items.post.requestBody.content['application/json'].schema).toEqual(home);
     expect(items.post.responses['201'].content['application/json'].schema).toEqual(home);
     expect(items.get.responses['200'].content['application/json'].schema.items).toEqual(home);
     const { operations, validateResponse } = await importFrom(out, 'validators/index.js');
-    expect(operations.createItem).toMatchObject({ request: 'CreateItemRequest', responses: { '201': 'CreateItemRequest' } });
+    expect(operations.createItem).toMatchObject({ request: 'Item', responses: { '201': 'Item' } });
     expect(validateResponse('listItems', 200, [{ id: 'a', children: [{ id: 'b' }] }])).toEqual({ valid: true });
     expect(validateResponse('createItem', 201, { id: 'a', children: [{ id: 1 }] }).errors).toEqual([
       { path: '/children/0/id', keyword: 'type', message: '/children/0/id must be string' },
     ]);
+  });
+});
+
+describe('cause 3: responses, parameters, headers and bodies a split document shares between operations', () => {
+  const run = generate('split-shared-objects');
+
+  it('are each one component of their kind, named after their file, that every use refers to', async () => {
+    const { code, err, out } = await run;
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const text = readFileSync(join(out, 'openapi.json'), 'utf8');
+    for (const once of [
+      'Credentials are missing or wrong',
+      'Requests allowed per hour',
+      'Items per page',
+      'An item, written once',
+    ])
+      expect(text.split(once).length - 1, once).toBe(1);
+    const bundle = JSON.parse(text);
+    expect(text).not.toMatch(/"#\/paths\//);
+    const unauthorized = { $ref: '#/components/responses/unauthorized' };
+    const perPage = { $ref: '#/components/parameters/per_page' };
+    const rateLimit = { $ref: '#/components/headers/ratelimit-limit' };
+    const item = { $ref: '#/components/requestBodies/item' };
+    const { get, post } = bundle.paths['/items'];
+    const { put } = bundle.paths['/items/{id}'];
+    for (const operation of [get, post, put]) expect(operation.responses['401']).toEqual(unauthorized);
+    expect(get.parameters).toEqual([perPage]);
+    expect(put.parameters[1]).toEqual(perPage);
+    expect(post.requestBody).toEqual(item);
+    expect(put.requestBody).toEqual(item);
+    expect(get.responses['200'].headers['ratelimit-limit']).toEqual(rateLimit);
+    expect(post.responses['201'].headers['ratelimit-limit']).toEqual(rateLimit);
+    expect(bundle.components.responses.unauthorized.headers['ratelimit-limit']).toEqual(rateLimit);
+    expect(bundle.components.parameters.per_page).toMatchObject({ name: 'per_page', in: 'query' });
+  });
+
+  it('give every operation that uses them the one validator and type of the component', async () => {
+    const { out } = await run;
+    const { operations, validateRequest, validateResponse } = await importFrom(out, 'validators/index.js');
+    for (const operationId of ['listItems', 'createItem', 'replaceItem'])
+      expect(operations[operationId].responses['401'], operationId).toBe('UnauthorizedResponse');
+    expect(operations.createItem.request).toBe('ItemRequest');
+    expect(operations.replaceItem.request).toBe('ItemRequest');
+    expect(validateResponse('replaceItem', 401, { id: 'denied', message: 'no' })).toEqual({ valid: true });
+    expect(validateResponse('listItems', 401, { id: 'denied' }).errors).toEqual([
+      { path: '/message', keyword: 'required', message: '/message is required' },
+    ]);
+    expect(validateRequest('replaceItem', { name: 'a' })).toEqual({ valid: true });
+    expect(validateRequest('createItem', {}).valid).toBe(false);
+    const types = readFileSync(join(out, 'openapi.d.ts'), 'utf8');
+    expect(types).toMatch(/401: components\["responses"\]\["unauthorized"\];/);
+    expect(types).toMatch(/requestBody: components\["requestBodies"\]\["item"\];/);
   });
 });
 

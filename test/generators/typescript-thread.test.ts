@@ -107,4 +107,22 @@ describe('the TypeScript generator thread', () => {
     expect(types!.name).toBe('types');
     expect(types!.files['openapi.d.ts']).toContain('export interface paths');
   }, 120_000);
+
+  it("drops one run's job without failing another run's job on the shared thread", async () => {
+    const spec = JSON.parse(readFileSync(join(ROOT, 'generated', 'openapi.json'), 'utf8'));
+    const failedRun = new AbortController();
+    const dropped = runOnTypeScriptThread(['types'], spec, DEFAULT_CTX, failedRun.signal);
+    const kept = runOnTypeScriptThread(['models'], spec, DEFAULT_CTX, new AbortController().signal);
+    failedRun.abort();
+    await expect(dropped).rejects.toThrow('the TypeScript generator job was dropped');
+    const [models] = await kept;
+    expect(models!.files['models.d.ts']).toContain('export interface PaymentSession');
+    // With no job left, a dropped job stops the thread; the next job starts a new one.
+    const alone = new AbortController();
+    const last = runOnTypeScriptThread(['types'], spec, DEFAULT_CTX, alone.signal);
+    alone.abort();
+    await expect(last).rejects.toThrow('dropped');
+    const [types] = await runOnTypeScriptThread(['types'], spec, DEFAULT_CTX);
+    expect(types!.files['openapi.d.ts']).toContain('export interface paths');
+  }, 120_000);
 });
