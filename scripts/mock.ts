@@ -53,6 +53,8 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
     io.error(`mock failed to start: ${(error as Error).message}`);
     return 1;
   }
+  // Signals are handled before the line that says the mock listens: whoever reads it may stop it at once.
+  const stopped = untilStopped(() => io.error('the process that started the mock has exited: stopping'), mock.prismExited);
   io.log(`Pivot Payments v2 mock listening on ${mock.url} (Prism pid ${mock.prismPid})`);
   io.log(
     'Pick an answer with the Prefer header: "Prefer: example=card-redirect", "Prefer: code=401" or "Prefer: code=400, example=api-validation-error".',
@@ -60,7 +62,7 @@ export async function runMock(argv: string[], io: Io = console): Promise<number>
   io.log(
     "Invalid requests get the contract's ErrorResponse (400 api_validation_error, 401 credentials_invalid, 404 not_found). Ctrl-C stops.",
   );
-  const reason = await untilStopped(() => io.error('the process that started the mock has exited: stopping'), mock.prismExited);
+  const reason = await stopped;
   if (reason === 'ended') io.error('Prism exited unexpectedly: stopping the mock');
   else if (reason !== 'orphaned') io.log(`${reason}: stopping the mock`);
   await mock.close();

@@ -87,11 +87,13 @@ export async function runProxy(argv: string[], io: Io = console, env: NodeJS.Pro
     );
     return 1;
   }
+  // Signals are handled before the line that says the proxy listens: whoever reads it may stop it at once.
+  const stopped = untilStopped(() => io.error('the process that started the proxy has exited: stopping'));
   io.log(`pivot proxy listening on ${proxy.url} → ${args.upstream} (answers checked ${mode}, requests strict)`);
   if (callbackTo !== undefined)
     io.log(`callbacks: register ${proxy.url}${CALLBACK_PATH} at Pivot; they are passed on to ${callbackTo}`);
   if (report !== undefined) io.log(`report: ${report} (one JSON line per exchange, appended)`);
-  await untilStopped(() => io.error('the process that started the proxy has exited: stopping'));
+  await stopped;
   await proxy.close();
   io.log(proxy.summary.line());
   return 0;

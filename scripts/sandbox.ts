@@ -213,10 +213,12 @@ export async function runSandbox(argv: string[], io: Io = console, env: NodeJS.P
     );
     return 1;
   }
+  // Signals are handled before the line that says the sandbox listens: whoever reads it may stop it at once.
+  const stopped = untilStopped(() => io.error('the process that started the sandbox has exited: stopping'));
   io.log(`pivot sandbox listening on ${running.url}`);
   // The one URL a person needs: the dashboard starts a payment and opens its hosted page.
   io.log(`open ${running.url}/_sandbox in a browser to pay and follow test payments`);
-  await untilStopped(() => io.error('the process that started the sandbox has exited: stopping'));
+  await stopped;
   await running.close();
   io.log('sandbox stopped');
   return 0;
