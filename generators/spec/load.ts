@@ -15,7 +15,7 @@ import { assertOpenApiSchema } from './openapi-schema.ts';
 import { readDocument, yamlSyntaxError } from './parse.ts';
 import { escapeDataRefs, restoreDataRefs } from './data-positions.ts';
 import { bundlerOptions, checkRefs, describeRemoteError, fileReferenceIn, resolveMappings, type RefOptions } from './refs.ts';
-import { inlineStrayReferences } from './stray-references.ts';
+import { reshapeStrayReferences } from './stray-references.ts';
 import type { CheckLevel } from './schema-set.ts';
 import { display, locate, SpecError } from './spec-error.ts';
 
@@ -114,7 +114,7 @@ export async function bundleSpec(specRoot: string, options: LoadOptions = {}): P
   restoreDataRefs(bundled);
   restoreAliasReferences(bundled, written);
   resolveMappings(bundled);
-  inlineStrayReferences(bundled, files);
+  reshapeStrayReferences(bundled, files);
   const left = fileReferenceIn(bundled);
   if (left) throw new SpecError(display(specRoot), left.pointer, `the bundle still refers to a file: ${left.ref}`);
   return bundled;

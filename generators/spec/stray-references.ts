@@ -72,7 +72,7 @@ const pointerOf = (segments: readonly string[]) => `#/${segments.map(escape).joi
  * of the last kind by their targets, in place. `files`: the object each file parsed into, by its path
  * (what names a hoisted response written as a whole file).
  */
-export function inlineStrayReferences(bundled: unknown, files: ReadonlyMap<object, string> = new Map()): void {
+export function reshapeStrayReferences(bundled: unknown, files: ReadonlyMap<object, string> = new Map()): void {
   const hoist = new Map<string, Section>();
   const inlined = (value: unknown, kind: 'map' | 'schema' | 'object', section?: Section): unknown => {
     if (!isRecord(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return undefined;

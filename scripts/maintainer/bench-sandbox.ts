@@ -129,10 +129,27 @@ async function servedLoad(options: Parameters<typeof load>[0]): Promise<ServedLo
   return { ...result, cpuUsPerRequest: Math.round((used.user + used.system) / Math.max(result.requests, 1)) };
 }
 
+/** A fixed JSON answer of `bytes` bytes, as long as the sandbox's create answer. */
+function fixedAnswer(bytes: number): string {
+  const prefix = '{"code":"00","message":"Success","data":"';
+  return `${prefix}${'x'.repeat(Math.max(0, bytes - prefix.length - 2))}"}`;
+}
+
+/** The bench's create request, without credentials, against a bare server at `origin`. */
+function loadBareServer(origin: string, body: string, connections: number, durationSeconds: number): Promise<ServedLoad> {
+  return servedLoad({
+    url: `${origin}/v2/payments`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    durationSeconds,
+  });
+}
+
 /** The HTTP ceiling: the same stack as the sandbox, reading and parsing the body, answering `answerBytes` of fixed JSON. */
 async function loadCeiling(body: string, answerBytes: number, connections: number, durationSeconds: number): Promise<ServedLoad> {
-  const prefix = '{"code":"00","message":"Success","data":"';
-  const answer = `${prefix}${'x'.repeat(Math.max(0, answerBytes - prefix.length - 2))}"}`;
+  const answer = fixedAnswer(answerBytes);
   const app = new Hono();
   app.post('/v2/payments', async (c) => {
     JSON.parse(await c.req.text());
@@ -140,14 +157,7 @@ async function loadCeiling(body: string, answerBytes: number, connections: numbe
   });
   const served = await serveHandler(app.fetch, { port: 0 });
   try {
-    return await servedLoad({
-      url: `${served.url}/v2/payments`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections,
-      durationSeconds,
-    });
+    return await loadBareServer(served.url, body, connections, durationSeconds);
   } finally {
     await served.close();
   }
@@ -158,21 +168,14 @@ async function loadCeiling(body: string, answerBytes: number, connections: numbe
  * the sandbox's stack, so its p99 at the same load is what any Node server can reach on this machine.
  */
 async function loadFloor(body: string, answerBytes: number, connections: number, durationSeconds: number): Promise<ServedLoad> {
-  const answer = Buffer.from(`{"data":"${'x'.repeat(Math.max(0, answerBytes - 11))}"}`);
+  const answer = Buffer.from(fixedAnswer(answerBytes));
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(answer));
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   try {
-    return await servedLoad({
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/payments`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections,
-      durationSeconds,
-    });
+    return await loadBareServer(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, body, connections, durationSeconds);
   } finally {
     server.closeAllConnections();
     await new Promise((closed) => server.close(closed));
